@@ -1,0 +1,1 @@
+"""Running rulebooks: the compiler to durable-rules JSON and the engine adapter."""

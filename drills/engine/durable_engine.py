@@ -1,0 +1,297 @@
+"""The only module that talks to durable-rules. It hides the library's sharp edges.
+
+What it hides (measured on durable-rules 2.0.28, see docs/rulebook.md "The engine"):
+
+* ``Host()`` starts two wall-clock timer threads; our Host subclass starts none, so the engine
+  runs only on the calling thread, inside each post, and time is simulated by the caller.
+* An event is consumed by the first rule that fires; a fact is seen by every rule. Every
+  message here is a fact, asserted and at once retracted, so every matching rule fires.
+* ``post_batch`` can crash the process: never used.
+* A message no rule matches raises ``MessageNotHandledException``: that is not an error here.
+* An exception inside an action is swallowed into the session state: actions only append a
+  rule name, and the state is checked when a drill closes (``EngineError``).
+* At most 1,024 live sessions per ruleset, registering a ruleset twice fails and registering
+  leaks: a rulebook is compiled once per process (``engine_for``) and every finished drill's
+  state is deleted on ``close``.
+
+    engine = engine_for(rulebook)
+    with engine.session() as session:
+        firings = session.on_event(event, signal, drill, t=12.5)
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import itertools
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+from durable import engine as durable
+
+from drills.engine.compile import (
+    KIND_KEY,
+    CompiledRules,
+    TextPredicate,
+    compile_rulebook,
+    field_key,
+)
+from drills.errors import EngineError
+from drills.rulebook.evaluate import text_matches
+from drills.rulebook.model import Rulebook
+
+MAX_LIVE_SESSIONS = 1024
+
+
+class _QuietHost(durable.Host):  # type: ignore[misc]
+    """A Host without the background dispatch threads (and so without wall-clock timers)."""
+
+    def _run(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Firing:
+    """A rule fired: which, at what simulated minute, on which event (if any)."""
+
+    rule_id: str
+    t: float
+    event_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A forbidden action happened and its exception did not hold."""
+
+    forbid_id: str
+    action: str
+    t: float
+
+
+@dataclass
+class StateResult:
+    firings: list[Firing] = field(default_factory=list)
+    #: Whether the rulebook's calm condition holds now.
+    calm: bool = False
+
+
+_Getter = tuple[str, str, tuple[str, ...]]  # (message key, namespace, path inside namespace)
+
+
+def _getters(names: list[str]) -> list[_Getter]:
+    result = []
+    for name in names:
+        namespace, _, rest = name.partition(".")
+        result.append((field_key(name), namespace, tuple(rest.split("."))))
+    return result
+
+
+def _lookup(source: dict[str, Any] | None, path: tuple[str, ...]) -> Any:
+    value: Any = source
+    for part in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+class RulebookEngine:
+    """One compiled rulebook registered once in durable-rules; drills run as sessions."""
+
+    _names = itertools.count()
+
+    def __init__(self, rulebook: Rulebook) -> None:
+        self.rulebook = rulebook
+        self.compiled: CompiledRules = compile_rulebook(rulebook)
+        self.name = f"rb{next(self._names)}_{rulebook.name}"
+        self._fired: list[str] = []
+        self._host = _QuietHost()
+        self._sids = itertools.count(1)
+        self.live_sessions = 0
+        definition: dict[str, Any] = copy.deepcopy(self.compiled.ruleset)  # durable mutates it
+        for name, rule in definition.items():
+            rule["run"] = self._action_for(name)
+        if definition:
+            self._host.set_rulesets({self.name: definition})
+        self._getters = {k: _getters(v) for k, v in self.compiled.fields.items()}
+        self._trigger = {r.id: r.trigger for r in rulebook.enabled_rules}
+
+    def _action_for(self, name: str) -> Any:
+        fired = self._fired
+        return lambda _closure: fired.append(name)
+
+    # -- low level ---------------------------------------------------------------------------
+
+    def message(self, kind: str, sources: dict[str, dict[str, Any] | None]) -> dict[str, Any]:
+        """The flat message for ``kind`` carrying exactly the fields its rules name."""
+        message: dict[str, Any] = {KIND_KEY: kind}
+        for key, namespace, path in self._getters[kind]:
+            value = _lookup(sources.get(namespace), path)
+            if value is not None:
+                message[key] = value
+        for predicate in self.compiled.predicates[kind]:
+            self._add_predicate(message, predicate, sources)
+        return message
+
+    @staticmethod
+    def _add_predicate(message: dict[str, Any], predicate: TextPredicate,
+                       sources: dict[str, dict[str, Any] | None]) -> None:
+        namespace, _, rest = predicate.field.partition(".")
+        text = _lookup(sources.get(namespace), tuple(rest.split(".")))
+        if isinstance(text, str):
+            message[predicate.key] = text_matches(predicate.op, text, predicate.pattern)
+
+    def fire(self, sid: str, msg_id: int, message: dict[str, Any]) -> list[str]:
+        """Assert ``message`` as a fact, retract it, and return the names of rules that fired."""
+        if not self.compiled.ruleset:
+            return []
+        message["sid"] = sid
+        message["id"] = msg_id
+        fired = self._fired
+        fired.clear()
+        with suppress(durable.MessageNotHandledException):
+            self._host.assert_fact(self.name, message)
+        with suppress(durable.MessageNotHandledException):
+            self._host.retract_fact(self.name, message)
+        result = list(fired)
+        fired.clear()
+        return result
+
+    def open_sid(self) -> str:
+        if self.live_sessions >= MAX_LIVE_SESSIONS:
+            raise EngineError(f"more than {MAX_LIVE_SESSIONS} drills open at once on rulebook "
+                              f"{self.rulebook.name!r}; close finished drills first")
+        self.live_sessions += 1
+        return str(next(self._sids))
+
+    def close_sid(self, sid: str) -> None:
+        self.live_sessions -= 1
+        if not self.compiled.ruleset:
+            return
+        state = self._host.get_state(self.name, sid)
+        self._host.delete_state(self.name, sid)
+        if "exception" in state:
+            raise EngineError(f"a rule action failed inside the engine: {state['exception']}")
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A drill's session; its engine state is deleted when the block ends."""
+        session = Session(self)
+        try:
+            yield session
+        finally:
+            session.close()
+
+
+class Session:
+    """One drill's view of the engine: firings with throttling and edge detection applied.
+
+    Event rules fire on every matching event; state rules fire when their condition becomes
+    true (it was not true at the previous state evaluation). ``once`` and ``once_within``
+    throttle both kinds.
+    """
+
+    def __init__(self, engine: RulebookEngine) -> None:
+        self.engine = engine
+        self.sid = engine.open_sid()
+        self._ids = itertools.count(1)
+        self._closed = False
+        self._rules = {r.id: r for r in engine.rulebook.enabled_rules}
+        self._matched_before: set[str] = set()
+        self._fired_in_episode: set[str] = set()
+        self._fired_ever: set[str] = set()
+        self._last_fired: dict[str, float] = {}
+
+    def new_episode(self) -> None:
+        """The crisis calmed down: ``once: per_episode`` rules may fire again."""
+        self._fired_in_episode.clear()
+
+    def _throttled(self, rule_id: str, t: float) -> bool:
+        rule = self._rules[rule_id]
+        if rule.once == "per_drill" and rule_id in self._fired_ever:
+            return True
+        if rule.once == "per_episode" and rule_id in self._fired_in_episode:
+            return True
+        last = self._last_fired.get(rule_id)
+        return rule.once_within is not None and last is not None and t - last < rule.once_within
+
+    def _record(self, rule_id: str, t: float, event_id: str | None) -> Firing:
+        self._fired_ever.add(rule_id)
+        self._fired_in_episode.add(rule_id)
+        self._last_fired[rule_id] = t
+        return Firing(rule_id, t, event_id)
+
+    def _post(self, kind: str, sources: dict[str, dict[str, Any] | None]) -> list[str]:
+        if self._closed:
+            raise EngineError("this drill's engine session is closed")
+        engine = self.engine
+        return engine.fire(self.sid, next(self._ids), engine.message(kind, sources))
+
+    def on_event(self, event: dict[str, Any], signal: dict[str, Any] | None,
+                 drill: dict[str, Any] | None, t: float) -> list[Firing]:
+        """Rules that fire on ``event`` (events of kinds no rule can match are not posted)."""
+        kinds = self.engine.compiled.event_kinds
+        if kinds is not None and event.get("kind") not in kinds:
+            return []
+        names = self._post("event", {"event": event, "signal": signal, "drill": drill})
+        firings = []
+        for name in names:
+            rule_id = name.removeprefix("rule:")
+            if not self._throttled(rule_id, t):
+                firings.append(self._record(rule_id, t, event.get("id")))
+        return firings
+
+    def on_state(self, signal: dict[str, Any] | None, drill: dict[str, Any] | None,
+                 t: float) -> StateResult:
+        """State rules that became true, and whether the crisis is calm."""
+        names = self._post("state", {"signal": signal, "drill": drill})
+        matched = {n.removeprefix("rule:") for n in names if n.startswith("rule:")}
+        result = StateResult(calm="calm" in names)
+        for rule_id in sorted(matched - self._matched_before,
+                              key=lambda r: list(self._rules).index(r)):
+            if not self._throttled(rule_id, t):
+                result.firings.append(self._record(rule_id, t, None))
+        self._matched_before = matched
+        return result
+
+    def on_action(self, action: str, event: dict[str, Any] | None,
+                  signal: dict[str, Any] | None, drill: dict[str, Any] | None,
+                  t: float) -> list[Violation]:
+        """Forbid entries that ``action`` breaks (``event`` is what it responded to)."""
+        if action not in self.engine.compiled.forbidden_actions:
+            return []
+        sources = {"event": event, "signal": signal, "drill": drill}
+        message = self.engine.message("action", sources)
+        message["action"] = action
+        names = self.engine.fire(self.sid, next(self._ids), message)
+        excused = {n.removeprefix("excuse:") for n in names if n.startswith("excuse:")}
+        return [Violation(n.removeprefix("forbid:"), action, t) for n in names
+                if n.startswith("forbid:") and n.removeprefix("forbid:") not in excused]
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self.engine.close_sid(self.sid)
+
+
+_ENGINES: dict[str, RulebookEngine] = {}
+
+
+def engine_for(rulebook: Rulebook) -> RulebookEngine:
+    """The process-wide engine of ``rulebook``, compiled and registered once.
+
+    durable-rules cannot unregister a ruleset and leaks when many are registered, so equal
+    rulebooks (same compiled JSON) share one engine.
+    """
+    compiled = compile_rulebook(rulebook)
+    key = hashlib.sha256(json.dumps([rulebook.name, compiled.ruleset, repr(rulebook.rules),
+                                     repr(rulebook.forbid)], sort_keys=True,
+                                    default=str).encode()).hexdigest()
+    engine = _ENGINES.get(key)
+    if engine is None:
+        engine = RulebookEngine(rulebook)
+        _ENGINES[key] = engine
+    return engine

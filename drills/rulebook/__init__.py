@@ -1,0 +1,1 @@
+"""The escalation rulebook: its condition language, its typed model and its loader."""

@@ -1,0 +1,103 @@
+"""A pure-Python evaluator of the condition AST: the engine-free second backend.
+
+It exists to cross-check the durable-rules compilation and to explain firings. Logic is
+three-valued (Kleene): a leaf naming a missing field is *unknown*; ``not unknown`` is unknown;
+a rule fires only when its condition is *true*. The compiled engine rules behave the same.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from drills.rulebook import ast
+
+Context = dict[str, Any]  # {"event": {...}, "signal": {...}, "drill": {...}}
+_MISSING = object()
+
+
+def get_field(context: Context, name: str) -> Any:
+    """Walk a dotted name through nested dicts; ``_MISSING`` when any step is absent."""
+    value: Any = context
+    for part in name.split("."):
+        if not isinstance(value, dict) or part not in value or value[part] is None:
+            return _MISSING
+        value = value[part]
+    return value
+
+
+@cache
+def glob_regex(pattern: str, whole: bool) -> re.Pattern[str]:
+    """``*`` any run, ``?`` one character, everything else literal; case-insensitive."""
+    parts = [".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern]
+    body = "".join(parts) if whole else re.escape(pattern)
+    return re.compile(body, re.IGNORECASE | re.DOTALL)
+
+
+def text_matches(op: str, text: str, pattern: str) -> bool:
+    if op == "contains":
+        return pattern.casefold() in text.casefold()
+    return glob_regex(pattern, True).fullmatch(text) is not None
+
+
+def _compare(op: str, left: Any, right: Any) -> bool | None:
+    if isinstance(left, bool) != isinstance(right, bool):
+        return None if op not in ("==", "!=") else op == "!="
+    if isinstance(left, str) != isinstance(right, str):
+        return None if op not in ("==", "!=") else op == "!="
+    if op == "==":
+        return bool(left == right)
+    if op == "!=":
+        return bool(left != right)
+    if op == "<":
+        return bool(left < right)
+    if op == "<=":
+        return bool(left <= right)
+    if op == ">":
+        return bool(left > right)
+    return bool(left >= right)
+
+
+def evaluate(node: ast.Node, context: Context, severities: tuple[str, ...] = ()) -> bool | None:
+    """True, False, or None (unknown) for ``node`` in ``context``."""
+    if isinstance(node, ast.And):
+        results = [evaluate(i, context, severities) for i in node.items]
+        if any(r is False for r in results):
+            return False
+        return None if any(r is None for r in results) else True
+    if isinstance(node, ast.Or):
+        results = [evaluate(i, context, severities) for i in node.items]
+        if any(r is True for r in results):
+            return True
+        return None if any(r is None for r in results) else False
+    if isinstance(node, ast.Not):
+        inner = evaluate(node.item, context, severities)
+        return None if inner is None else not inner
+    value = get_field(context, node.field.name)
+    if isinstance(node, ast.Exists):
+        return value is not _MISSING
+    if value is _MISSING:
+        return None
+    if isinstance(node, ast.Truthy):
+        return value is True
+    if isinstance(node, ast.Compare):
+        return _compare(node.op, value, _value(node.value, severities))
+    if isinstance(node, ast.In):
+        return any(_compare("==", value, _value(v, severities)) for v in node.values)
+    if not isinstance(value, str):
+        return None
+    pattern = node.pattern.value
+    assert isinstance(pattern, str)
+    return text_matches(node.op, value, pattern)
+
+
+def _value(lit: ast.Literal, severities: tuple[str, ...]) -> Any:
+    if isinstance(lit.value, str) and lit.value in severities:
+        return severities.index(lit.value)
+    return lit.value
+
+
+def holds(node: ast.Node, context: Context, severities: tuple[str, ...] = ()) -> bool:
+    """Whether a rule with this condition fires in ``context``."""
+    return evaluate(node, context, severities) is True

@@ -1,0 +1,117 @@
+"""The typed rulebook: what the loader validates YAML into and the core trusts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from drills.rulebook import ast
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    backup: str | None = None
+    #: Minutes a page may go unacknowledged before the backup is paged.
+    ack_within: float = 15.0
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """What a fired rule demands: ``action`` by ``role`` within ``within`` minutes."""
+
+    action: str
+    role: str
+    within: float | None = None
+    every: float | None = None
+    approve: tuple[str, ...] = ()
+    #: "active", "private", "all", or platform names; None when the action is internal.
+    channels: str | tuple[str, ...] | None = None
+    template: str | None = None
+
+    @property
+    def first_due(self) -> float:
+        """Minutes after the firing by which the first instance is due."""
+        if self.within is not None:
+            return self.within
+        assert self.every is not None
+        return self.every
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    when: str
+    condition: ast.Node
+    description: str = ""
+    escalate: int | None = None
+    deescalate: int | None = None
+    require: tuple[Obligation, ...] = ()
+    once: str = "never"
+    once_within: float | None = None
+    enabled: bool = True
+
+    @property
+    def trigger(self) -> str:
+        """``event`` when the condition names an event field, else ``state`` (edge-triggered)."""
+        if any(f.namespace == "event" for f in ast.fields_of(self.condition)):
+            return "event"
+        return "state"
+
+
+@dataclass(frozen=True)
+class Forbid:
+    id: str
+    action: str
+    reason: str
+    unless: ast.Node | None = None
+    unless_text: str = ""
+
+
+@dataclass(frozen=True)
+class Calm:
+    """When the crisis counts as over: ``when`` held for ``for_minutes`` → back to ``to``."""
+
+    when: str
+    condition: ast.Node
+    for_minutes: float
+    to: int = 0
+
+
+@dataclass(frozen=True)
+class Weights:
+    timeliness: float = 0.4
+    adherence: float = 0.4
+    conduct: float = 0.2
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    name: str
+    version: int
+    severity: tuple[str, ...]
+    roles: dict[str, Role]
+    rules: tuple[Rule, ...]
+    description: str = ""
+    forbid: tuple[Forbid, ...] = ()
+    strategies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    templates: dict[str, dict[str, str]] = field(default_factory=dict)
+    weights: Weights = Weights()
+    #: Share of an obligation's credit kept when it is done late.
+    late_credit: float = 0.5
+    calm: Calm | None = None
+    source: str = ""
+
+    @property
+    def enabled_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.enabled)
+
+    def level(self, name_or_number: str | int) -> int:
+        if isinstance(name_or_number, int):
+            return name_or_number
+        return self.severity.index(name_or_number)
+
+    def template_text(self, name: str, platform: str | None = None) -> str | None:
+        variants = self.templates.get(name)
+        if variants is None:
+            return None
+        return variants.get(platform or "default", variants["default"])

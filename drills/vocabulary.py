@@ -1,0 +1,79 @@
+"""The words every part of a drill shares: actions, platforms, event kinds, SCCT clusters."""
+
+from __future__ import annotations
+
+#: What a responder can do. Public actions are visible to the crowd and carry text.
+ACTIONS: tuple[str, ...] = (
+    "acknowledge",
+    "notify",
+    "route",
+    "approve",
+    "brief",
+    "holding_statement",
+    "update",
+    "apology",
+    "statement",
+    "correct_misinformation",
+    "reply",
+    "move_private",
+    "compensation_offer",
+    "delete_comment",
+    "argue",
+    "deny",
+)
+
+#: Actions the public sees (they reach channels and the crowd reacts to them).
+PUBLIC_ACTIONS: frozenset[str] = frozenset(
+    {
+        "holding_statement",
+        "update",
+        "apology",
+        "statement",
+        "correct_misinformation",
+        "reply",
+        "move_private",
+        "compensation_offer",
+        "delete_comment",
+        "argue",
+        "deny",
+    }
+)
+
+PLATFORMS: tuple[str, ...] = ("x", "tiktok", "instagram", "facebook", "linkedin", "youtube", "news")
+
+EVENT_KINDS: tuple[str, ...] = (
+    "mention",
+    "reply",
+    "reshare",
+    "press_inquiry",
+    "influencer_post",
+    "misinformation",
+    "regulator_inquiry",
+    "employee_leak",
+    "internal_report",
+)
+
+AUTHOR_ROLES: tuple[str, ...] = ("public", "influencer", "journalist", "employee", "regulator")
+
+#: SCCT crisis clusters (Coombs 2007).
+CLUSTERS: tuple[str, ...] = ("victim", "accidental", "preventable")
+
+#: SCCT response strategy families; "instruct" (instructing/adjusting information) is the base.
+STRATEGIES: tuple[str, ...] = ("instruct", "deny", "diminish", "rebuild", "bolster")
+
+#: Which strategy family each action expresses, for the SCCT fit check.
+ACTION_STRATEGY: dict[str, str] = {
+    "holding_statement": "instruct",
+    "update": "instruct",
+    "correct_misinformation": "instruct",
+    "statement": "instruct",
+    "apology": "rebuild",
+    "compensation_offer": "rebuild",
+    "deny": "deny",
+    "argue": "deny",
+}
+
+#: Placeholders a response template may use; the drill fills every one of them.
+TEMPLATE_PLACEHOLDERS: frozenset[str] = frozenset(
+    {"brand", "product", "issue", "next_update", "channel", "url", "outlet", "name", "time"}
+)
