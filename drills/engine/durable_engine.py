@@ -9,7 +9,7 @@ What it hides (measured on durable-rules 2.0.28, see docs/rulebook.md "The engin
 * ``post_batch`` can crash the process: never used.
 * A message no rule matches raises ``MessageNotHandledException``: that is not an error here.
 * An exception inside an action is swallowed into the session state: actions only append a
-  rule name, and the state is checked when a drill closes (``EngineError``).
+  rule name, and the state returned by each assert is checked for it (``EngineError``).
 * At most 1,024 live sessions per ruleset, registering a ruleset twice fails and registering
   leaks: a rulebook is compiled once per process (``engine_for``) and every finished drill's
   state is deleted on ``close``.
@@ -25,8 +25,7 @@ import copy
 import hashlib
 import itertools
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,8 +151,14 @@ class RulebookEngine:
         message["id"] = msg_id
         fired = self._fired
         fired.clear()
+        state = None
         with suppress(durable.MessageNotHandledException):
-            self._host.assert_fact(self.name, message)
+            # When actions ran, durable-rules returns the session state; a failed action left
+            # its traceback there instead of raising.
+            state = self._host.assert_fact(self.name, message)
+        if isinstance(state, dict) and "exception" in state:
+            fired.clear()
+            raise EngineError(f"a rule action failed inside the engine: {state['exception']}")
         with suppress(durable.MessageNotHandledException):
             self._host.retract_fact(self.name, message)
         result = list(fired)
@@ -167,23 +172,16 @@ class RulebookEngine:
         self.live_sessions += 1
         return str(next(self._sids))
 
-    def close_sid(self, sid: str) -> None:
+    def close_sid(self, sid: str, posted: bool) -> None:
+        """Delete a finished drill's engine state (it has none if nothing was posted)."""
         self.live_sessions -= 1
-        if not self.compiled.ruleset:
+        if not self.compiled.ruleset or not posted:
             return
-        state = self._host.get_state(self.name, sid)
         self._host.delete_state(self.name, sid)
-        if "exception" in state:
-            raise EngineError(f"a rule action failed inside the engine: {state['exception']}")
 
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A drill's session; its engine state is deleted when the block ends."""
-        session = Session(self)
-        try:
-            yield session
-        finally:
-            session.close()
+    def session(self) -> Session:
+        """A new drill's session; use it as a context manager so its state is deleted."""
+        return Session(self)
 
 
 class Session:
@@ -199,6 +197,7 @@ class Session:
         self.sid = engine.open_sid()
         self._ids = itertools.count(1)
         self._closed = False
+        self._posted = False
         self._rules = {r.id: r for r in engine.rulebook.enabled_rules}
         self._matched_before: set[str] = set()
         self._fired_in_episode: set[str] = set()
@@ -227,6 +226,7 @@ class Session:
     def _post(self, kind: str, sources: dict[str, dict[str, Any] | None]) -> list[str]:
         if self._closed:
             raise EngineError("this drill's engine session is closed")
+        self._posted = True
         engine = self.engine
         return engine.fire(self.sid, next(self._ids), engine.message(kind, sources))
 
@@ -266,15 +266,22 @@ class Session:
         sources = {"event": event, "signal": signal, "drill": drill}
         message = self.engine.message("action", sources)
         message["action"] = action
+        self._posted = True
         names = self.engine.fire(self.sid, next(self._ids), message)
         excused = {n.removeprefix("excuse:") for n in names if n.startswith("excuse:")}
         return [Violation(n.removeprefix("forbid:"), action, t) for n in names
                 if n.startswith("forbid:") and n.removeprefix("forbid:") not in excused]
 
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def close(self) -> None:
         if not self._closed:
             self._closed = True
-            self.engine.close_sid(self.sid)
+            self.engine.close_sid(self.sid, self._posted)
 
 
 _ENGINES: dict[str, RulebookEngine] = {}

@@ -121,7 +121,7 @@ def _field(token: lark.Token) -> ast.Field:
     return ast.Field(str(token), token.start_pos or 0)
 
 
-def _build(tree: lark.Tree | lark.Token) -> ast.Node:
+def _build(tree: lark.Tree[lark.Token] | lark.Token) -> ast.Node:
     if isinstance(tree, lark.Token):  # a bare FIELD reduces to a token only via 'truthy'
         return ast.Truthy(_field(tree), tree.start_pos or 0)
     kind = tree.data
@@ -162,7 +162,7 @@ def _build(tree: lark.Tree | lark.Token) -> ast.Node:
     raise AssertionError(f"unhandled grammar rule {kind}")  # pragma: no cover
 
 
-def _pos(token: lark.Tree | lark.Token) -> int:
+def _pos(token: lark.Tree[lark.Token] | lark.Token) -> int:
     return (token.start_pos or 0) if isinstance(token, lark.Token) else 0
 
 
@@ -187,7 +187,8 @@ def parse_condition(text: str) -> ast.Node:
         raise ConditionSyntaxError(f"unexpected character {char!r}{hint}", at) from None
     except lark.UnexpectedToken as exc:
         token = exc.token
-        pos = token.start_pos if token.start_pos is not None else len(text)
+        at_end = token.type == "$END" or token.start_pos is None
+        pos = len(text.rstrip()) if at_end else token.start_pos
         found = "the end of the condition" if token.type == "$END" else repr(str(token))
         expected = sorted({_TOKEN_WORDS.get(t, t) for t in exc.expected})
         raise ConditionSyntaxError(

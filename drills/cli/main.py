@@ -1,0 +1,155 @@
+"""The ``drill`` command: every command parses options and calls one library function."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from drills import __version__
+from drills.builtins import builtin_names, resolve
+from drills.cli.output import emit, output_options
+from drills.errors import DrillError, EngineError, InputError, LogError
+
+
+class DrillGroup(click.Group):
+    """Turns our errors into one-line messages and exit codes; never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (InputError, LogError) as exc:
+            click.echo(f"error: {exc}" if "\n" not in str(exc) and not _positioned(exc)
+                       else str(exc), err=True)
+            ctx.exit(2)
+        except EngineError as exc:
+            click.echo(f"engine error: {exc}", err=True)
+            ctx.exit(3)
+        except DrillError as exc:  # pragma: no cover - every subclass is handled above
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+
+
+def _positioned(exc: DrillError) -> bool:
+    return isinstance(exc, InputError) and bool(exc.diagnostics)
+
+
+@click.group(cls=DrillGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="drill")
+def cli() -> None:
+    """Rehearse social-media crises: generate a crisis, run it against an escalation
+    rulebook and a team, and score the response.
+
+    \b
+    Example:
+        drill list
+        drill lint rules/
+        drill run --scenario overheating-kettle --team standard --seed 7
+    """
+
+
+@cli.command("list")
+@output_options
+def list_cmd(as_json: bool, fmt: str) -> None:
+    """List the built-in rulebooks, scenarios and teams.
+
+    \b
+    Example:
+        drill list
+        drill list --json
+    """
+    from drills.describe import builtin_catalogue
+
+    emit(builtin_catalogue(), as_json=as_json, fmt=fmt, headers=["kind", "name", "title"])
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
+def lint(paths: tuple[str, ...], strict: bool) -> None:
+    """Check rulebooks, scenarios and teams; print every problem as path:line:col.
+
+    PATHS are files or directories (their .yaml files are checked); a built-in's name
+    also works. Exit 2 when there is any error (or any warning with --strict).
+
+    \b
+    Example:
+        drill lint rules/default.yaml scenarios/
+        drill lint --strict my-rulebook.yaml
+    """
+    from drills.lint import expand, lint_file
+
+    files = expand(_name_or_path(p) for p in paths)
+    diagnostics = [d for f in files for d in lint_file(f)]
+    for diag in diagnostics:
+        click.echo(str(diag), err=diag.severity == "error")
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    click.echo(f"{len(files)} file(s) checked: {errors} error(s), {warnings} warning(s)",
+               err=True)
+    if errors or (strict and warnings):
+        sys.exit(2)
+
+
+def _name_or_path(value: str) -> str:
+    """A built-in's name (of any kind) becomes its path; anything else is left as a path."""
+    for kind in ("rulebook", "scenario", "team"):
+        if value in builtin_names(kind):
+            return resolve(kind, value)
+    return value
+
+
+@cli.group()
+def rules() -> None:
+    """Inspect rulebooks.
+
+    \b
+    Example:
+        drill rules show default
+    """
+
+
+@rules.command("show")
+@click.argument("rulebook")
+@output_options
+def rules_show(rulebook: str, as_json: bool, fmt: str) -> None:
+    """Show a rulebook's rules as a table (RULEBOOK is a built-in name or a path).
+
+    \b
+    Example:
+        drill rules show default
+        drill rules show ./rules/strict.yaml --fmt github
+    """
+    from drills.describe import rule_rows
+    from drills.rulebook.load import load_rulebook
+
+    book = load_rulebook(resolve("rulebook", rulebook))
+    emit(rule_rows(book), as_json=as_json, fmt=fmt)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--quick", is_flag=True, help="Smaller workloads (a smoke run, not a measurement).")
+def bench(as_json: bool, quick: bool) -> None:
+    """Measure speed and memory against the project's targets and print the figures.
+
+    \b
+    Example:
+        drill bench
+        drill bench --json > bench.json
+    """
+    from drills.bench import run_benchmarks
+
+    figures = run_benchmarks(quick=quick, progress=lambda s: click.echo(s, err=True))
+    if as_json:
+        click.echo(json.dumps(figures, indent=2, sort_keys=True))
+    else:
+        from drills.bench import render_table
+
+        click.echo(render_table(figures))
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    cli()

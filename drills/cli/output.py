@@ -1,0 +1,31 @@
+"""One output decorator: every listing command gets the same ``--json`` and ``--fmt``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+from tabulate import tabulate, tabulate_formats
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def output_options(func: F) -> F:
+    func = click.option("--fmt", type=click.Choice(sorted(tabulate_formats)), default="simple",
+                        show_default=True, help="Table format (any tabulate format).")(func)
+    func = click.option("--json", "as_json", is_flag=True,
+                        help="Print JSON instead of a table.")(func)
+    return func
+
+
+def emit(rows: Sequence[dict[str, Any]], *, as_json: bool, fmt: str,
+         headers: Sequence[str] | None = None) -> None:
+    """Print ``rows`` as JSON or as a table with ``headers`` (default: the first row's keys)."""
+    if as_json:
+        click.echo(json.dumps(list(rows), indent=2, ensure_ascii=False))
+        return
+    keys = list(headers or (rows[0].keys() if rows else []))
+    click.echo(tabulate([[r.get(k, "") for k in keys] for r in rows], headers=keys,
+                        tablefmt=fmt))

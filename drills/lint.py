@@ -1,0 +1,72 @@
+"""``drill lint``: check rulebooks, scenarios and teams, every problem of every file at once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+
+from drills.errors import Diagnostic, InputError
+from drills.yamldoc import Document, parse_yaml, read_text
+
+Checker = Callable[[Document], list[Diagnostic]]
+
+
+def _checkers() -> dict[str, Checker]:
+    from drills.rulebook.load import check_rulebook
+
+    checkers: dict[str, Checker] = {"rulebook": lambda d: check_rulebook(d).diagnostics}
+    try:
+        from drills.feed.scenario_load import check_scenario
+
+        checkers["scenario"] = lambda d: check_scenario(d).diagnostics
+    except ImportError:  # pragma: no cover - scenarios not built yet
+        pass
+    try:
+        from drills.team.load import check_team
+
+        checkers["team"] = lambda d: check_team(d).diagnostics
+    except ImportError:  # pragma: no cover - teams not built yet
+        pass
+    return checkers
+
+
+def expand(paths: Iterable[str]) -> list[str]:
+    """Files to lint: a directory stands for the YAML files inside it (recursively)."""
+    result: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = sorted(
+                os.path.join(root, name)
+                for root, _dirs, files in os.walk(path)
+                for name in files if name.endswith((".yaml", ".yml"))
+            )
+            if not found:
+                result.append(path)  # reported as "a directory with no YAML files"
+            result.extend(found)
+        else:
+            result.append(path)
+    return result
+
+
+def lint_file(path: str) -> list[Diagnostic]:
+    """Every diagnostic for one file, whatever kind of file it is."""
+    if os.path.isdir(path):
+        return [Diagnostic(path, 1, 1, "is a directory with no .yaml files in it")]
+    try:
+        doc = parse_yaml(read_text(path), path)
+    except InputError as exc:
+        return exc.diagnostics
+    if not isinstance(doc.value, dict):
+        return [doc.diagnostic((), "expected a mapping with a 'rulebook:', 'scenario:' or "
+                               "'team:' key at the top")]
+    checkers = _checkers()
+    kinds = [k for k in checkers if k in doc.value]
+    if len(kinds) != 1:
+        what = "both " + " and ".join(kinds) if kinds else "none"
+        return [doc.diagnostic((), "cannot tell what this file is: it needs exactly one of "
+                               f"the top-level keys {', '.join(checkers)} (found {what})")]
+    return checkers[kinds[0]](doc)
+
+
+def lint_paths(paths: Iterable[str]) -> list[Diagnostic]:
+    return [d for path in expand(paths) for d in lint_file(path)]

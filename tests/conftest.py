@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from drills.rulebook.load import check_rulebook_text
+from drills.rulebook.model import Rulebook
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+def rulebook_from(text: str) -> Rulebook:
+    """A rulebook from YAML text; fails the test with the diagnostics when it is invalid."""
+    checked = check_rulebook_text(text, "test.yaml")
+    assert checked.rulebook is not None, "\n".join(str(d) for d in checked.diagnostics)
+    return checked.rulebook
+
+
+MINIMAL = """\
+rulebook: t
+version: 1
+roles:
+  a: {backup: b}
+  b: {}
+severity: [normal, watch, issue, crisis]
+rules:
+{rules}
+"""
+
+
+def minimal_rulebook(rules_yaml: str, extra: str = "") -> Rulebook:
+    return rulebook_from(MINIMAL.replace("{rules}", rules_yaml) + extra)
