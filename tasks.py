@@ -49,7 +49,8 @@ def _ensure_env(extras: str) -> None:
 
 def drill(args: list[str]) -> None:
     _ensure_env("")
-    _run(BIN / "drill", "run", *args)
+    _run(BIN / "drill", "list")
+    _run(BIN / "drill", "lint", "default", "strict", *args)
 
 
 def test(args: list[str]) -> None:

@@ -15,18 +15,6 @@ def _checkers() -> dict[str, Checker]:
     from drills.rulebook.load import check_rulebook
 
     checkers: dict[str, Checker] = {"rulebook": lambda d: check_rulebook(d).diagnostics}
-    try:
-        from drills.feed.scenario_load import check_scenario
-
-        checkers["scenario"] = lambda d: check_scenario(d).diagnostics
-    except ImportError:  # pragma: no cover - scenarios not built yet
-        pass
-    try:
-        from drills.team.load import check_team
-
-        checkers["team"] = lambda d: check_team(d).diagnostics
-    except ImportError:  # pragma: no cover - teams not built yet
-        pass
     return checkers
 
 

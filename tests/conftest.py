@@ -36,3 +36,9 @@ rules:
 
 def minimal_rulebook(rules_yaml: str, extra: str = "") -> Rulebook:
     return rulebook_from(MINIMAL.replace("{rules}", rules_yaml) + extra)
+
+# Hypothesis runs are pinned: the same examples on every run and machine.
+from hypothesis import settings as _settings  # noqa: E402
+
+_settings.register_profile("pinned", derandomize=True, database=None, deadline=None)
+_settings.load_profile("pinned")

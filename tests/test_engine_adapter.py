@@ -145,9 +145,10 @@ def test_a_closed_session_refuses_work(engine: RulebookEngine) -> None:
 
 
 def test_forbid_with_unless_is_excused_only_when_the_exception_holds() -> None:
-    book = minimal_rulebook("  - id: r\n    when: event.kind == 'reply'\n",
-                            "forbid:\n  - {action: delete_comment, unless: event.violates_policy,"
-                            " reason: do not}\n  - {id: no-arguing, action: argue, reason: never}\n")
+    forbid = ("forbid:\n"
+              "  - {action: delete_comment, unless: event.violates_policy, reason: do not}\n"
+              "  - {id: no-arguing, action: argue, reason: never}\n")
+    book = minimal_rulebook("  - id: r\n    when: event.kind == 'reply'\n", forbid)
     engine = engine_for(book)
     with engine.session() as s:
         ok = s.on_action("delete_comment", {"violates_policy": True}, {}, {}, 1)

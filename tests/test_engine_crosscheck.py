@@ -106,7 +106,8 @@ def _random_condition(rng: random.Random, depth: int = 0) -> str:
         values = ", ".join(f"'{v}'" for v in rng.sample(STRINGS[name], 2))
         return f"{name} {rng.choice(['in', 'not in'])} [{values}]"
     if leaf == 3:
-        return f"event.text {rng.choice(['contains', 'matches'])} '{rng.choice(['ab', '*b*', 'a?c'])}'"
+        pattern = rng.choice(["ab", "*b*", "a?c"])
+        return f"event.text {rng.choice(['contains', 'matches'])} '{pattern}'"
     if leaf == 4:
         return f"exists {rng.choice(NUMERIC + list(STRINGS))}"
     return rng.choice(BOOLS)

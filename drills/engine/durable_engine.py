@@ -302,3 +302,34 @@ def engine_for(rulebook: Rulebook) -> RulebookEngine:
         engine = RulebookEngine(rulebook)
         _ENGINES[key] = engine
     return engine
+
+
+def raw_throughput(ruleset: dict[str, Any], messages: list[dict[str, Any]], *,
+                   clock: Any, as_facts: bool = True) -> float:
+    """Messages per second straight into durable-rules, for ``drill bench`` baselines.
+
+    ``ruleset`` is hand-written engine JSON (each rule's ``run`` is added here); messages
+    are asserted and retracted as facts (the adapter's semantics) or posted as events.
+    """
+    host = _QuietHost()
+    name = f"raw{next(RulebookEngine._names)}"
+    definition = copy.deepcopy(ruleset)
+    hits: list[int] = []
+    for rule in definition.values():
+        rule["run"] = lambda _c: hits.append(1)
+    host.set_rulesets({name: definition})
+    start = clock()
+    for message in messages:
+        if as_facts:
+            with suppress(durable.MessageNotHandledException):
+                host.assert_fact(name, message)
+            with suppress(durable.MessageNotHandledException):
+                host.retract_fact(name, message)
+        else:
+            with suppress(durable.MessageNotHandledException):
+                host.post(name, message)
+    elapsed = clock() - start
+    for sid in {m["sid"] for m in messages}:
+        with suppress(Exception):
+            host.delete_state(name, sid)
+    return len(messages) / elapsed if elapsed > 0 else float("inf")

@@ -64,8 +64,10 @@ def check_rulebook_text(text: str, path: str = "<rulebook>") -> Checked:
 
 def check_rulebook(doc: Document) -> Checked:
     diags = validate(doc, "rulebook")
+    if not isinstance(doc.value, dict):
+        return Checked(None, diags)
     builder = _Builder(doc, diags)
-    rulebook = builder.build() if isinstance(doc.value, dict) else None
+    rulebook = builder.build()
     diags = sorted(set(builder.diags))
     if any(d.severity == "error" for d in diags):
         return Checked(None, diags)
@@ -314,14 +316,17 @@ class _Builder:
         raw = scoring.get("weights")
         weights = Weights()
         if isinstance(raw, dict):
-            values = {k: float(v) for k, v in raw.items() if isinstance(v, (int, float))}
+            values = {k: float(v) for k, v in raw.items()
+                      if k in ("timeliness", "adherence", "conduct")
+                      and isinstance(v, (int, float)) and not isinstance(v, bool)}
             weights = Weights(**{**weights.__dict__, **values})
             total = weights.timeliness + weights.adherence + weights.conduct
             if abs(total - 1.0) > 1e-6:
                 self.error(("scoring", "weights"), f"weights must add up to 1, they add up to "
                            f"{total:g}")
         late = scoring.get("late_credit", 0.5)
-        return weights, float(late) if isinstance(late, (int, float)) else 0.5
+        good = isinstance(late, (int, float)) and not isinstance(late, bool)
+        return weights, float(late) if good else 0.5
 
     # -- the whole -------------------------------------------------------------------------
 

@@ -65,7 +65,7 @@ def _check_literal(field: ast.Field, spec: FieldSpec, lit: ast.Literal,
                    severities: tuple[str, ...], findings: list[tuple[int, str]]) -> None:
     if lit.type not in _ACCEPTS[spec.type]:
         findings.append((lit.offset, f"{field.name} is a {spec.type}; "
-                         f"cannot compare it with {lit.text or lit.value!r}"))
+                         f"cannot compare it with {lit.text or lit.value}"))
         return
     if spec.type == "severity":
         if isinstance(lit.value, str) and lit.value not in severities:

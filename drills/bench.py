@@ -1,0 +1,146 @@
+"""``drill bench``: speed and memory figures against the project's targets.
+
+Figures are measured, never asserted in tests (tests check correctness). Keys are stable:
+``rules.*`` (the engine), ``feed.*`` (the generator), ``drill.*`` and ``baseline.*``.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+import psutil
+
+from drills.builtins import resolve
+from drills.engine.durable_engine import engine_for, raw_throughput
+from drills.rulebook.load import load_rulebook
+
+Progress = Callable[[str], None]
+
+#: Targets from the issues, shown beside each figure: (key, comparison, target).
+TARGETS: dict[str, tuple[str, float]] = {
+    "rules.adapter_vs_raw": (">=", 0.8),
+    "rules.rss_growth_mb_10k_drills": ("<", 20),
+    "feed.events_per_s": (">=", 200_000),
+    "feed.jsonl_lines_per_s": (">=", 80_000),
+    "feed.peak_rss_mb_1m_events": ("<", 200),
+    "drill.pipeline_events_per_s": (">=", 100_000),
+    "drill.drills_per_min_2proc": (">=", 1_000),
+    "drill.speedup_2proc": (">=", 1.8),
+    "drill.rss_growth_mb_2k_drills": ("<", 20),
+}
+
+# The default rulebook's event rules, written by hand in durable-rules JSON: the baseline.
+RAW_DEFAULT_EVENT_RULES: dict[str, Any] = {
+    "influencer": {"all": [{"m": {"$and": [
+        {"msg": "event"}, {"$gte": {"event__author__followers": 100000}},
+        {"$lte": {"event__sentiment": -0.3}}]}}]},
+    "press": {"all": [{"m": {"$and": [{"msg": "event"}, {"event__kind": "press_inquiry"}]}}]},
+    "regulator": {"all": [{"m": {"$and": [{"msg": "event"},
+                                          {"event__kind": "regulator_inquiry"}]}}]},
+    "misinformation": {"all": [{"m": {"$and": [{"msg": "event"},
+                                               {"event__kind": "misinformation"},
+                                               {"$gte": {"event__reach": 5000}}]}}]},
+    "leak": {"all": [{"m": {"$and": [{"msg": "event"}, {"event__kind": "employee_leak"}]}}]},
+}
+
+
+def _rss_mb() -> float:
+    return float(psutil.Process().memory_info().rss) / 2**20
+
+
+def synthetic_events(n: int, seed: int = 1) -> list[dict[str, Any]]:
+    """Events shaped like the feed's, for engine benchmarks that need no scenario."""
+    rng = random.Random(seed)
+    kinds = ["mention"] * 80 + ["reply"] * 12 + ["reshare"] * 5 + ["press_inquiry",
+             "misinformation", "influencer_post"]
+    return [{
+        "id": f"e{i}", "t": i * 0.1, "kind": rng.choice(kinds), "platform": "x",
+        "author": {"handle": f"u{rng.randrange(5000)}", "followers": int(rng.paretovariate(1.2)
+                                                                          * 200),
+                   "verified": rng.random() < 0.02},
+        "text": "My kettle melted", "sentiment": rng.uniform(-1, 1), "arousal": rng.random(),
+        "reach": int(rng.paretovariate(1.1) * 300), "lang": "en",
+    } for i in range(n)]
+
+
+def bench_rules(quick: bool, progress: Progress) -> dict[str, float]:
+    book = load_rulebook(resolve("rulebook", "default"))
+    engine = engine_for(book)
+    events = synthetic_events(5_000 if quick else 50_000)
+    drill_state = {"severity": 0, "cluster": "accidental", "elapsed": 0}
+    progress("rules: adapter events/s")
+    start = time.perf_counter()
+    per_drill = 1_000
+    for offset in range(0, len(events), per_drill):
+        with engine.session() as session:
+            for event in events[offset:offset + per_drill]:
+                session.on_event(event, None, drill_state, event["t"])
+    adapter = len(events) / (time.perf_counter() - start)
+
+    progress("rules: raw durable-rules events/s")
+    messages = []
+    for i, event in enumerate(events):
+        message = {"msg": "event", "event__kind": event["kind"],
+                   "event__author__followers": event["author"]["followers"],
+                   "event__sentiment": event["sentiment"], "event__reach": event["reach"],
+                   "sid": str(i // per_drill), "id": i}
+        messages.append(message)
+    raw = raw_throughput(RAW_DEFAULT_EVENT_RULES, messages, clock=time.perf_counter)
+
+    drills = 1_000 if quick else 10_000
+    progress(f"rules: RSS growth over {drills:,} drills")
+    small = synthetic_events(8, seed=2)
+    signal = {"mentions_1h": 50, "negative_share": 0.5, "mentions_15m": 20, "velocity": 3}
+
+    def run(n: int) -> None:
+        for _ in range(n):
+            with engine.session() as session:
+                for event in small:
+                    session.on_event(event, signal, drill_state, event["t"])
+                session.on_state(signal, drill_state, 5.0)
+
+    run(500)
+    gc.collect()
+    before = _rss_mb()
+    run(drills)
+    gc.collect()
+    growth = _rss_mb() - before
+    return {
+        "rules.adapter_events_per_s": round(adapter),
+        "rules.raw_events_per_s": round(raw),
+        "rules.adapter_vs_raw": round(adapter / raw, 3),
+        "rules.rss_growth_mb_10k_drills": round(growth * (10_000 / drills), 2),
+    }
+
+
+SECTIONS: list[Callable[[bool, Progress], dict[str, float]]] = [bench_rules]
+
+
+def run_benchmarks(quick: bool = False, progress: Progress = lambda _s: None) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+    for section in SECTIONS:
+        figures.update(section(quick, progress))
+    figures["quick"] = quick
+    return figures
+
+
+def render_table(figures: dict[str, Any]) -> str:
+    from tabulate import tabulate
+
+    rows = []
+    for key, value in figures.items():
+        if key == "quick":
+            continue
+        target = TARGETS.get(key)
+        verdict = ""
+        if target is not None:
+            op, bound = target
+            ok = value >= bound if op == ">=" else value < bound
+            verdict = f"{op} {bound:g}  {'ok' if ok else 'MISSED'}"
+        rows.append([key, f"{value:,}" if isinstance(value, (int, float)) else value, verdict])
+    note = "\n(quick run: smaller workloads, not a measurement)" if figures.get("quick") else ""
+    return tabulate(rows, headers=["figure", "value", "target"], tablefmt="simple") + note
