@@ -14,7 +14,12 @@ Checker = Callable[[Document], list[Diagnostic]]
 def _checkers() -> dict[str, Checker]:
     from drills.rulebook.load import check_rulebook
 
-    checkers: dict[str, Checker] = {"rulebook": lambda d: check_rulebook(d).diagnostics}
+    from drills.feed.scenario_load import check_scenario
+
+    checkers: dict[str, Checker] = {
+        "rulebook": lambda d: check_rulebook(d).diagnostics,
+        "scenario": lambda d: check_scenario(d).diagnostics,
+    }
     return checkers
 
 

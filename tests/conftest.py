@@ -18,8 +18,8 @@ def root() -> Path:
 def rulebook_from(text: str) -> Rulebook:
     """A rulebook from YAML text; fails the test with the diagnostics when it is invalid."""
     checked = check_rulebook_text(text, "test.yaml")
-    assert checked.rulebook is not None, "\n".join(str(d) for d in checked.diagnostics)
-    return checked.rulebook
+    assert checked.value is not None, "\n".join(str(d) for d in checked.diagnostics)
+    return checked.value
 
 
 MINIMAL = """\

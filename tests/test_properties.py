@@ -54,8 +54,8 @@ def _check_document(text: str) -> None:
         assert diag.path == "fuzz.yaml"
         assert 1 <= diag.line <= lines, diag
         assert diag.col >= 1 and diag.message
-    if checked.rulebook is not None:
-        compile_rulebook(checked.rulebook)  # a valid rulebook always compiles
+    if checked.value is not None:
+        compile_rulebook(checked.value)  # a valid rulebook always compiles
 
 
 yaml_values = st.recursive(

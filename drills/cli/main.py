@@ -153,3 +153,67 @@ def bench(as_json: bool, quick: bool) -> None:
 
 def main() -> None:  # pragma: no cover - console entry point
     cli()
+
+
+@cli.command()
+@click.option("--scenario", "scenario", default="overheating-kettle", show_default=True,
+              help="A built-in scenario's name or a path to a scenario YAML file.")
+@click.option("--seed", type=int, required=True, help="The seed: same seed, same crisis.")
+@click.option("--hours", type=click.FloatRange(min=0, min_open=True),
+              help="How many hours to generate (default: the scenario's duration).")
+@click.option("--locale", help="Generate in another of the scenario's locales (sv_SE, ...).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl",
+              show_default=True, help="JSON Lines (one event per line) or a readable table.")
+def feed(scenario: str, seed: int, hours: float | None, locale: str | None, fmt: str) -> None:
+    """Print the uncontested feed of a scenario: what the public does if nobody responds.
+
+    Streamed: constant memory for any duration.
+
+    \b
+    Example:
+        drill feed --scenario overheating-kettle --seed 7 --hours 6 --format table
+        drill feed --scenario sv-data-breach --seed 1 > feed.jsonl
+    """
+    from drills.feed.api import uncontested_feed
+    from drills.feed.render import jsonl_lines, table_lines
+
+    events = uncontested_feed(resolve("scenario", scenario), seed=seed, hours=hours,
+                              locale=locale)
+    lines = jsonl_lines(events) if fmt == "jsonl" else table_lines(events)
+    out = click.get_text_stream("stdout")
+    try:
+        for line in lines:
+            out.write(line)
+        out.flush()
+    except BrokenPipeError:  # `drill feed ... | head` is fine
+        sys.stderr.close()
+
+
+@cli.group()
+def scenario() -> None:
+    """Inspect scenarios.
+
+    \b
+    Example:
+        drill scenario show overheating-kettle
+    """
+
+
+@scenario.command("show")
+@click.argument("name")
+@click.option("--locale", help="Show the scenario in another of its locales.")
+@click.option("--fmt", type=click.Choice(sorted(__import__("tabulate").tabulate_formats)),
+              default="simple", show_default=True, help="Table format.")
+def scenario_show(name: str, locale: str | None, fmt: str) -> None:
+    """Show a scenario: what it is about, its phases, injects and platform mix.
+
+    \b
+    Example:
+        drill scenario show overheating-kettle
+        drill scenario show ./my-scenario.yaml --fmt github
+    """
+    from drills.feed.describe import describe_scenario
+    from drills.feed.scenario_load import load_scenario
+
+    click.echo(describe_scenario(load_scenario(resolve("scenario", name)).localized(locale),
+                                 fmt))

@@ -7,9 +7,9 @@ the drill provides). Warnings ride along for ``drill lint``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from drills.checked import Checked
 from drills.durations import parse_duration
 from drills.errors import ConditionSyntaxError, Diagnostic, InputError
 from drills.rulebook import ast
@@ -22,55 +22,39 @@ from drills.vocabulary import TEMPLATE_PLACEHOLDERS
 from drills.yamldoc import Document, Path, parse_yaml, read_text
 
 
-@dataclass
-class Checked:
-    """The outcome of checking one file: the rulebook (None if any error) and findings."""
-
-    rulebook: Rulebook | None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == "warning"]
-
-
 def load_rulebook(path: str) -> Rulebook:
     """Load and validate a rulebook file; raise InputError listing every error."""
     result = check_rulebook_file(path)
-    if result.rulebook is None:
+    if result.value is None:
         raise InputError(result.errors)
-    return result.rulebook
+    return result.value
 
 
-def check_rulebook_file(path: str) -> Checked:
+def check_rulebook_file(path: str) -> Checked[Rulebook]:
     try:
         doc = parse_yaml(read_text(path), path)
     except InputError as exc:
-        return Checked(None, exc.diagnostics)
+        return Checked[Rulebook](None, exc.diagnostics)
     return check_rulebook(doc)
 
 
-def check_rulebook_text(text: str, path: str = "<rulebook>") -> Checked:
+def check_rulebook_text(text: str, path: str = "<rulebook>") -> Checked[Rulebook]:
     try:
         doc = parse_yaml(text, path)
     except InputError as exc:
-        return Checked(None, exc.diagnostics)
+        return Checked[Rulebook](None, exc.diagnostics)
     return check_rulebook(doc)
 
 
-def check_rulebook(doc: Document) -> Checked:
+def check_rulebook(doc: Document) -> Checked[Rulebook]:
     diags = validate(doc, "rulebook")
     if not isinstance(doc.value, dict):
-        return Checked(None, diags)
+        return Checked[Rulebook](None, diags)
     builder = _Builder(doc, diags)
     rulebook = builder.build()
     diags = sorted(set(builder.diags))
     if any(d.severity == "error" for d in diags):
-        return Checked(None, diags)
+        return Checked[Rulebook](None, diags)
     return Checked(rulebook, diags)
 
 

@@ -1,0 +1,1 @@
+"""The crisis: scenarios, the seeded feed generator, and the signals monitoring sees."""

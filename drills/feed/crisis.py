@@ -1,0 +1,112 @@
+"""A crisis in motion: the feed, what monitoring sees, conditional injects and the crowd's
+reaction to the team - one object both ``drill feed`` and the simulation drive.
+
+Time moves only when the caller says (``events_until``); conditions are checked at every
+monitoring tick (default 5 minutes).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from drills.feed.effects import CrowdModifier, modifier_for
+from drills.feed.generator import Event, FeedGenerator
+from drills.feed.scenario import Inject, Scenario
+from drills.feed.signals import SignalMonitor
+from drills.rulebook.evaluate import holds
+
+#: Public actions that count as the organisation speaking (they end silence).
+STATEMENTS = frozenset({"holding_statement", "update", "statement", "apology",
+                        "correct_misinformation"})
+
+
+class Crisis:
+    def __init__(self, scenario: Scenario, seed: int, *, duration: float | None = None,
+                 rate_scale: float = 1.0, tick: float = 5.0) -> None:
+        if tick <= 0:
+            raise ValueError(f"tick must be positive, got {tick}")
+        self.scenario = scenario
+        self.feed = FeedGenerator(scenario, seed, duration=duration, rate_scale=rate_scale)
+        self.monitor = SignalMonitor()
+        self.tick = tick
+        self.statements = 0
+        self.last_statement: float | None = None
+        self._next_tick = tick
+        self._first_seen: dict[str, float] = {}
+        self._actions: list[tuple[float, str]] = []
+        self._fired: set[str] = set()
+        self._triggered = [i for i in scenario.injects if i.trigger is not None]
+        self._silent = False
+
+    @property
+    def duration(self) -> float:
+        return self.feed.duration
+
+    def drill_state(self, now: float) -> dict[str, Any]:
+        since = now - (self.last_statement if self.last_statement is not None else 0.0)
+        return {"elapsed": now, "statements": self.statements, "since_statement": since,
+                "cluster": self.scenario.cluster}
+
+    def signals(self, now: float) -> dict[str, float]:
+        return self.monitor.snapshot(now)
+
+    def events_until(self, until: float) -> Iterator[Event]:
+        """Events up to ``until``, observed by monitoring; triggers checked at each tick."""
+        until = min(until, self.duration)
+        while True:
+            stop = min(until, self._next_tick)
+            for event in self.feed.events_until(stop):
+                self.monitor.observe(event)
+                self._first_seen.setdefault(event["kind"], event["t"])
+                yield event
+            if self._next_tick <= until and self._next_tick < self.duration:
+                self._check(self._next_tick)
+                self._next_tick += self.tick
+                continue
+            return
+
+    def __iter__(self) -> Iterator[Event]:
+        return self.events_until(self.duration)
+
+    def record_action(self, action: str, t: float) -> None:
+        """The team did ``action`` at ``t``: the crowd reacts (scenario effects)."""
+        self._actions.append((t, action))
+        effect = self.scenario.effects.get(action)
+        if effect is not None:
+            self.feed.add_modifier(modifier_for(action, effect, max(t, self.feed.now)))
+        if action in STATEMENTS:
+            self.statements += 1
+            self.last_statement = t
+            if self._silent:
+                self.feed.end_modifiers("silence", max(t, self.feed.now))
+                self._silent = False
+
+    def add_modifier(self, modifier: CrowdModifier) -> None:
+        self.feed.add_modifier(modifier)
+
+    def _check(self, now: float) -> None:
+        silence = self.scenario.effects.get("silence")
+        state = self.drill_state(now)
+        if silence is not None and not self._silent and state["since_statement"] >= silence.after:
+            self.feed.add_modifier(CrowdModifier(now, math.inf, silence.rate, silence.negative,
+                                                 silence.arousal, silence.misinformation,
+                                                 "silence"))
+            self._silent = True
+        for inject in self._triggered:
+            if inject.id not in self._fired and self._due(inject, now, state):
+                self._fired.add(inject.id)
+                self.feed.schedule_inject(inject, now)
+
+    def _due(self, inject: Inject, now: float, state: dict[str, Any]) -> bool:
+        trigger = inject.trigger
+        assert trigger is not None
+        if trigger.condition is not None:
+            context = {"signal": self.monitor.snapshot(now), "drill": state}
+            return holds(trigger.condition, context)
+        first = self._first_seen.get(trigger.after_kind or "")
+        if first is None or now < first + trigger.within:
+            return False
+        return not any(first <= t <= now and action in trigger.unless
+                       for t, action in self._actions)

@@ -1,0 +1,52 @@
+"""A scenario described for a facilitator: tables of phases, injects and platforms."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tabulate import tabulate
+
+from drills.durations import format_minutes
+from drills.feed.scenario import Scenario
+
+
+def _when(minutes: float) -> str:
+    return format_minutes(minutes)
+
+
+def describe_scenario(s: Scenario, fmt: str = "simple") -> str:
+    parts = [f"{s.title}  ({s.id}, {s.locale})",
+             f"SCCT cluster: {s.cluster}" + (f" - {s.crisis_type.replace('_', ' ')}"
+                                            if s.crisis_type else ""),
+             f"Duration: {_when(s.duration)}   Crowd: {s.crowd.size:,} people, median "
+             f"{s.crowd.median_followers:g} followers"]
+    if s.description:
+        parts += ["", textwrap.fill(" ".join(s.description.split()), 92)]
+    phases = [[_when(p.at), p.name, f"{p.rate * 60:g}/h", f"{p.negative:.0%}",
+               f"{p.arousal:.2f}", f"{p.branching if p.branching is not None else s.cascade.branching:g}",
+               f"{p.misinformation:.0%}", f"{p.press * 60:g}/h"] for p in s.phases]
+    parts += ["", "Phases", tabulate(phases, headers=["from", "phase", "rate", "negative",
+                                                       "arousal", "branching", "misinfo",
+                                                       "press"], tablefmt=fmt)]
+    injects = []
+    for i in s.injects:
+        if i.at is not None:
+            when = _when(i.at)
+        elif i.trigger and i.trigger.condition is not None:
+            when = f"when {i.trigger.when}"
+        else:
+            assert i.trigger is not None
+            unless = f" unless {', '.join(i.trigger.unless)}" if i.trigger.unless else ""
+            when = f"{_when(i.trigger.within)} after first {i.trigger.after_kind}{unless}"
+        who = i.outlet or str(i.author.get("name") or i.author.get("handle") or "")
+        if i.author.get("followers"):
+            who += f" ({int(i.author['followers']):,} followers)"  # type: ignore[call-overload]
+        injects.append([when, i.id, i.kind, i.platform or "", who.strip()])
+    if injects:
+        parts += ["", "Injects", tabulate(injects, headers=["when", "id", "kind", "platform",
+                                                             "who"], tablefmt=fmt)]
+    platforms = [[p, f"{share:.0%}"] for p, share in sorted(s.platforms.items(),
+                                                            key=lambda kv: -kv[1])]
+    parts += ["", "Platform mix", tabulate(platforms, headers=["platform", "share"],
+                                           tablefmt=fmt)]
+    return "\n".join(parts)

@@ -1,0 +1,159 @@
+"""The typed scenario: a crisis archetype the feed generator turns into events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from drills.rulebook import ast
+
+#: Placeholders a message template may use; the generator fills every one.
+MESSAGE_PLACEHOLDERS = frozenset({"brand", "product", "issue", "url", "hashtag", "handle",
+                                  "name", "city", "outlet", "journalist", "claim"})
+#: Placeholders a brand field may use: drawn from Faker's locale data once per drill.
+BRAND_PLACEHOLDERS = frozenset({"company", "city", "last_name", "first_name"})
+
+#: SCCT crisis types and their cluster (Coombs 2007).
+CRISIS_TYPES: dict[str, str] = {
+    "natural_disaster": "victim",
+    "rumor": "victim",
+    "workplace_violence": "victim",
+    "product_tampering": "victim",
+    "challenge": "accidental",
+    "technical_error_accident": "accidental",
+    "technical_error_product_harm": "accidental",
+    "human_error_accident": "preventable",
+    "human_error_product_harm": "preventable",
+    "organizational_misdeed": "preventable",
+    "management_misconduct": "preventable",
+}
+
+
+@dataclass(frozen=True)
+class Phase:
+    at: float  # minutes
+    name: str
+    rate: float  # background posts per minute
+    negative: float = 0.5
+    positive: float = 0.1
+    arousal: float = 0.5
+    branching: float | None = None  # None: the cascade's
+    misinformation: float = 0.0
+    abusive: float = 0.01
+    press: float = 0.0  # background press inquiries per minute
+
+
+@dataclass(frozen=True)
+class Cascade:
+    branching: float = 0.5
+    s0: float = 5.0
+    theta: float = 0.2314843
+    influence: float = 0.5  # beta: offspring grow with followers ** beta
+    replies: float = 0.35  # share of reactions that are replies (the rest reshares)
+
+
+@dataclass(frozen=True)
+class Crowd:
+    size: int = 5000
+    median_followers: float = 300.0
+    sigma: float = 2.0
+    verified: float = 0.01
+
+
+@dataclass(frozen=True)
+class InjectTrigger:
+    """Fire ``within`` minutes after the first event of ``kind`` unless one of ``unless``
+    actions happened since it; or (``condition``) at the first check where it holds."""
+
+    after_kind: str | None = None
+    within: float = 0.0
+    unless: tuple[str, ...] = ()
+    when: str = ""
+    condition: ast.Node | None = None
+
+
+@dataclass(frozen=True)
+class Inject:
+    id: str
+    kind: str
+    at: float | None = None
+    trigger: InjectTrigger | None = None
+    platform: str | None = None
+    author: dict[str, object] = field(default_factory=dict)
+    text: str | None = None
+    sentiment: float | None = None
+    arousal: float | None = None
+    outlet: str | None = None
+    journalist: str | None = None
+    deadline: float | None = None
+    claim: str | None = None
+    reach: int | None = None
+
+
+@dataclass(frozen=True)
+class Effect:
+    """How the crowd reacts to one kind of team action (a crowd modifier's recipe)."""
+
+    rate: float = 1.0
+    negative: float = 0.0
+    arousal: float = 0.0
+    misinformation: float = 1.0
+    duration: float = 360.0
+    after: float = 120.0  # only for "silence": how long without a statement
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    cluster: str
+    locale: str
+    duration: float
+    brand: dict[str, str]
+    platforms: dict[str, float]
+    phases: tuple[Phase, ...]
+    messages: dict[str, tuple[str, ...]]
+    description: str = ""
+    crisis_type: str = ""
+    crowd: Crowd = Crowd()
+    cascade: Cascade = Cascade()
+    injects: tuple[Inject, ...] = ()
+    platform_messages: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    outlets: tuple[str, ...] = ()
+    claims: tuple[str, ...] = ()
+    effects: dict[str, Effect] = field(default_factory=dict)
+    translations: dict[str, dict[str, object]] = field(default_factory=dict)
+    source: str = ""
+
+    def phase_at(self, t: float) -> Phase:
+        current = self.phases[0]
+        for phase in self.phases:
+            if phase.at <= t:
+                current = phase
+            else:
+                break
+        return current
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        return (self.locale, *sorted(self.translations))
+
+    def localized(self, locale: str | None) -> Scenario:
+        """This scenario in ``locale`` (its own, or one of its translations)."""
+        if locale is None or locale == self.locale:
+            return self
+        tr = self.translations.get(locale)
+        if tr is None:
+            from drills.errors import InputError
+
+            raise InputError(f"scenario {self.id!r} has no {locale} texts; available locales: "
+                             f"{', '.join(self.locales)}")
+        injects = self.injects
+        inject_texts = tr.get("injects")
+        if isinstance(inject_texts, dict):
+            injects = tuple(replace(i, **inject_texts.get(i.id, {})) for i in injects)
+        changes: dict[str, object] = {"locale": locale, "injects": injects}
+        for key in ("title", "description", "brand", "messages", "platform_messages",
+                    "outlets", "claims"):
+            if key in tr:
+                changes[key] = tr[key]
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,374 @@
+"""Turn a scenario YAML file into a typed Scenario, or every positioned problem with it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from drills.checked import Checked
+from drills.durations import parse_duration
+from drills.errors import ConditionSyntaxError, Diagnostic, InputError
+from drills.feed.effects import DEFAULT_EFFECTS
+from drills.feed.scenario import (
+    BRAND_PLACEHOLDERS,
+    CRISIS_TYPES,
+    MESSAGE_PLACEHOLDERS,
+    Cascade,
+    Crowd,
+    Effect,
+    Inject,
+    InjectTrigger,
+    Phase,
+    Scenario,
+)
+from drills.rulebook import ast
+from drills.rulebook.grammar import parse_condition
+from drills.rulebook.typecheck import check
+from drills.templates import placeholders
+from drills.validation import suggest, validate
+from drills.yamldoc import Document, Path, parse_yaml, read_text
+
+_RATE = re.compile(r"^(\d+(?:\.\d+)?)\s*/\s*(m|h|d)$")
+_PER_MINUTE = {"m": 1.0, "h": 1 / 60, "d": 1 / 1440}
+#: Scenario conditions see signals and the drill's clock, not rulebook severity.
+_SCENARIO_DRILL_FIELDS = {"drill.elapsed", "drill.statements", "drill.since_statement",
+                          "drill.cluster"}
+
+
+def parse_rate(text: str) -> float:
+    """Posts per minute from ``60/h``, ``2/m`` or ``100/d``."""
+    match = _RATE.match(text.strip())
+    if match is None:
+        raise ValueError(f"bad rate {text!r}: write a number per unit, like 60/h")
+    return float(match.group(1)) * _PER_MINUTE[match.group(2)]
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def load_scenario(path: str) -> Scenario:
+    result = check_scenario_file(path)
+    if result.value is None:
+        raise InputError(result.errors)
+    return result.value
+
+
+def check_scenario_file(path: str) -> Checked[Scenario]:
+    try:
+        doc = parse_yaml(read_text(path), path)
+    except InputError as exc:
+        return Checked[Scenario](None, exc.diagnostics)
+    return check_scenario(doc)
+
+
+def check_scenario_text(text: str, path: str = "<scenario>") -> Checked[Scenario]:
+    try:
+        doc = parse_yaml(text, path)
+    except InputError as exc:
+        return Checked[Scenario](None, exc.diagnostics)
+    return check_scenario(doc)
+
+
+def check_scenario(doc: Document) -> Checked[Scenario]:
+    diags = validate(doc, "scenario")
+    if not isinstance(doc.value, dict):
+        return Checked[Scenario](None, diags)
+    builder = _Builder(doc, diags)
+    scenario = builder.build()
+    found = sorted(set(builder.diags))
+    if any(d.severity == "error" for d in found):
+        return Checked[Scenario](None, found)
+    return Checked(scenario, found)
+
+
+class _Builder:
+    def __init__(self, doc: Document, diags: list[Diagnostic]) -> None:
+        self.doc = doc
+        self.raw: dict[str, Any] = doc.value
+        self.diags = list(diags)
+
+    def error(self, where: Path, message: str, *, offset: int | None = None) -> None:
+        self.diags.append(self.doc.diagnostic(where, message, offset=offset))
+
+    def warn(self, where: Path, message: str) -> None:
+        self.diags.append(self.doc.diagnostic(where, message, severity="warning"))
+
+    def minutes(self, value: Any) -> float | None:
+        try:
+            return parse_duration(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
+
+    def rate(self, value: Any) -> float | None:
+        try:
+            return parse_rate(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
+
+    def texts(self, where: Path, texts: Any, allowed: frozenset[str]) -> tuple[str, ...]:
+        if not isinstance(texts, list):
+            return ()
+        good = []
+        for i, text in enumerate(texts):
+            if isinstance(text, str) and self.template(( *where, i), text, allowed):
+                good.append(text)
+        return tuple(good)
+
+    def template(self, where: Path, text: str, allowed: frozenset[str]) -> bool:
+        try:
+            found = placeholders(text)
+        except ValueError as exc:
+            self.error(where, f"template: {exc}")
+            return False
+        ok = True
+        for offset, name in found:
+            if name not in allowed:
+                self.error(where, f"placeholder {{{name}}} is not provided"
+                           f"{suggest(name, allowed)}; available: {', '.join(sorted(allowed))}",
+                           offset=offset)
+                ok = False
+        return ok
+
+    def message_table(self, where: Path, raw: Any) -> dict[str, tuple[str, ...]]:
+        if not isinstance(raw, dict):
+            return {}
+        return {k: self.texts((*where, k), v, MESSAGE_PLACEHOLDERS) for k, v in raw.items()}
+
+    def brand(self, where: Path, raw: Any) -> dict[str, str]:
+        if not isinstance(raw, dict):
+            return {}
+        result = {}
+        for key, value in raw.items():
+            if isinstance(value, str) and self.template((*where, key), value, BRAND_PLACEHOLDERS):
+                result[key] = value
+        return result
+
+    def phases(self, duration: float) -> tuple[Phase, ...]:
+        raw = self.raw.get("phases")
+        if not isinstance(raw, list):
+            return ()
+        phases: list[Phase] = []
+        previous = -1.0
+        for i, item in enumerate(raw):
+            if not isinstance(item, dict):
+                continue
+            at = self.minutes(item.get("at"))
+            rate = self.rate(item.get("rate"))
+            if at is None or rate is None:
+                continue
+            if i == 0 and at != 0:
+                self.error(("phases", 0, "at"), "the first phase must start at 0h")
+            if at <= previous:
+                self.error(("phases", i, "at"), "phases must be in time order")
+            if at >= duration:
+                self.error(("phases", i, "at"), "phase starts after the scenario ends")
+            previous = at
+            negative = float(item.get("negative", 0.5))
+            positive = float(item.get("positive", 0.1))
+            if negative + positive > 1:
+                self.error(("phases", i), f"negative ({negative:g}) and positive "
+                           f"({positive:g}) shares add up to more than 1")
+            press = self.rate(item.get("press")) if "press" in item else 0.0
+            phases.append(Phase(
+                at=at, name=str(item.get("name", "")), rate=rate, negative=negative,
+                positive=positive, arousal=float(item.get("arousal", 0.5)),
+                branching=item.get("branching"),
+                misinformation=float(item.get("misinformation", 0.0)),
+                abusive=float(item.get("abusive", 0.01)), press=press or 0.0,
+            ))
+        return tuple(phases)
+
+    def condition(self, where: Path, text: str) -> ast.Node | None:
+        try:
+            node = parse_condition(text)
+        except ConditionSyntaxError as exc:
+            self.error(where, f"condition: {exc.message}", offset=exc.offset)
+            return None
+        findings = check(node, ())
+        for field in ast.fields_of(node):
+            if field.namespace == "event":
+                findings.append((field.offset, "an inject condition is checked on signals and "
+                                 "the drill's clock, not on single events"))
+            elif field.namespace == "drill" and field.name not in _SCENARIO_DRILL_FIELDS:
+                findings.append((field.offset, f"{field.name} depends on the rulebook; a "
+                                 "scenario may use " + ", ".join(sorted(_SCENARIO_DRILL_FIELDS))))
+        for offset, message in findings:
+            self.error(where, message, offset=offset)
+        return None if findings else node
+
+    def injects(self, duration: float) -> tuple[Inject, ...]:
+        raw = self.raw.get("injects")
+        if not isinstance(raw, list):
+            return ()
+        injects: list[Inject] = []
+        seen: set[str] = set()
+        for i, item in enumerate(raw):
+            where: Path = ("injects", i)
+            if not isinstance(item, dict) or not isinstance(item.get("kind"), str):
+                continue
+            ident = str(item.get("id", f"inject-{i + 1}"))
+            if ident in seen:
+                self.error((*where, "id"), f"duplicate inject id {ident!r}")
+            seen.add(ident)
+            ways = [k for k in ("at", "when", "after") if k in item]
+            if len(ways) != 1:
+                self.error(where, "an inject needs exactly one of at, when or after"
+                           + (f" (has {', '.join(ways)})" if ways else ""))
+                continue
+            at = self.minutes(item.get("at")) if "at" in item else None
+            if at is not None and at >= duration:
+                self.error((*where, "at"), "inject comes after the scenario ends")
+            trigger = None
+            if "when" in item and isinstance(item["when"], str):
+                node = self.condition((*where, "when"), item["when"])
+                if node is None:
+                    continue
+                trigger = InjectTrigger(when=item["when"], condition=node)
+            elif isinstance(item.get("after"), dict):
+                after = item["after"]
+                within = self.minutes(after.get("within"))
+                if within is None:
+                    continue
+                trigger = InjectTrigger(after_kind=str(after.get("kind")), within=within,
+                                        unless=tuple(after.get("unless") or ()))
+            text = item.get("text")
+            if isinstance(text, str) and not self.template((*where, "text"), text,
+                                                           MESSAGE_PLACEHOLDERS):
+                continue
+            injects.append(Inject(
+                id=ident, kind=item["kind"], at=at, trigger=trigger,
+                platform=item.get("platform"), author=dict(item.get("author") or {}),
+                text=text if isinstance(text, str) else None,
+                sentiment=item.get("sentiment"), arousal=item.get("arousal"),
+                outlet=item.get("outlet"), journalist=item.get("journalist"),
+                deadline=self.minutes(item.get("deadline")), claim=item.get("claim"),
+                reach=item.get("reach"),
+            ))
+        return tuple(injects)
+
+    def effects(self) -> dict[str, Effect]:
+        effects = dict(DEFAULT_EFFECTS)
+        raw = self.raw.get("effects")
+        if not isinstance(raw, dict):
+            return effects
+        for action, spec in raw.items():
+            if not isinstance(spec, dict):
+                continue
+            base = effects.get(action, Effect())
+            duration = self.minutes(spec.get("for"))
+            after = self.minutes(spec.get("after"))
+            effects[action] = Effect(
+                rate=float(spec.get("rate", base.rate)),
+                negative=float(spec.get("negative", base.negative)),
+                arousal=float(spec.get("arousal", base.arousal)),
+                misinformation=float(spec.get("misinformation", base.misinformation)),
+                duration=duration if duration is not None else base.duration,
+                after=after if after is not None else base.after,
+            )
+        return effects
+
+    def translations(self) -> dict[str, dict[str, object]]:
+        raw = self.raw.get("translations")
+        result: dict[str, dict[str, object]] = {}
+        if not isinstance(raw, dict):
+            return result
+        inject_ids = {str(i.get("id")) for i in self.raw.get("injects") or []
+                      if isinstance(i, dict) and "id" in i}
+        for locale, spec in raw.items():
+            if not isinstance(spec, dict):
+                continue
+            where: Path = ("translations", locale)
+            tr: dict[str, object] = {}
+            for key in ("title", "description"):
+                if isinstance(spec.get(key), str):
+                    tr[key] = spec[key]
+            if "brand" in spec:
+                tr["brand"] = self.brand((*where, "brand"), spec["brand"])
+            if "messages" in spec:
+                tr["messages"] = self.message_table((*where, "messages"), spec["messages"])
+            if isinstance(spec.get("platform_messages"), dict):
+                tr["platform_messages"] = {
+                    p: self.message_table((*where, "platform_messages", p), m)
+                    for p, m in spec["platform_messages"].items()}
+            for key in ("outlets", "claims"):
+                if key in spec:
+                    tr[key] = self.texts((*where, key), spec[key], MESSAGE_PLACEHOLDERS)
+            if isinstance(spec.get("injects"), dict):
+                for ident, texts in spec["injects"].items():
+                    if ident not in inject_ids:
+                        self.error((*where, "injects", ident), f"no inject with id {ident!r}"
+                                   f"{suggest(ident, inject_ids)}")
+                    elif isinstance(texts, dict) and isinstance(texts.get("text"), str):
+                        self.template((*where, "injects", ident, "text"), texts["text"],
+                                      MESSAGE_PLACEHOLDERS)
+                tr["injects"] = {k: dict(v) for k, v in spec["injects"].items()
+                                 if isinstance(v, dict)}
+            result[locale] = tr
+        return result
+
+    def build(self) -> Scenario | None:
+        raw = self.raw
+        duration = self.minutes(raw.get("duration")) or 0.0
+        if "duration" in raw and duration <= 0:
+            self.error(("duration",), "the scenario must last longer than zero")
+        platforms = raw.get("platforms")
+        platforms = platforms if isinstance(platforms, dict) else {}
+        total = sum(v for v in platforms.values() if isinstance(v, (int, float)))
+        if platforms and abs(total - 1.0) > 1e-6:
+            self.error(("platforms",), f"platform shares must add up to 1, they add up to "
+                       f"{total:g}")
+        cluster = raw.get("cluster")
+        crisis_type = raw.get("crisis_type")
+        if isinstance(crisis_type, str) and crisis_type in CRISIS_TYPES and \
+                CRISIS_TYPES[crisis_type] != cluster:
+            self.warn(("cluster",), f"SCCT puts {crisis_type} in the "
+                      f"{CRISIS_TYPES[crisis_type]} cluster, not {cluster} (fine when a history "
+                      "of crises or a bad reputation moves it up; say so in the description)")
+        crowd_raw = _mapping(raw.get("crowd"))
+        followers = _mapping(crowd_raw.get("followers"))
+        crowd = Crowd(size=int(crowd_raw.get("size", 5000)),
+                      median_followers=float(followers.get("median", 300)),
+                      sigma=float(followers.get("sigma", 2.0)),
+                      verified=float(crowd_raw.get("verified", 0.01)))
+        cascade_raw = _mapping(raw.get("cascade"))
+        cascade = Cascade(
+            branching=float(cascade_raw.get("branching", 0.5)),
+            s0=self.minutes(cascade_raw.get("s0")) or 5.0,
+            theta=float(cascade_raw.get("theta", 0.2314843)),
+            influence=float(cascade_raw.get("influence", 0.5)),
+            replies=float(cascade_raw.get("replies", 0.35)),
+        )
+        phases = self.phases(duration)
+        messages = self.message_table(("messages",), raw.get("messages"))
+        for needed in ("negative", "neutral"):
+            if isinstance(raw.get("messages"), dict) and needed not in raw["messages"]:
+                self.error(("messages",), f"messages need a {needed!r} list")
+        platform_messages = {}
+        if isinstance(raw.get("platform_messages"), dict):
+            platform_messages = {p: self.message_table(("platform_messages", p), m)
+                                 for p, m in raw["platform_messages"].items()}
+        injects = self.injects(duration)
+        needs = {i.kind for i in injects} | {"misinformation" for p in phases
+                                              if p.misinformation > 0}
+        if any(p.misinformation > 0 for p in phases) and not raw.get("claims"):
+            self.error(("phases",), "phases spread misinformation but the scenario has no "
+                       "claims: list")
+        if "press_inquiry" in needs and not raw.get("outlets"):
+            self.warn(("injects",), "press inquiries but no outlets: list; built-in outlet "
+                      "names are used")
+        scenario_id = raw.get("scenario")
+        if not all(isinstance(raw.get(k), str) for k in ("scenario", "title", "locale")) \
+                or not phases or not messages or not platforms:
+            return None
+        return Scenario(
+            id=str(scenario_id), title=raw["title"], cluster=str(cluster),
+            locale=raw["locale"], duration=duration,
+            brand=self.brand(("brand",), raw.get("brand")), platforms=platforms,
+            phases=phases, messages=messages, description=str(raw.get("description", "")),
+            crisis_type=str(crisis_type or ""), crowd=crowd, cascade=cascade,
+            injects=injects, platform_messages=platform_messages,
+            outlets=self.texts(("outlets",), raw.get("outlets"), MESSAGE_PLACEHOLDERS),
+            claims=self.texts(("claims",), raw.get("claims"), MESSAGE_PLACEHOLDERS),
+            effects=self.effects(), translations=self.translations(), source=self.doc.path,
+        )
