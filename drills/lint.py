@@ -12,9 +12,8 @@ Checker = Callable[[Document], list[Diagnostic]]
 
 
 def _checkers() -> dict[str, Checker]:
-    from drills.rulebook.load import check_rulebook
-
     from drills.feed.scenario_load import check_scenario
+    from drills.rulebook.load import check_rulebook
 
     checkers: dict[str, Checker] = {
         "rulebook": lambda d: check_rulebook(d).diagnostics,

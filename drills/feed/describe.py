@@ -14,6 +14,10 @@ def _when(minutes: float) -> str:
     return format_minutes(minutes)
 
 
+def _span(minutes: float) -> str:
+    return f"{minutes / 60:g}h" if minutes >= 60 and minutes % 60 == 0 else f"{minutes:g}m"
+
+
 def describe_scenario(s: Scenario, fmt: str = "simple") -> str:
     parts = [f"{s.title}  ({s.id}, {s.locale})",
              f"SCCT cluster: {s.cluster}" + (f" - {s.crisis_type.replace('_', ' ')}"
@@ -22,9 +26,12 @@ def describe_scenario(s: Scenario, fmt: str = "simple") -> str:
              f"{s.crowd.median_followers:g} followers"]
     if s.description:
         parts += ["", textwrap.fill(" ".join(s.description.split()), 92)]
-    phases = [[_when(p.at), p.name, f"{p.rate * 60:g}/h", f"{p.negative:.0%}",
-               f"{p.arousal:.2f}", f"{p.branching if p.branching is not None else s.cascade.branching:g}",
-               f"{p.misinformation:.0%}", f"{p.press * 60:g}/h"] for p in s.phases]
+    phases = []
+    for p in s.phases:
+        branching = p.branching if p.branching is not None else s.cascade.branching
+        phases.append([_when(p.at), p.name, f"{p.rate * 60:g}/h", f"{p.negative:.0%}",
+                       f"{p.arousal:.2f}", f"{branching:g}", f"{p.misinformation:.0%}",
+                       f"{p.press * 60:g}/h"])
     parts += ["", "Phases", tabulate(phases, headers=["from", "phase", "rate", "negative",
                                                        "arousal", "branching", "misinfo",
                                                        "press"], tablefmt=fmt)]
@@ -37,7 +44,7 @@ def describe_scenario(s: Scenario, fmt: str = "simple") -> str:
         else:
             assert i.trigger is not None
             unless = f" unless {', '.join(i.trigger.unless)}" if i.trigger.unless else ""
-            when = f"{_when(i.trigger.within)} after first {i.trigger.after_kind}{unless}"
+            when = f"{_span(i.trigger.within)} after first {i.trigger.after_kind}{unless}"
         who = i.outlet or str(i.author.get("name") or i.author.get("handle") or "")
         if i.author.get("followers"):
             who += f" ({int(i.author['followers']):,} followers)"  # type: ignore[call-overload]

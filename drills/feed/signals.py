@@ -22,8 +22,18 @@ _NOT_PUBLIC = "internal_report"
 class _Window:
     """A sliding window of per-event tuples with running sums."""
 
-    __slots__ = ("count", "items", "misinfo", "negative", "negative_reach", "press",
-                 "reach", "arousal", "influencers", "span")
+    __slots__ = (
+        "arousal",
+        "count",
+        "influencers",
+        "items",
+        "misinfo",
+        "negative",
+        "negative_reach",
+        "press",
+        "reach",
+        "span",
+    )
 
     def __init__(self, span: float) -> None:
         self.span = span
