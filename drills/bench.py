@@ -7,15 +7,23 @@ Figures are measured, never asserted in tests (tests check correctness). Keys ar
 from __future__ import annotations
 
 import gc
+import itertools
+import os
 import random
+import subprocess
+import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import psutil
 
 from drills.builtins import resolve
 from drills.engine.durable_engine import engine_for, raw_throughput
+from drills.feed.crisis import Crisis
+from drills.feed.render import jsonl_lines
+from drills.feed.scenario_load import load_scenario
 from drills.rulebook.load import load_rulebook
 
 Progress = Callable[[str], None]
@@ -117,7 +125,54 @@ def bench_rules(quick: bool, progress: Progress) -> dict[str, float]:
     }
 
 
-SECTIONS: list[Callable[[bool, Progress], dict[str, float]]] = [bench_rules]
+def _feed_of(n: int, seed: int = 1) -> Iterator[dict[str, Any]]:
+    """The first ``n`` events of a scaled-up kettle crisis (uncontested)."""
+    scenario = load_scenario(resolve("scenario", "overheating-kettle"))
+    # 60x the scenario's rates gives ~78k events a day; scale so that n arrive well inside it.
+    crisis = Crisis(scenario, seed, rate_scale=60 * max(1.0, n / 60_000))
+    return itertools.islice(iter(crisis.feed), n)
+
+
+_PEAK_RSS_CHILD = """
+import resource, sys
+from drills.bench import _feed_of
+n = 0
+for _ in _feed_of(int(sys.argv[1])):
+    n += 1
+print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def bench_feed(quick: bool, progress: Progress) -> dict[str, float]:
+    n = 20_000 if quick else 100_000
+    progress(f"feed: events/s for a crisis of {n:,} events")
+    _feed_of(1000)  # warm the name pools (made once per process)
+    start = time.perf_counter()
+    count = sum(1 for _ in _feed_of(n))
+    events_per_s = count / (time.perf_counter() - start)
+
+    progress(f"feed: drill feed --format jsonl to a file, {n:,} lines")
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "feed.jsonl")
+        start = time.perf_counter()
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.writelines(jsonl_lines(_feed_of(n)))
+        lines_per_s = n / (time.perf_counter() - start)
+
+    big = 100_000 if quick else 1_000_000
+    progress(f"feed: peak RSS generating {big:,} events (in a fresh process)")
+    result = subprocess.run([sys.executable, "-c", _PEAK_RSS_CHILD, str(big)], check=True,
+                            capture_output=True, text=True)
+    produced, max_rss_kb = (int(x) for x in result.stdout.split())
+    assert produced == big, f"generated {produced} events, expected {big}"
+    return {
+        "feed.events_per_s": round(events_per_s),
+        "feed.jsonl_lines_per_s": round(lines_per_s),
+        "feed.peak_rss_mb_1m_events": round(max_rss_kb / 1024, 1),
+    }
+
+
+SECTIONS: list[Callable[[bool, Progress], dict[str, float]]] = [bench_rules, bench_feed]
 
 
 def run_benchmarks(quick: bool = False, progress: Progress = lambda _s: None) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 import click
+from tabulate import tabulate_formats
 
 from drills import __version__
 from drills.builtins import builtin_names, resolve
@@ -180,7 +181,7 @@ def feed(scenario: str, seed: int, hours: float | None, locale: str | None, fmt:
     events = uncontested_feed(resolve("scenario", scenario), seed=seed, hours=hours,
                               locale=locale)
     lines = jsonl_lines(events) if fmt == "jsonl" else table_lines(events)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     try:
         for line in lines:
             out.write(line)
@@ -202,8 +203,8 @@ def scenario() -> None:
 @scenario.command("show")
 @click.argument("name")
 @click.option("--locale", help="Show the scenario in another of its locales.")
-@click.option("--fmt", type=click.Choice(sorted(__import__("tabulate").tabulate_formats)),
-              default="simple", show_default=True, help="Table format.")
+@click.option("--fmt", type=click.Choice(sorted(tabulate_formats)), default="simple",
+              show_default=True, help="Table format.")
 def scenario_show(name: str, locale: str | None, fmt: str) -> None:
     """Show a scenario: what it is about, its phases, injects and platform mix.
 

@@ -8,6 +8,7 @@ the first time a crowd member posts. Same seed, same crowd, in any process.
 
 from __future__ import annotations
 
+import bisect
 import math
 import random
 import unicodedata
@@ -103,11 +104,8 @@ class Crowd:
         self._platform_cum = [c / total for c in cumulative]
 
     def platform(self) -> str:
-        u = self.rng.random()
-        for name, edge in zip(self._platform_names, self._platform_cum, strict=True):
-            if u < edge:
-                return name
-        return self._platform_names[-1]
+        index = bisect.bisect_right(self._platform_cum, self.rng.random())
+        return self._platform_names[min(index, len(self._platform_names) - 1)]
 
     def mark(self, followers: float) -> float:
         return float(followers ** self.beta / self.mean_mark)
@@ -115,6 +113,13 @@ class Crowd:
     def draw(self) -> tuple[dict[str, object], float]:
         """A random crowd member (uniform: people post repeatedly) and its influence mark."""
         index = int(self.rng.random() * self.size)
+        member = self._members[index]
+        if member is None:
+            return self.member(index)
+        return member, self._marks[index]
+
+    def member(self, index: int) -> tuple[dict[str, object], float]:
+        """Crowd member ``index`` (made now if this is its first post) and its mark."""
         member = self._members[index]
         if member is None:
             member = self._make()

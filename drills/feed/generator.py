@@ -6,7 +6,9 @@ Model (sources and derivations in docs/feed-model.md):
   scenario's phases, times the crowd's mood (``CrowdModifier``s from the team's actions).
 * Every public post has offspring (replies and reshares): their number is Poisson with mean
   ``branching x mark(author) x arousal factor``; the mark is ``followers ** beta`` over its
-  crowd mean (Rizoiu et al. 2017), so the mean offspring is the phase's branching factor.
+  crowd mean (Rizoiu et al. 2017) and the arousal factor ``(0.5 + arousal)`` over its mean
+  (high-arousal posts spread more, Herhausen et al. 2019), so the mean offspring is exactly
+  the phase's branching factor.
   Subcritical (< 1) always; near-critical in viral phases.
 * Offspring delays follow the SEISMIC kernel (Zhao et al. 2015), stretched per platform by
   its attention half-life (X fastest).
@@ -23,7 +25,7 @@ from __future__ import annotations
 import heapq
 import math
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from drills.feed.crowd import INFLUENCER_FOLLOWERS, Crowd, make_handle
@@ -45,6 +47,28 @@ _MAX_BRANCHING = 0.98
 #: Event kinds that are not public posts: they start no cascade.
 _PRIVATE = frozenset({"press_inquiry", "regulator_inquiry", "internal_report"})
 _PER_EVENT = frozenset({"handle", "name", "city", "outlet", "journalist", "claim"})
+# Heap entry codes; at equal times a boundary comes first, then injects, then reactions.
+_BOUNDARY, _INJECT, _REACTION = 0, 1, 2
+_exp = math.exp
+
+
+#: Arousal of a post is uniform within this distance of the regime's arousal, clamped to 0..1.
+AROUSAL_SPREAD = 0.25
+
+
+def clamped_uniform_mean(mean: float, spread: float) -> float:
+    """E[clamp(U, 0, 1)] for U uniform on [mean - spread, mean + spread]."""
+    low, high = mean - spread, mean + spread
+    width = high - low
+
+    def integral(a: float, b: float, value: float | None) -> float:
+        a, b = max(a, low), min(b, high)
+        if b <= a:
+            return 0.0
+        return (b - a) * value if value is not None else (b * b - a * a) / 2
+
+    total = integral(-math.inf, 0.0, 0.0) + integral(0.0, 1.0, None) + integral(1.0, math.inf, 1.0)
+    return total / width
 
 
 def _clamp(x: float, low: float = 0.0, high: float = 1.0) -> float:
@@ -52,31 +76,57 @@ def _clamp(x: float, low: float = 0.0, high: float = 1.0) -> float:
 
 
 class _Texts:
-    """Message templates with the drill's constants filled in once, per category/platform."""
+    """Message templates, ready to pick from in O(1).
 
-    def __init__(self, scenario: Scenario, constants: dict[str, str]) -> None:
-        def prepare(texts: tuple[str, ...]) -> list[tuple[str, bool]]:
-            prepared = []
+    The drill's constants (brand, product, ...) are filled once. Templates that also name
+    per-event values (a handle, a city, a claim) are pre-rendered ``VARIANTS`` times with
+    values drawn from the drill's RNG, so no template is rendered per event; rare events
+    that carry their own values (press, injects) render on demand with ``render``.
+    """
+
+    VARIANTS = 12
+
+    def __init__(self, scenario: Scenario, constants: dict[str, str],
+                 person: Callable[[], dict[str, str]]) -> None:
+        self.constants = constants
+
+        def prepare(texts: tuple[str, ...]) -> tuple[str, ...]:
+            ready: list[str] = []
             for text in texts:
                 names = {n for _o, n in placeholders(text)}
-                filled = render_template(text, {**constants, **{n: "{" + n + "}"
-                                                               for n in _PER_EVENT}})
-                prepared.append((filled, bool(names & _PER_EVENT)))
-            return prepared
+                if names & _PER_EVENT:
+                    ready.extend(render_template(text, {**person(), **constants})
+                                 for _ in range(self.VARIANTS))
+                else:
+                    ready.append(render_template(text, constants))
+            return tuple(ready)
 
+        self.raw = dict(scenario.messages)
         self.base = {k: prepare(v) for k, v in scenario.messages.items()}
         self.platform = {p: {k: prepare(v) for k, v in table.items()}
                          for p, table in scenario.platform_messages.items()}
+        self.raw_platform = scenario.platform_messages
 
-    def pick(self, category: str, platform: str, rng: random.Random
-             ) -> tuple[str, bool] | None:
+    def pick(self, category: str, platform: str, u: float) -> str | None:
+        """A text for ``category`` on ``platform`` (platform-specific first); ``u`` in [0, 1)."""
         table = self.platform.get(platform)
         options = table.get(category) if table else None
         if not options:
             options = self.base.get(category)
         if not options:
             return None
-        return options[int(rng.random() * len(options))]
+        return options[int(u * len(options))]
+
+    def render(self, category: str, platform: str, u: float, values: dict[str, str]
+               ) -> str | None:
+        """A text for ``category`` rendered with explicit per-event ``values``."""
+        table = self.raw_platform.get(platform)
+        options = table.get(category) if table else None
+        if not options:
+            options = self.raw.get(category)
+        if not options:
+            return None
+        return render_template(options[int(u * len(options))], {**values, **self.constants})
 
 
 class FeedGenerator:
@@ -105,25 +155,30 @@ class FeedGenerator:
                      "issue": self.brand.get("issue", ""), "url": self.brand.get("url", ""),
                      "hashtag": self.brand.get("hashtag", "")}
         self.constants = constants
-        self.texts = _Texts(scenario, constants)
-        self.outlets = scenario.outlets or DEFAULT_OUTLETS.get(self.lang, DEFAULT_OUTLETS["en"])
-        self.claims = scenario.claims
+        blanks = {n: "" for n in _PER_EVENT}
+        self.outlets = tuple(render_template(o, {**blanks, **constants}) for o in
+                             scenario.outlets or DEFAULT_OUTLETS.get(self.lang,
+                                                                     DEFAULT_OUTLETS["en"]))
+        self.claims = tuple(render_template(c, {**blanks, **constants}) for c in scenario.claims)
+        self.texts = _Texts(scenario, constants, self._person_values)
         self.s0 = cascade.s0
         self.theta = cascade.theta
         self.replies = cascade.replies
         self.modifiers: list[CrowdModifier] = []
         self._mood: Mood = NEUTRAL_MOOD
-        self._boundaries = sorted({p.at for p in scenario.phases if p.at > 0})
-        self._heap: list[tuple[float, int, tuple[Any, ...]]] = []
+        # One heap holds everything scheduled: reactions, injects and regime boundaries
+        # (phase starts, modifier edges); boundaries sort first at equal times.
+        self._heap: list[tuple[float, int, int, Any]] = []
         self._seq = 0
         self._count = 0
         self._now = 0.0
-        self._phase = scenario.phases[0]
-        self._next_bg = self._draw_background(0.0)
-        self._scripted = sorted((i for i in scenario.injects if i.at is not None),
-                                key=lambda i: (i.at, i.id))
-        self._script_index = 0
-        self._pending_injects: list[tuple[float, int, Inject]] = []
+        for phase in scenario.phases:
+            if phase.at > 0:
+                self._push(phase.at, _BOUNDARY, None)
+        for inject in sorted((i for i in scenario.injects if i.at is not None),
+                             key=lambda i: (i.at, i.id)):
+            self._push(float(inject.at or 0.0), _INJECT, inject)
+        self._refresh(0.0)
 
     # -- the crowd's mood ---------------------------------------------------------------------
 
@@ -133,9 +188,8 @@ class FeedGenerator:
             raise ValueError(f"modifier starts at {modifier.start}, before now ({self._now})")
         self.modifiers.append(modifier)
         for edge in (modifier.start, modifier.end):
-            if edge > self._now and edge not in self._boundaries and math.isfinite(edge):
-                self._boundaries.append(edge)
-        self._boundaries.sort()
+            if edge > self._now and math.isfinite(edge) and edge < self.duration:
+                self._push(edge, _BOUNDARY, None)
         if modifier.start <= self._now:
             self._refresh(self._now)
 
@@ -155,28 +209,35 @@ class FeedGenerator:
         return self._mood
 
     def _refresh(self, t: float) -> None:
-        """Recompute the phase and mood at ``t`` and redraw the next background arrival.
+        """Recompute the regime (phase x mood) at ``t`` and redraw the next background post.
 
-        Redrawing is exact for a Poisson process (it is memoryless).
+        Redrawing is exact for a Poisson process (it is memoryless). Everything the hot path
+        needs is cached here, once per regime change.
         """
-        self._phase = self.scenario.phase_at(t)
-        self._mood = combine(self.modifiers, t) if self.modifiers else NEUTRAL_MOOD
-        self._next_bg = self._draw_background(t)
-
-    def _background_rate(self) -> float:
-        phase = self._phase
-        return (phase.rate + phase.press) * self.rate_scale * self._mood.rate
-
-    def _draw_background(self, t: float) -> float:
-        rate = self._background_rate()
-        return t + self.rng.expovariate(rate) if rate > 0 else math.inf
+        phase = self._phase = self.scenario.phase_at(t)
+        mood = self._mood = combine(self.modifiers, t) if self.modifiers else NEUTRAL_MOOD
+        branching = phase.branching if phase.branching is not None else \
+            self.scenario.cascade.branching
+        self._branching = min(_MAX_BRANCHING, branching * mood.rate)
+        self._arousal = _clamp(phase.arousal + mood.arousal)
+        self._arousal_norm = 1.0 / (0.5 + clamped_uniform_mean(self._arousal, AROUSAL_SPREAD))
+        self._negative = _clamp(phase.negative + mood.negative)
+        self._positive = _clamp(phase.positive, 0.0, 1.0 - self._negative)
+        self._misinformation = phase.misinformation * mood.misinformation if self.claims else 0.0
+        total = phase.rate + phase.press
+        self._press_share = phase.press / total if total else 0.0
+        rate = self._bg_rate = total * self.rate_scale * mood.rate
+        self._next_bg = t + self.rng.expovariate(rate) if rate > 0 else math.inf
 
     # -- injects --------------------------------------------------------------------------------
 
     def schedule_inject(self, inject: Inject, t: float) -> None:
         """Emit ``inject`` at minute ``t`` (conditional injects, decided by the caller)."""
+        self._push(max(t, self._now), _INJECT, inject)
+
+    def _push(self, t: float, code: int, payload: Any) -> None:
         self._seq += 1
-        heapq.heappush(self._pending_injects, (max(t, self._now), self._seq, inject))
+        heapq.heappush(self._heap, (t, code, self._seq, payload))
 
     # -- the stream -----------------------------------------------------------------------------
 
@@ -192,202 +253,208 @@ class FeedGenerator:
         """Every event with ``t <= until`` (and before the end), in time order."""
         until = min(until, self.duration)
         heap = self._heap
+        pop = heapq.heappop
         while True:
             t_bg = self._next_bg
-            t_child = heap[0][0] if heap else math.inf
-            t_script = (self._scripted[self._script_index].at or 0.0) \
-                if self._script_index < len(self._scripted) else math.inf
-            t_inject = self._pending_injects[0][0] if self._pending_injects else math.inf
-            t_edge = self._boundaries[0] if self._boundaries else math.inf
-            t = min(t_bg, t_child, t_script, t_inject)
-            if t_edge <= t and t_edge <= until:
-                self._boundaries.pop(0)
-                self._now = t_edge
-                self._refresh(t_edge)
-                continue
-            if t > until or t >= self.duration:
-                self._now = max(self._now, until)
-                return
-            self._now = t
-            if t == t_child:
-                _t, _seq, parent = heapq.heappop(heap)
-                yield self._reaction(t, parent)
-            elif t == t_script:
-                inject = self._scripted[self._script_index]
-                self._script_index += 1
-                yield self._inject_event(t, inject)
-            elif t == t_inject:
-                _t, _seq, pending = heapq.heappop(self._pending_injects)
-                yield self._inject_event(t, pending)
+            if heap and heap[0][0] <= t_bg:
+                t = heap[0][0]
+                if t > until:
+                    break
+                _t, code, _seq, payload = pop(heap)
+                self._now = t
+                if code == _REACTION:
+                    yield self._reaction(t, payload)
+                elif code == _BOUNDARY:
+                    self._refresh(t)
+                else:
+                    yield self._inject_event(t, payload)
             else:
-                self._next_bg = self._draw_background(t)
-                yield self._background(t)
+                if t_bg > until:
+                    break
+                self._now = t_bg
+                self._next_bg = t_bg + self.rng.expovariate(self._bg_rate)
+                yield self._background(t_bg)
+        if until > self._now:
+            self._now = until
 
     def __iter__(self) -> Iterator[Event]:
         return self.events_until(self.duration)
 
     # -- making events --------------------------------------------------------------------------
 
-    def _new_id(self) -> str:
-        self._count += 1
-        return f"e{self._count}"
+    def _sentiment(self) -> float:
+        random_ = self.rng.random
+        u = random_()
+        if u < self._negative:
+            return round(-0.2 - 0.8 * random_(), 3)
+        if u < self._negative + self._positive:
+            return round(0.2 + 0.8 * random_(), 3)
+        return round(0.3 * random_() - 0.15, 3)
 
-    def _sentiment(self, negative: float, positive: float) -> float:
-        u = self.rng.random()
-        if u < negative:
-            return round(-0.2 - 0.8 * self.rng.random(), 3)
-        if u < negative + positive:
-            return round(0.2 + 0.8 * self.rng.random(), 3)
-        return round(0.3 * self.rng.random() - 0.15, 3)
+    def _pick(self, category: str, platform: str) -> str:
+        texts = self.texts
+        text = texts.pick(category, platform, self.rng.random())
+        if text is None:
+            fallback = "negative" if category not in ("neutral", "positive") else "neutral"
+            text = texts.pick(fallback, platform, self.rng.random()) or ""
+        return text
 
-    def _text(self, category: str, platform: str, extra: dict[str, str] | None = None) -> str:
-        picked = self.texts.pick(category, platform, self.rng)
-        if picked is None and category not in ("negative", "neutral"):
-            picked = self.texts.pick("negative", platform, self.rng)
-        if picked is None:
-            return ""
-        text, per_event = picked
-        if not per_event:
-            return text
-        name, handle, city = self.crowd.person()
-        values = {"name": name, "handle": handle, "city": city,
-                  "outlet": self.outlets[int(self.rng.random() * len(self.outlets))],
-                  "journalist": name,
-                  "claim": self.claims[0] if self.claims else ""}
-        if extra:
-            values.update(extra)
-        return render_template(text, values)
+    def _spawn(self, t: float, event_id: str, root: str, platform: str, sentiment: float,
+               arousal: float, text: str, mark: float) -> None:
+        """Schedule the reactions a public post will get (Poisson, SEISMIC delays).
 
-    def _category(self, sentiment: float) -> str:
-        if sentiment <= -0.05:
-            return "negative"
-        return "positive" if sentiment >= 0.2 and "positive" in self.texts.base else "neutral"
-
-    def _spawn(self, t: float, event: Event, mark: float) -> None:
-        """Schedule the reactions ``event`` will get."""
-        phase = self._phase
-        mood = self._mood
-        branching = phase.branching if phase.branching is not None else \
-            self.scenario.cascade.branching
-        branching = min(_MAX_BRANCHING, branching * mood.rate)
-        mean_arousal = _clamp(phase.arousal + mood.arousal)
-        factor = (0.5 + event["arousal"]) / (0.5 + mean_arousal)
-        n = poisson(branching * mark * factor, self.rng)
-        if not n:
+        The mean is ``branching x mark x (0.5 + arousal) / (0.5 + mean arousal)``; most posts
+        get none, which costs one uniform and one ``exp``.
+        """
+        lam = self._branching * mark * (0.5 + arousal) * self._arousal_norm
+        if lam <= 0.0:
             return
-        scale = self.s0 * DECAY_SCALE.get(event["platform"], 1.0)
-        rng_random = self.rng.random
-        info = (event["id"], event["root"], event["platform"], event["sentiment"],
-                event["arousal"], event["text"])
+        first = self.rng.random()
+        if lam <= 30.0 and first <= _exp(-lam):
+            return
+        n = poisson(lam, self.rng, first)
+        scale = self.s0 * DECAY_SCALE.get(platform, 1.0)
+        random_ = self.rng.random
+        theta = self.theta
+        end = self.duration
+        info = (event_id, root, platform, sentiment, text)
+        heap = self._heap
         for _ in range(n):
-            child_t = t + sample_delay(rng_random(), scale, self.theta)
-            if child_t < self.duration:
+            child_t = t + sample_delay(random_(), scale, theta)
+            if child_t < end:
                 self._seq += 1
-                heapq.heappush(self._heap, (child_t, self._seq, info))
-
-    def _base_event(self, t: float, kind: str, platform: str, author: dict[str, object],
-                    text: str, sentiment: float, arousal: float, parent: str | None,
-                    root: str | None, reach: int) -> Event:
-        ident = self._new_id()
-        return {"id": ident, "t": round(t, 3), "kind": kind, "platform": platform,
-                "author": author, "text": text, "sentiment": sentiment,
-                "arousal": round(arousal, 3), "reach": reach, "parent": parent,
-                "root": root or ident, "lang": self.lang}
+                heapq.heappush(heap, (child_t, _REACTION, self._seq, info))
 
     def _background(self, t: float) -> Event:
-        phase = self._phase
-        mood = self._mood
         rng = self.rng
-        total = phase.rate + phase.press
-        if phase.press and rng.random() * total < phase.press:
+        random_ = rng.random
+        if self._press_share and random_() < self._press_share:
             return self._press(t, None)
-        author, mark = self.crowd.draw()
-        platform = self.crowd.platform()
-        negative = _clamp(phase.negative + mood.negative)
-        sentiment = self._sentiment(negative, _clamp(phase.positive, 0, 1 - negative))
-        arousal = _clamp(phase.arousal + mood.arousal + (rng.random() - 0.5) * 0.5
-                         + (0.1 if sentiment < 0 else 0.0))
-        kind = "mention"
-        claim = None
-        if phase.misinformation and self.claims and \
-                rng.random() < phase.misinformation * mood.misinformation:
-            kind = "misinformation"
-            claim = self.claims[int(rng.random() * len(self.claims))]
-            text = self._text("misinformation", platform, {"claim": claim})
-            sentiment = min(sentiment, -0.3)
-        elif int(author["followers"]) >= INFLUENCER_FOLLOWERS:  # type: ignore[call-overload]
-            kind = "influencer_post"
-            text = self._text("influencer_post" if sentiment < 0 else self._category(sentiment),
-                              platform)
+        crowd = self.crowd
+        index = int(random_() * crowd.size)
+        author = crowd._members[index]
+        if author is None:
+            author, mark = crowd.member(index)
         else:
-            text = self._text(self._category(sentiment), platform)
-        event = self._base_event(t, kind, platform, author, text, sentiment, arousal, None,
-                                 None, int(author["followers"]))  # type: ignore[call-overload]
+            mark = crowd._marks[index]
+        platform = crowd.platform()
+        u = random_()
+        if u < self._negative:
+            sentiment = round(-0.2 - 0.8 * random_(), 3)
+        elif u < self._negative + self._positive:
+            sentiment = round(0.2 + 0.8 * random_(), 3)
+        else:
+            sentiment = round(0.3 * random_() - 0.15, 3)
+        arousal = self._arousal + (random_() - 0.5) * (2 * AROUSAL_SPREAD)
+        arousal = round(0.0 if arousal < 0 else 1.0 if arousal > 1 else arousal, 3)
+        followers: int = author["followers"]  # type: ignore[assignment]
+        claim = None
+        if self._misinformation and random_() < self._misinformation:
+            kind = "misinformation"
+            claim = self.claims[int(random_() * len(self.claims))]
+            text = self.texts.render("misinformation", platform, random_(),
+                                     {**self._person_values(), "claim": claim}) or claim
+            if sentiment > -0.3:
+                sentiment = -0.3
+        elif followers >= INFLUENCER_FOLLOWERS:
+            kind = "influencer_post"
+            text = self._pick("influencer_post" if sentiment < 0 else
+                              _category(sentiment), platform)
+        else:
+            kind = "mention"
+            text = self._pick(_category(sentiment), platform)
+        self._count += 1
+        ident = f"e{self._count}"
+        event = {"id": ident, "t": round(t, 3), "kind": kind, "platform": platform,
+                 "author": author, "text": text, "sentiment": sentiment, "arousal": arousal,
+                 "reach": followers, "parent": None, "root": ident, "lang": self.lang}
         if claim is not None:
             event["claim"] = claim
-        if phase.abusive and rng.random() < phase.abusive:
+        if self._phase.abusive and random_() < self._phase.abusive:
             event["violates_policy"] = True
-        self._spawn(t, event, mark)
+        self._spawn(t, ident, ident, platform, sentiment, arousal, text, mark)
         return event
 
     def _reaction(self, t: float, info: tuple[Any, ...]) -> Event:
-        parent_id, root, platform, parent_sentiment, parent_arousal, parent_text = info
-        rng = self.rng
-        author, mark = self.crowd.draw()
-        mood = self._mood
-        if rng.random() < self.replies:
-            phase = self._phase
-            if rng.random() < 0.7:  # homophily: replies mostly share the parent's tone
-                sentiment = round(math.copysign(0.2 + 0.8 * rng.random(),
-                                                parent_sentiment or -1.0), 3)
-            else:
-                negative = _clamp(phase.negative + mood.negative)
-                sentiment = self._sentiment(negative, _clamp(phase.positive, 0, 1 - negative))
-            category = "reply_negative" if sentiment < 0 else "reply_positive"
-            if category not in self.texts.base:
-                category = self._category(sentiment)
-            text = self._text(category, platform)
-            arousal = _clamp(parent_arousal + (rng.random() - 0.5) * 0.3)
-            event = self._base_event(t, "reply", platform, author, text, sentiment, arousal,
-                                     parent_id, root, int(author["followers"]))  # type: ignore[call-overload]
+        parent_id, root, platform, parent_sentiment, parent_text = info
+        random_ = self.rng.random
+        crowd = self.crowd
+        index = int(random_() * crowd.size)
+        author = crowd._members[index]
+        if author is None:
+            author, mark = crowd.member(index)
         else:
-            arousal = _clamp(parent_arousal + (rng.random() - 0.5) * 0.2)
-            event = self._base_event(t, "reshare", platform, author, parent_text,
-                                     parent_sentiment, arousal, root, root,
-                                     int(author["followers"]))  # type: ignore[call-overload]
-        if self._phase.abusive and rng.random() < self._phase.abusive:
+            mark = crowd._marks[index]
+        followers: int = author["followers"]  # type: ignore[assignment]
+        self._count += 1
+        ident = f"e{self._count}"
+        if random_() < self.replies:
+            if random_() < 0.7:  # homophily: replies mostly share the parent's tone
+                size = round(0.2 + 0.8 * random_(), 3)
+                sentiment = -size if parent_sentiment < 0 else size
+            else:
+                sentiment = self._sentiment()
+            category = "reply_negative" if sentiment < 0 else "reply_positive"
+            text = self._pick(category if category in self.texts.base else
+                              _category(sentiment), platform)
+            kind, parent = "reply", parent_id
+        else:
+            sentiment, text = parent_sentiment, parent_text
+            kind, parent = "reshare", root
+        # A reaction's arousal is the reader's, drawn afresh: were it inherited, aroused posts
+        # (which get more reactions) would raise the branching factor generation by generation.
+        arousal = self._arousal + (random_() - 0.5) * (2 * AROUSAL_SPREAD)
+        arousal = round(0.0 if arousal < 0 else 1.0 if arousal > 1 else arousal, 3)
+        event = {"id": ident, "t": round(t, 3), "kind": kind, "platform": platform,
+                 "author": author, "text": text, "sentiment": sentiment, "arousal": arousal,
+                 "reach": followers, "parent": parent, "root": root, "lang": self.lang}
+        if self._phase.abusive and random_() < self._phase.abusive:
             event["violates_policy"] = True
-        self._spawn(t, event, mark)
+        self._spawn(t, ident, root, platform, sentiment, arousal, text, mark)
         return event
 
-    def _press(self, t: float, inject: Inject | None) -> Event:
-        rng = self.rng
-        name, _handle, _city = self.crowd.person()
-        journalist = (inject.journalist if inject and inject.journalist else name)
-        outlet = (inject.outlet if inject and inject.outlet else
-                  self.outlets[int(rng.random() * len(self.outlets))])
-        outlet = render_template(outlet, self.constants) if "{" in outlet else outlet
-        first, _, last = journalist.partition(" ")
-        author = {"handle": make_handle(first, last or outlet, rng), "name": journalist,
-                  "followers": int(rng.lognormvariate(math.log(8000), 1.0)),
-                  "verified": True, "role": "journalist"}
-        extra = {"outlet": outlet, "journalist": journalist}
-        text = (render_template(inject.text, {**self.constants, **self._person_values(),
-                                              **extra})
-                if inject and inject.text else self._text("press_inquiry", "news", extra))
-        deadline = inject.deadline if inject and inject.deadline else rng.choice((60, 120, 180,
-                                                                                   240))
-        event = self._base_event(t, "press_inquiry", "news", author, text, -0.2,
-                                 0.3, None, None, int(rng.lognormvariate(math.log(200000), 1.0)))
-        event["outlet"] = outlet
-        event["deadline"] = float(deadline)
-        return event
+    def _new_event(self, t: float, kind: str, platform: str, author: dict[str, object],
+                   text: str, sentiment: float, arousal: float, reach: int) -> Event:
+        self._count += 1
+        ident = f"e{self._count}"
+        return {"id": ident, "t": round(t, 3), "kind": kind, "platform": platform,
+                "author": author, "text": text, "sentiment": round(sentiment, 3),
+                "arousal": round(arousal, 3), "reach": reach, "parent": None, "root": ident,
+                "lang": self.lang}
 
     def _person_values(self) -> dict[str, str]:
         name, handle, city = self.crowd.person()
         return {"name": name, "handle": handle, "city": city,
-                "outlet": self.outlets[0], "journalist": name,
-                "claim": self.claims[0] if self.claims else ""}
+                "outlet": self.outlets[int(self.rng.random() * len(self.outlets))],
+                "journalist": name,
+                "claim": self.claims[int(self.rng.random() * len(self.claims))]
+                if self.claims else ""}
+
+    def _press(self, t: float, inject: Inject | None) -> Event:
+        rng = self.rng
+        values = self._person_values()
+        journalist = inject.journalist if inject and inject.journalist else values["name"]
+        outlet = inject.outlet if inject and inject.outlet else values["outlet"]
+        outlet = render_template(outlet, {**self._blank_values(), **self.constants})
+        values.update(outlet=outlet, journalist=journalist)
+        first, _, last = journalist.partition(" ")
+        author = {"handle": make_handle(first, last or outlet, rng), "name": journalist,
+                  "followers": int(rng.lognormvariate(math.log(8000), 1.0)),
+                  "verified": True, "role": "journalist"}
+        if inject and inject.text:
+            text = render_template(inject.text, {**values, **self.constants})
+        else:
+            text = self.texts.render("press_inquiry", "news", rng.random(), values) or ""
+        deadline = inject.deadline if inject and inject.deadline else \
+            rng.choice((60, 120, 180, 240))
+        reach = int(rng.lognormvariate(math.log(200000), 1.0))
+        event = self._new_event(t, "press_inquiry", "news", author, text, -0.2, 0.3, reach)
+        event["outlet"] = outlet
+        event["deadline"] = float(deadline)
+        return event
+
+    def _blank_values(self) -> dict[str, str]:
+        return {n: "" for n in _PER_EVENT}
 
     def _inject_event(self, t: float, inject: Inject) -> Event:
         """A scripted or triggered event; public ones start cascades like any post."""
@@ -411,22 +478,32 @@ class FeedGenerator:
                                        else self.crowd.platform())
         sentiment = inject.sentiment if inject.sentiment is not None else -0.7
         arousal = inject.arousal if inject.arousal is not None else 0.8
-        extra = {"claim": inject.claim or (self.claims[0] if self.claims else "")}
+        values = self._person_values()
+        if inject.claim:
+            values["claim"] = render_template(inject.claim, {**self._blank_values(),
+                                                             **self.constants})
+        if inject.outlet:
+            values["outlet"] = inject.outlet
         if inject.text:
-            values = {**self.constants, **self._person_values(), **extra}
-            if inject.outlet:
-                values["outlet"] = inject.outlet
-            text = render_template(inject.text, values)
+            text = render_template(inject.text, {**values, **self.constants})
         else:
-            text = self._text(inject.kind, platform, extra)
+            text = self.texts.render(inject.kind, platform, self.rng.random(), values) or \
+                self._pick("negative", platform)
         reach = inject.reach if inject.reach is not None else followers
-        event = self._base_event(t, inject.kind, platform, author, text, round(sentiment, 3),
-                                 arousal, None, None, reach)
+        event = self._new_event(t, inject.kind, platform, author, text, sentiment, arousal,
+                                reach)
         event["inject"] = inject.id
         if inject.kind == "misinformation":
-            event["claim"] = extra["claim"]
-        if inject.kind == "regulator_inquiry" and inject.deadline:
+            event["claim"] = values["claim"]
+        if inject.deadline and inject.kind == "regulator_inquiry":
             event["deadline"] = float(inject.deadline)
         if inject.kind not in _PRIVATE:
-            self._spawn(t, event, self.crowd.mark(followers))
+            self._spawn(t, event["id"], event["id"], platform, event["sentiment"],
+                        event["arousal"], text, self.crowd.mark(followers))
         return event
+
+
+def _category(sentiment: float) -> str:
+    if sentiment <= -0.05:
+        return "negative"
+    return "positive" if sentiment >= 0.2 else "neutral"

@@ -38,8 +38,12 @@ def median(s0: float = SEISMIC_S0_MINUTES, theta: float = SEISMIC_THETA) -> floa
     return sample_delay(0.5, s0, theta)
 
 
-def poisson(lam: float, rng: random.Random) -> int:
-    """A Poisson draw: inversion for the small means most posts have, normal beyond 30."""
+def poisson(lam: float, rng: random.Random, first: float | None = None) -> int:
+    """A Poisson draw: inversion for the small means most posts have, normal beyond 30.
+
+    ``first`` is the inversion's first uniform when the caller already drew it (the hot
+    path tests ``first <= exp(-lam)`` itself to skip the call for childless posts).
+    """
     if lam <= 0.0:
         return 0
     if lam > 30.0:
@@ -47,7 +51,7 @@ def poisson(lam: float, rng: random.Random) -> int:
     limit = math.exp(-lam)
     draw = rng.random
     k = 0
-    product = draw()
+    product = draw() if first is None else first
     while product > limit:
         k += 1
         product *= draw()

@@ -151,7 +151,10 @@ class Scenario:
         inject_texts = tr.get("injects")
         if isinstance(inject_texts, dict):
             injects = tuple(replace(i, **inject_texts.get(i.id, {})) for i in injects)
-        changes: dict[str, object] = {"locale": locale, "injects": injects}
+        # Texts in the original language never leak into a translation: platform texts and
+        # claims the translation does not give are dropped, not kept.
+        changes: dict[str, object] = {"locale": locale, "injects": injects,
+                                      "platform_messages": {}, "claims": ()}
         for key in ("title", "description", "brand", "messages", "platform_messages",
                     "outlets", "claims"):
             if key in tr:

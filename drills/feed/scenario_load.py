@@ -287,6 +287,11 @@ class _Builder:
                 tr["brand"] = self.brand((*where, "brand"), spec["brand"])
             if "messages" in spec:
                 tr["messages"] = self.message_table((*where, "messages"), spec["messages"])
+            else:
+                self.error(where, f"translation {locale} needs its own messages:")
+            if self.raw.get("claims") and "claims" not in spec:
+                self.error(where, f"translation {locale} needs its own claims: (the "
+                           "scenario's are in its own language)")
             if isinstance(spec.get("platform_messages"), dict):
                 tr["platform_messages"] = {
                     p: self.message_table((*where, "platform_messages", p), m)
