@@ -17,6 +17,7 @@ from drills.lint import lint_file
 from drills.rulebook.load import check_rulebook_file
 
 CORPUS = Path(__file__).parent / "data" / "lint"
+SCENARIO_CORPUS = Path(__file__).parent / "data" / "scenario-lint"
 EXPECT = re.compile(r"^# expect: (\d+):(\d+): (.+)$")
 
 
@@ -26,14 +27,16 @@ def _expectation(path: Path) -> tuple[int, int, str] | None:
     return (int(match[1]), int(match[2]), match[3]) if match else None
 
 
-EXPECTED = sorted(p for p in CORPUS.glob("*.yaml") if _expectation(p))
+EXPECTED = sorted(p for folder in (CORPUS, SCENARIO_CORPUS) for p in folder.glob("*.yaml")
+                  if _expectation(p))
 
 
 def test_the_corpus_is_large() -> None:
-    assert len(EXPECTED) >= 20
+    assert sum(p.parent == CORPUS for p in EXPECTED) >= 20
+    assert sum(p.parent == SCENARIO_CORPUS for p in EXPECTED) >= 12
 
 
-@pytest.mark.parametrize("path", EXPECTED, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", EXPECTED, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_broken_rulebook_reports_the_exact_position(path: Path) -> None:
     line, col, fragment = _expectation(path)  # type: ignore[misc]
     diagnostics = [d for d in lint_file(str(path)) if d.severity == "error"]
@@ -96,10 +99,24 @@ def test_warnings_and_strict(tmp_path: Path) -> None:
 
 def test_lint_cli_exit_codes_and_output() -> None:
     runner = CliRunner()
-    ok = runner.invoke(cli, ["lint", "default", "strict"])
+    ok = runner.invoke(cli, ["lint", "default", "strict", "overheating-kettle"])
     assert ok.exit_code == 0, ok.output
-    assert "2 file(s) checked: 0 error(s), 0 warning(s)" in ok.output
+    assert "3 file(s) checked: 0 error(s), 0 warning(s)" in ok.output
     bad = runner.invoke(cli, ["lint", str(CORPUS)])
     assert bad.exit_code == 2
     assert "Traceback" not in bad.output
     assert f"{CORPUS / 'unknown-field.yaml'}:8:39: unknown field" in bad.output
+
+
+def test_every_builtin_lints_clean(root: Path) -> None:
+    result = CliRunner().invoke(cli, ["lint", "--strict", str(root / "rules"),
+                                      str(root / "scenarios")])
+    assert result.exit_code == 0, result.output
+    assert "0 error(s), 0 warning(s)" in result.output
+
+
+def test_a_file_of_unknown_kind(tmp_path: Path) -> None:
+    path = tmp_path / "what.yaml"
+    path.write_text("name: something\n")
+    diagnostics = lint_file(str(path))
+    assert "cannot tell what this file is" in diagnostics[0].message

@@ -218,3 +218,7 @@ def scenario_show(name: str, locale: str | None, fmt: str) -> None:
 
     click.echo(describe_scenario(load_scenario(resolve("scenario", name)).localized(locale),
                                  fmt))
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m drills.cli.main
+    cli()

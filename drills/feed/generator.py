@@ -43,6 +43,10 @@ DEFAULT_OUTLETS = {
     "sv": ("Stockholms Kuriren", "Göteborgs Tidning", "Nyhetsbyrån Norden", "Sydsvenska Posten",
            "Konsumentbladet", "Dagens Affärsvärld"),
 }
+DEFAULT_PRESS_TEXTS = {
+    "en": "Hello, this is {journalist} from {outlet}. Could {brand} comment on {issue}?",
+    "sv": "Hej, det här är {journalist} från {outlet}. Kan {brand} kommentera {issue}?",
+}
 _MAX_BRANCHING = 0.98
 #: Event kinds that are not public posts: they start no cascade.
 _PRIVATE = frozenset({"press_inquiry", "regulator_inquiry", "internal_report"})
@@ -444,7 +448,9 @@ class FeedGenerator:
         if inject and inject.text:
             text = render_template(inject.text, {**values, **self.constants})
         else:
-            text = self.texts.render("press_inquiry", "news", rng.random(), values) or ""
+            text = self.texts.render("press_inquiry", "news", rng.random(), values) or \
+                render_template(DEFAULT_PRESS_TEXTS.get(self.lang, DEFAULT_PRESS_TEXTS["en"]),
+                                {**values, **self.constants})
         deadline = inject.deadline if inject and inject.deadline else \
             rng.choice((60, 120, 180, 240))
         reach = int(rng.lognormvariate(math.log(200000), 1.0))
