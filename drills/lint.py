@@ -14,10 +14,12 @@ Checker = Callable[[Document], list[Diagnostic]]
 def _checkers() -> dict[str, Checker]:
     from drills.feed.scenario_load import check_scenario
     from drills.rulebook.load import check_rulebook
+    from drills.team.load import check_team
 
     checkers: dict[str, Checker] = {
         "rulebook": lambda d: check_rulebook(d).diagnostics,
         "scenario": lambda d: check_scenario(d).diagnostics,
+        "team": lambda d: check_team(d).diagnostics,
     }
     return checkers
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drills.engine.durable_engine import engine_for
+from drills.engine.guards import event_guard
 from drills.rulebook.evaluate import holds
 from drills.rulebook.grammar import parse_condition
 from tests.conftest import minimal_rulebook
@@ -154,6 +155,10 @@ def test_random_conditions_agree_with_the_evaluator() -> None:
                  engine.fire("cross", n + 1, engine.message("event", context))}
         expected = {rid for rid, node in nodes.items() if holds(node, context, SEVERITIES)}
         total_fired += len(expected)
+        # Guards are necessary conditions: a rule that fires always passes its guard.
+        for rid in expected:
+            guard = event_guard(nodes[rid])
+            assert guard is None or guard(context["event"]), (rid, context)
         if fired != expected:
             disagreements.append((context, sorted(fired ^ expected)))
     assert not disagreements, disagreements[:3]
@@ -175,3 +180,18 @@ def test_text_predicates_agree_for_any_characters(text: str, pattern: str, op: s
     engine = engine_for(book)
     fired = "rule:r" in engine.fire("t", 1, engine.message("event", context))
     assert fired is holds(node, context, SEVERITIES)
+
+
+def test_guards_skip_what_no_rule_can_match() -> None:
+    from drills.builtins import resolve
+    from drills.rulebook.load import load_rulebook
+
+    engine = engine_for(load_rulebook(resolve("rulebook", "default")))
+    assert engine.event_guards is not None
+    ordinary = {"kind": "mention", "author": {"followers": 300}, "sentiment": -0.8,
+                "reach": 300}
+    big = {"kind": "mention", "author": {"followers": 300_000}, "sentiment": -0.8,
+           "reach": 300_000}
+    assert not any(g(ordinary) for g in engine.event_guards)
+    assert any(g(big) for g in engine.event_guards)
+    assert any(g({"kind": "press_inquiry"}) for g in engine.event_guards)

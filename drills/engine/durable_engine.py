@@ -7,6 +7,8 @@ What it hides (measured on durable-rules 2.0.28, see docs/rulebook.md "The engin
 * An event is consumed by the first rule that fires; a fact is seen by every rule. Every
   message here is a fact, asserted and at once retracted, so every matching rule fires.
 * ``post_batch`` can crash the process: never used.
+* Only messages some rule can match are posted: an event passes through cheap guards first
+  (``drills.engine.guards``), so the engine is never the feed's bottleneck.
 * A message no rule matches raises ``MessageNotHandledException``: that is not an error here.
 * An exception inside an action is swallowed into the session state: actions only append a
   rule name, and the state returned by each assert is checked for it (``EngineError``).
@@ -38,6 +40,7 @@ from drills.engine.compile import (
     compile_rulebook,
     field_key,
 )
+from drills.engine.guards import Guard, event_guard
 from drills.errors import EngineError
 from drills.rulebook.evaluate import text_matches
 from drills.rulebook.model import Rulebook
@@ -116,6 +119,12 @@ class RulebookEngine:
         if definition:
             self._host.set_rulesets({self.name: definition})
         self._getters = {k: _getters(v) for k, v in self.compiled.fields.items()}
+        guards = [event_guard(r.condition) for r in rulebook.enabled_rules
+                  if r.trigger == "event"]
+        # Post an event only if some event rule's guard passes (when every rule has one).
+        self.event_guards: list[Guard] | None = (
+            [g for g in guards if g is not None] if all(g is not None for g in guards) else None
+        )
         self._trigger = {r.id: r.trigger for r in rulebook.enabled_rules}
 
     def _action_for(self, name: str) -> Any:
@@ -233,8 +242,8 @@ class Session:
     def on_event(self, event: dict[str, Any], signal: dict[str, Any] | None,
                  drill: dict[str, Any] | None, t: float) -> list[Firing]:
         """Rules that fire on ``event`` (events of kinds no rule can match are not posted)."""
-        kinds = self.engine.compiled.event_kinds
-        if kinds is not None and event.get("kind") not in kinds:
+        guards = self.engine.event_guards
+        if guards is not None and not any(guard(event) for guard in guards):
             return []
         names = self._post("event", {"event": event, "signal": signal, "drill": drill})
         firings = []

@@ -1,0 +1,95 @@
+"""Cheap necessary conditions on events, checked in Python before posting to the engine.
+
+An event rule whose condition is ``A and B and ...`` cannot fire unless each conjunct that
+names only ``event.`` fields is true. Those conjuncts become small closures (built from the
+AST, nothing evaluated from text); an event that passes no rule's guard is not posted at all,
+so the engine sees only what some rule can match.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from drills.rulebook import ast
+from drills.rulebook.evaluate import text_matches
+
+Guard = Callable[[dict[str, Any]], bool]
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+    ">": operator.gt, ">=": operator.ge,
+}
+
+
+def _getter(name: str) -> Callable[[dict[str, Any]], Any]:
+    path = name.split(".")[1:]  # drop the "event" namespace
+    if len(path) == 1:
+        key = path[0]
+        return lambda event: event.get(key)
+    first, second = path[0], path[1]
+
+    def nested(event: dict[str, Any]) -> Any:
+        inner = event.get(first)
+        return inner.get(second) if isinstance(inner, dict) else None
+
+    return nested
+
+
+def _same_kind(a: Any, b: Any) -> bool:
+    return isinstance(a, bool) == isinstance(b, bool) and isinstance(a, str) == isinstance(b, str)
+
+
+def _leaf_guard(leaf: ast.Node) -> Guard | None:
+    if isinstance(leaf, ast.Compare):
+        get, op, value = _getter(leaf.field.name), _OPS[leaf.op], leaf.value.value
+
+        def compare(event: dict[str, Any]) -> bool:
+            v = get(event)
+            return v is not None and _same_kind(v, value) and op(v, value)
+
+        return compare
+    if isinstance(leaf, ast.In):
+        get = _getter(leaf.field.name)
+        values = [v.value for v in leaf.values]
+
+        def member(event: dict[str, Any]) -> bool:
+            v = get(event)
+            return v is not None and any(_same_kind(v, x) and v == x for x in values)
+
+        return member
+    if isinstance(leaf, ast.Exists):
+        get = _getter(leaf.field.name)
+        return lambda event: get(event) is not None
+    if isinstance(leaf, ast.Truthy):
+        get = _getter(leaf.field.name)
+        return lambda event: get(event) is True
+    if isinstance(leaf, ast.TextMatch):
+        get = _getter(leaf.field.name)
+        text_op, pattern = leaf.op, str(leaf.pattern.value)
+
+        def text(event: dict[str, Any]) -> bool:
+            v = get(event)
+            return isinstance(v, str) and text_matches(text_op, v, pattern)
+
+        return text
+    return None
+
+
+def event_guard(condition: ast.Node) -> Guard | None:
+    """A guard for an event rule, or None when its condition gives no event-only conjunct."""
+    items = condition.items if isinstance(condition, ast.And) else (condition,)
+    guards = []
+    for item in items:
+        if isinstance(item, (ast.And, ast.Or, ast.Not)):
+            continue
+        if item.field.namespace != "event" or item.field.name.count(".") > 2:
+            continue
+        guard = _leaf_guard(item)
+        if guard is not None:
+            guards.append(guard)
+    if not guards:
+        return None
+    if len(guards) == 1:
+        return guards[0]
+    return lambda event: all(g(event) for g in guards)

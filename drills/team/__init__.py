@@ -1,0 +1,1 @@
+"""Who responds in a drill: members, roles, shifts, response times and habits."""

@@ -1,0 +1,130 @@
+"""Turn a team YAML file into a typed Team, or every positioned problem with it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drills.checked import Checked
+from drills.durations import parse_duration
+from drills.errors import Diagnostic, InputError
+from drills.team.clock import NEVER, Shift, combine, parse_shift
+from drills.team.model import Habits, Member, ResponseTime, Team
+from drills.validation import validate
+from drills.yamldoc import Document, Path, parse_yaml, read_text
+
+
+def load_team(path: str) -> Team:
+    result = check_team_file(path)
+    if result.value is None:
+        raise InputError(result.errors)
+    return result.value
+
+
+def check_team_file(path: str) -> Checked[Team]:
+    try:
+        doc = parse_yaml(read_text(path), path)
+    except InputError as exc:
+        return Checked[Team](None, exc.diagnostics)
+    return check_team(doc)
+
+
+def check_team_text(text: str, path: str = "<team>") -> Checked[Team]:
+    try:
+        doc = parse_yaml(text, path)
+    except InputError as exc:
+        return Checked[Team](None, exc.diagnostics)
+    return check_team(doc)
+
+
+def check_team(doc: Document) -> Checked[Team]:
+    diags = validate(doc, "team")
+    if not isinstance(doc.value, dict):
+        return Checked[Team](None, diags)
+    found = list(diags)
+    team = _build(doc, found)
+    found = sorted(set(found))
+    if any(d.severity == "error" for d in found):
+        return Checked[Team](None, found)
+    return Checked(team, found)
+
+
+def _shifts(doc: Document, where: Path, value: Any, found: list[Diagnostic]) -> Shift | None:
+    if value is None:
+        return None
+    texts = value if isinstance(value, list) else [value]
+    shifts = []
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            return None
+        try:
+            shifts.append(parse_shift(text))
+        except ValueError as exc:
+            found.append(doc.diagnostic((*where, i) if isinstance(value, list) else where,
+                                        str(exc)))
+            return None
+    return combine(shifts)
+
+
+def _response(doc: Document, where: Path, value: Any, found: list[Diagnostic]
+              ) -> ResponseTime | None:
+    if not isinstance(value, dict):
+        return None
+    try:
+        median = parse_duration(value.get("median", ""))
+        p90 = parse_duration(value.get("p90", ""))
+    except ValueError:
+        return None  # the schema said so
+    if median <= 0 or p90 < median:
+        found.append(doc.diagnostic(where, "response needs a median above zero and a p90 "
+                                    "at least as long as the median"))
+        return None
+    return ResponseTime(median, p90)
+
+
+def _build(doc: Document, found: list[Diagnostic]) -> Team | None:
+    raw: dict[str, Any] = doc.value
+    members: list[Member] = []
+    names: set[str] = set()
+    for i, item in enumerate(raw.get("members") or []):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            continue
+        where: Path = ("members", i)
+        name = item["name"]
+        if name in names:
+            found.append(doc.diagnostic((*where, "name"), f"duplicate member name {name!r}"))
+        names.add(name)
+        shift = _shifts(doc, (*where, "shift"), item.get("shift", "always"), found)
+        on_call = _shifts(doc, (*where, "on_call"), item.get("on_call"), found)
+        response = _response(doc, (*where, "response"), item.get("response"), found)
+        on_call_response = _response(doc, (*where, "on_call_response"),
+                                     item.get("on_call_response"), found)
+        roles = item.get("roles")
+        if shift is None or not isinstance(roles, list):
+            continue
+        if "response" in item and response is None:
+            continue
+        members.append(Member(
+            name=name, roles=tuple(str(r) for r in roles), shift=shift,
+            on_call=on_call or NEVER, response=response or ResponseTime(10.0, 30.0),
+            on_call_response=on_call_response,
+        ))
+    habits_value = raw.get("habits")
+    habits_raw: dict[str, Any] = habits_value if isinstance(habits_value, dict) else {}
+    habits = Habits(**{k: float(v) for k, v in habits_raw.items()
+                       if k in Habits.__dataclass_fields__ and isinstance(v, (int, float))})
+    if not members or not isinstance(raw.get("team"), str):
+        return None
+    return Team(name=raw["team"], members=tuple(members), habits=habits,
+                description=str(raw.get("description", "")),
+                timezone=str(raw.get("timezone", "")), source=doc.path)
+
+
+def check_team_roles(team: Team, roles: set[str]) -> list[str]:
+    """Problems between a team and a rulebook: roles a member holds that the rulebook lacks."""
+    problems = []
+    for member in team.members:
+        for role in member.roles:
+            if role not in roles:
+                problems.append(f"member {member.name!r} has role {role!r}, which the rulebook "
+                                f"does not define (roles: {', '.join(sorted(roles))})")
+    return problems
