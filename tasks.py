@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The project's two commands, needing nothing but Python 3.11 (or 3.12) and git.
 
-    python3 tasks.py drill   # create .venv, install, run a default drill
+    python3 tasks.py drill   # create .venv, install, run a default drill (seed 1, fri 17:30)
     python3 tasks.py test    # create .venv, install with dev extras, run ruff, mypy, pytest
 
 Extra arguments after the task name are passed on (to `drill` or to pytest).
@@ -49,8 +49,7 @@ def _ensure_env(extras: str) -> None:
 
 def drill(args: list[str]) -> None:
     _ensure_env("")
-    _run(BIN / "drill", "list")
-    _run(BIN / "drill", "lint", "default", "strict", *args)
+    _run(BIN / "drill", "run", *(args or ["--seed", "1", "--start", "fri 17:30"]))
 
 
 def test(args: list[str]) -> None:

@@ -1,0 +1,68 @@
+"""What the CLI does, as library calls with the same names: load inputs, run, score."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from drills.builtins import resolve
+from drills.errors import InputError
+from drills.feed.scenario_load import load_scenario
+from drills.logfile import atomic_log, read_log
+from drills.rulebook.load import load_rulebook
+from drills.rulebook.model import Rulebook
+from drills.score.score import score_log
+from drills.sim.log import Record
+from drills.sim.run import simulate
+from drills.team.clock import parse_start
+from drills.team.load import load_team
+
+
+@dataclass
+class DrillResult:
+    records: list[Record]
+    score: dict[str, Any]
+    seed: int
+
+
+def run_drill(*, scenario: str = "overheating-kettle", rulebook: str = "default",
+              team: str = "standard", seed: int, start: str = "mon 09:00",
+              log: str | None = None, log_feed: str = "full", hours: float | None = None,
+              locale: str | None = None) -> DrillResult:
+    """Run one drill from names or paths; write its log atomically if ``log`` is given."""
+    loaded_scenario = load_scenario(resolve("scenario", scenario)).localized(locale)
+    loaded_rulebook = load_rulebook(resolve("rulebook", rulebook))
+    loaded_team = load_team(resolve("team", team))
+    try:
+        week_minute = parse_start(start)
+    except ValueError as exc:
+        raise InputError(f"--start: {exc}") from None
+    if log is None:
+        records, _summary = simulate(loaded_scenario, loaded_rulebook, loaded_team, seed=seed,
+                                     start=week_minute, log_feed=log_feed, hours=hours)
+    else:
+        with atomic_log(log) as sink:
+            records, _summary = simulate(loaded_scenario, loaded_rulebook, loaded_team,
+                                         seed=seed, start=week_minute, log_feed=log_feed,
+                                         hours=hours, sink=sink)
+    return DrillResult(records, score_log(records, loaded_rulebook), seed)
+
+
+def rulebook_for_log(records: list[Record], rulebook: str | None) -> Rulebook:
+    """The rulebook to score a log with: the one given, or the built-in the log names."""
+    if rulebook is not None:
+        return load_rulebook(resolve("rulebook", rulebook))
+    name = records[0].get("rulebook") if records else None
+    if not isinstance(name, str):
+        raise InputError("the log does not name its rulebook; pass --rulebook")
+    try:
+        return load_rulebook(resolve("rulebook", name))
+    except InputError:
+        raise InputError(f"the log was made with rulebook {name!r}, which is not a built-in; "
+                         "pass --rulebook PATH") from None
+
+
+def score_drill(log: str, *, rulebook: str | None = None) -> dict[str, Any]:
+    """Re-score a saved drill log."""
+    records = read_log(log)
+    return score_log(records, rulebook_for_log(records, rulebook), log)

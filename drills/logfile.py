@@ -1,0 +1,69 @@
+"""Drill log files: written atomically, read back with clear errors.
+
+A log is written to a temporary file beside its destination and renamed into place only
+when the drill has finished, so a crash mid-run never leaves a half-written log where a good
+one was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from drills.errors import InputError, LogError
+from drills.sim.log import Record, TextSink
+
+
+@contextmanager
+def atomic_log(path: str) -> Iterator[TextSink]:
+    """A sink writing to ``path``; the file appears only if the block ends without error."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise InputError(f"{path}: the folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise InputError(f"{path}: is a directory, not a log file")
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
+        "w", encoding="utf-8", dir=folder, prefix=".drill-", suffix=".jsonl.tmp",
+        delete=False)
+    try:
+        yield TextSink(handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+        handle.close()
+        os.replace(handle.name, path)
+    except BaseException:
+        handle.close()
+        os.unlink(handle.name)
+        raise
+
+
+def read_log(path: str) -> list[Record]:
+    """Every record of a drill log; LogError (or InputError for a missing file) otherwise."""
+    if not os.path.exists(path):
+        raise InputError(f"{path}: no such file")
+    if os.path.isdir(path):
+        raise InputError(f"{path}: is a directory, not a log file")
+    records: list[Record] = []
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for line_number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record: Any = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise LogError(f"{path}:{line_number}:{exc.colno}: not a JSON record "
+                                   f"({exc.msg})") from None
+                if not isinstance(record, dict) or "type" not in record:
+                    raise LogError(f"{path}:{line_number}:1: a log record must be a JSON "
+                                   "object with a 'type'")
+                records.append(record)
+    except UnicodeDecodeError as exc:
+        raise LogError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    if not records:
+        raise LogError(f"{path}: the log is empty")
+    return records

@@ -1,0 +1,1 @@
+"""Scoring: a pure function of a drill log and the rulebook."""

@@ -1,0 +1,92 @@
+"""The after-action report as text tables (tabulate), from a score document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tabulate import tabulate
+
+from drills.team.clock import format_start, parse_start
+
+
+def _clock(doc: dict[str, Any], t: float | None) -> str:
+    if t is None:
+        return "-"
+    start = doc["drill"].get("start")
+    base = parse_start(start) if isinstance(start, str) else 0.0
+    return format_start(base + t)
+
+
+def render_report(doc: dict[str, Any], fmt: str = "simple") -> str:
+    drill = doc["drill"]
+    sub = doc["subscores"]
+    out = doc["outcome"]
+    calm = out.get("time_to_calm") or []
+    calm_text = "no escalation" if not calm else ", ".join(
+        f"episode {c['episode']}: calm after {c['calm_after'] / 60:.1f} h"
+        if c["calm_after"] is not None else f"episode {c['episode']}: not calm by the end"
+        for c in calm)
+    lines = [
+        f"Drill: {drill['scenario']} x {drill['rulebook']} x {drill['team']}, "
+        f"seed {drill['seed']}, start {drill['start']}",
+        f"Score {doc['score']:.1f} / 100   Rating {doc['rating']} - {doc['rating_meaning']}",
+        f"timeliness {sub['timeliness']:.1f} | adherence {sub['adherence']:.1f} | "
+        f"conduct {sub['conduct']:.1f}   (weights {doc['weights']['timeliness']:g} / "
+        f"{doc['weights']['adherence']:g} / {doc['weights']['conduct']:g})",
+        f"Outcome: peak {out['peak_mentions_1h']:,} mentions/h | negative reach "
+        f"{out['negative_reach']:,} | final severity {out['final_severity']} | {calm_text}",
+    ]
+    rows = []
+    for ob in doc["obligations"]:
+        notes = []
+        for approver, state in ob["approvals"].items():
+            notes.append(f"{approver}: {state}")
+        if ob["channels_missing"]:
+            notes.append("missing " + ",".join(ob["channels_missing"]))
+        if ob["status"] == "missed" and ob["reason"]:
+            notes.append(ob["reason"])
+        by = ob["by"] or "-"
+        if ob["as_role"] and ob["as_role"] != ob["role"]:
+            by += f" (as {ob['as_role']})"
+        rows.append([ob["id"], ob["rule"], ob["action"], ob["role"], _clock(doc, ob["due"]),
+                     _clock(doc, ob["done"]), ob["status"],
+                     "-" if ob["latency"] is None else f"{ob['latency']:g}m", by,
+                     "; ".join(notes)])
+    lines += ["", "Obligations"]
+    lines.append(tabulate(rows, headers=["id", "rule", "action", "role", "due", "done",
+                                         "status", "latency", "by", "notes"], tablefmt=fmt)
+                 if rows else "(none: no rule demanded anything)")
+    lines += ["", "Rules"]
+    lines.append(tabulate([[r["rule"], r["obligations"], r["met"], r["late"], r["missed"],
+                            r["rating"]] for r in doc["rules"]],
+                          headers=["rule", "obligations", "met", "late", "missed", "rating"],
+                          tablefmt=fmt) if doc["rules"] else "(no rule fired)")
+    lines += ["", "Violations"]
+    lines.append(tabulate([[_clock(doc, v["t"]), v["rule"], v["action"], v["member"],
+                            v["reason"]] for v in doc["violations"]],
+                          headers=["when", "rule", "action", "who", "why it matters"],
+                          tablefmt=fmt) if doc["violations"] else "(none)")
+    strategy = doc["strategy"]
+    lines.append(f"SCCT ({strategy['cluster']}): expected {', '.join(strategy['expected'])}; "
+                 f"used {', '.join(strategy['used']) or 'nothing public'}"
+                 + (f"; misfits: {', '.join(strategy['misfits'])}" if strategy["misfits"]
+                    else "") + ("; deny mixed with diminish/rebuild" if strategy["mixed_deny"]
+                                else ""))
+    lines += ["", "Response times (minutes from the obligation arising to done)"]
+    times = [[r["name"], r["count"], r["p50"], r["p90"], r["max"]]
+             for r in doc["response_times"]]
+    lines.append(tabulate(times, headers=["action", "n", "p50", "p90", "max"], tablefmt=fmt)
+                 if times else "(nothing was done)")
+    by_role = [[r["name"], r["count"], r["p50"], r["p90"], r["max"]]
+               for r in doc["response_times_by_role"]]
+    if by_role:
+        lines.append("")
+        lines.append(tabulate(by_role, headers=["role", "n", "p50", "p90", "max"],
+                              tablefmt=fmt))
+    lines += ["", "What to improve"]
+    if doc["improvements"]:
+        lines += [f"{i}. {item['text']} [log line {item['line']}]"
+                  for i, item in enumerate(doc["improvements"], start=1)]
+    else:
+        lines.append("Nothing: every obligation met, no violations.")
+    return "\n".join(lines)

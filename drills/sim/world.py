@@ -1,0 +1,527 @@
+"""The SimPy world of one drill: the crisis unfolds, monitoring ticks, rules fire, severity
+moves, obligations fall due, the team responds, and the crowd reacts to what it does.
+
+Pure: no I/O, no clock. Every record goes to a sink in time order; every random draw comes
+from generators seeded by the drill's seed. Processes are generator functions (SimPy).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import simpy
+
+from drills import __version__
+from drills.engine.durable_engine import Firing, RulebookEngine, Session, engine_for
+from drills.feed.crisis import Crisis
+from drills.feed.scenario import Scenario
+from drills.rulebook.model import Obligation, Rule, Rulebook
+from drills.sim.log import LOG_SCHEMA, Record, Sink
+from drills.team.clock import format_start
+from drills.team.model import Member, Team
+from drills.templates import render_template
+from drills.vocabulary import ACTION_STRATEGY, PUBLIC_ACTIONS
+
+#: Minutes of work an action takes (times a lognormal factor around 1).
+WORK_MINUTES: dict[str, float] = {
+    "acknowledge": 0.0, "notify": 2.0, "route": 3.0, "approve": 2.0, "brief": 10.0,
+    "holding_statement": 15.0, "update": 10.0, "statement": 20.0, "apology": 25.0,
+    "correct_misinformation": 12.0, "reply": 3.0, "move_private": 3.0,
+    "compensation_offer": 5.0, "delete_comment": 1.0, "argue": 2.0, "deny": 10.0,
+}
+PERSONAL_TEXT = {
+    "en": "We hear you and we're on it - more from us shortly.",
+    "sv": "Vi hör er och jobbar på det - vi återkommer strax.",
+}
+LOG_FEED_MODES = ("full", "sample", "none")
+_SAMPLE_EVERY = 10
+_ENGAGE_TOP = 3
+
+
+@dataclass
+class DrillConfig:
+    scenario: Scenario
+    rulebook: Rulebook
+    team: Team
+    seed: int
+    start: float  # minutes since Monday 00:00
+    log_feed: str = "full"
+    duration: float | None = None
+    tick: float = 5.0
+
+    def __post_init__(self) -> None:
+        if self.log_feed not in LOG_FEED_MODES:
+            raise ValueError(f"log_feed must be one of {LOG_FEED_MODES}, got {self.log_feed!r}")
+        if self.tick <= 0:
+            raise ValueError(f"tick must be positive, got {self.tick}")
+
+
+@dataclass
+class OpenObligation:
+    id: str
+    rule: str
+    spec: Obligation
+    created: float
+    due: float
+    instance: int
+    episode: int
+    event: str | None = None
+    done: float | None = None
+    acting_role: str | None = None
+
+
+@dataclass
+class DrillSummary:
+    events: int = 0
+    obligations: int = 0
+    actions: int = 0
+    violations: int = 0
+    severity: int = 0
+    episodes: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class World:
+    """One drill. ``run()`` drives it to the end and returns a summary."""
+
+    def __init__(self, config: DrillConfig, sink: Sink,
+                 engine: RulebookEngine | None = None) -> None:
+        self.config = config
+        self.sink = sink
+        self.scenario = config.scenario
+        self.rulebook = config.rulebook
+        self.team = config.team
+        self.env = simpy.Environment()
+        self.crisis = Crisis(config.scenario, config.seed, duration=config.duration,
+                             tick=config.tick)
+        self.end = self.crisis.duration
+        self.rng = random.Random(f"team:{config.seed}")
+        self.engine = engine or engine_for(config.rulebook)
+        self.rules: dict[str, Rule] = {r.id: r for r in config.rulebook.enabled_rules}
+        self.lang = self.crisis.feed.lang
+        self.severity = 0
+        self.episode = 0
+        self.calm_since: float | None = None
+        self.signals: dict[str, float] = self.crisis.signals(0.0)
+        self.obligations: dict[str, OpenObligation] = {}
+        self._ob_ids = 0
+        self._action_ids = 0
+        self.resources = {m.name: simpy.Resource(self.env, capacity=1) for m in self.team.members}
+        self.active_platforms: dict[str, None] = {}
+        self.candidates: deque[dict[str, Any]] = deque(maxlen=200)
+        self.summary = DrillSummary()
+        self.negative_reach = 0
+        self.peak_mentions = 0
+        self._session: Session | None = None
+
+    # -- logging ------------------------------------------------------------------------------
+
+    def log(self, kind: str, **fields: Any) -> None:
+        record: Record = {"type": kind, "t": round(self.env.now, 3)}
+        record.update(fields)
+        self.sink.write(record)
+
+    def clock(self, t: float) -> str:
+        """The drill's wall time at ``t``, like ``fri 19:30``."""
+        return format_start(self.config.start + t)
+
+    # -- state exposed to rules -----------------------------------------------------------------
+
+    def drill_state(self) -> dict[str, Any]:
+        state = self.crisis.drill_state(self.env.now)
+        state["severity"] = self.severity
+        state["episode"] = self.episode
+        return state
+
+    # -- running ------------------------------------------------------------------------------
+
+    def run(self) -> DrillSummary:
+        config = self.config
+        self.log("drill", schema=LOG_SCHEMA, version=__version__, seed=config.seed,
+                 scenario=self.scenario.id, title=self.scenario.title,
+                 cluster=self.scenario.cluster, locale=self.scenario.locale,
+                 rulebook=self.rulebook.name, rulebook_version=self.rulebook.version,
+                 team=self.team.name, start=format_start(config.start),
+                 duration=self.end, tick=config.tick, log_feed=config.log_feed,
+                 severity_levels=list(self.rulebook.severity),
+                 roles=sorted(self.rulebook.roles), members=[
+                     {"name": m.name, "roles": list(m.roles)} for m in self.team.members])
+        with self.engine.session() as session:
+            self._session = session
+            self.env.process(self._world())
+            self.env.process(self._community())
+            self.env.run(until=self.end)
+            self._finish()
+        return self.summary
+
+    def _world(self) -> Any:
+        """The feed and monitoring: events up to the next moment anything else happens."""
+        env, crisis, tick = self.env, self.crisis, self.config.tick
+        next_tick = tick
+        while True:
+            horizon = min(env.peek(), next_tick, self.end)
+            fired_at: tuple[dict[str, Any], list[Firing]] | None = None
+            for event in crisis.events_until(horizon):
+                firings = self._on_event(event)
+                if firings:
+                    fired_at = (event, firings)
+                    break
+            if fired_at is not None:
+                event, firings = fired_at
+                if event["t"] > env.now:
+                    yield env.timeout(event["t"] - env.now)
+                self._apply(firings, event["id"])
+                continue
+            # Always yield, if only for zero minutes: others scheduled now must run first.
+            yield env.timeout(max(0.0, horizon - env.now))
+            if env.now >= next_tick - 1e-9:
+                self._monitor()
+                next_tick += tick
+            if env.now >= self.end:
+                return
+
+    def _on_event(self, event: dict[str, Any]) -> list[Firing]:
+        summary = self.summary
+        summary.events += 1
+        mode = self.config.log_feed
+        kind = event["kind"]
+        if mode == "full" or (mode == "sample" and (
+                summary.events % _SAMPLE_EVERY == 1 or kind not in ("mention", "reply",
+                                                                     "reshare"))):
+            record: Record = {"type": "event"}
+            record.update(event)
+            self.sink.write(record)
+        if kind != "internal_report":
+            platform = event["platform"]
+            if platform != "news" and platform not in self.active_platforms:
+                self.active_platforms[platform] = None
+            if event["sentiment"] <= -0.05:
+                self.negative_reach += event["reach"]
+                if kind in ("mention", "reply", "influencer_post", "misinformation"):
+                    self.candidates.append(event)
+        assert self._session is not None
+        return self._session.on_event(event, self.signals, self.drill_state(), event["t"])
+
+    def _monitor(self) -> None:
+        now = self.env.now
+        signals = self.signals = self.crisis.signals(now)
+        if signals["mentions_1h"] > self.peak_mentions:
+            self.peak_mentions = int(signals["mentions_1h"])
+        self.log("signal", **signals)
+        assert self._session is not None
+        result = self._session.on_state(signals, self.drill_state(), now)
+        self._apply(result.firings, None)
+        calm = self.rulebook.calm
+        if calm is None or self.severity <= calm.to:
+            self.calm_since = None
+            return
+        if not result.calm:
+            self.calm_since = None
+        elif self.calm_since is None:
+            self.calm_since = now
+        elif now - self.calm_since >= calm.for_minutes:
+            self._set_severity(calm.to, reason="calm")
+
+    # -- rules, severity, obligations ----------------------------------------------------------
+
+    def _apply(self, firings: list[Firing], event_id: str | None) -> None:
+        for firing in firings:
+            rule = self.rules[firing.rule_id]
+            self.log("firing", rule=rule.id, event=event_id)
+            for spec in rule.require:
+                self._oblige(rule, spec, event_id, instance=1, start=self.env.now)
+            if rule.escalate is not None and rule.escalate > self.severity:
+                self._set_severity(rule.escalate, rule=rule.id)
+            elif rule.deescalate is not None and rule.deescalate < self.severity:
+                self._set_severity(rule.deescalate, rule=rule.id)
+
+    def _set_severity(self, level: int, *, rule: str | None = None,
+                      reason: str | None = None) -> None:
+        old = self.severity
+        base = self.rulebook.calm.to if self.rulebook.calm else 0
+        self.severity = level
+        self.log("severity", level=level, name=self.rulebook.severity[level], previous=old,
+                 rule=rule, reason=reason)
+        assert self._session is not None
+        if old <= base < level:
+            self.episode += 1
+            self.log("episode", number=self.episode, status="start")
+        elif level <= base < old:
+            self.log("episode", number=self.episode, status="end")
+            self._session.new_episode()
+            self.calm_since = None
+        result = self._session.on_state(self.signals, self.drill_state(), self.env.now)
+        self._apply(result.firings, None)
+
+    def _oblige(self, rule: Rule, spec: Obligation, event_id: str | None, instance: int,
+                start: float) -> None:
+        self._ob_ids += 1
+        due = start + (spec.first_due if instance == 1 else spec.every or 0.0)
+        ob = OpenObligation(f"o{self._ob_ids}", rule.id, spec, self.env.now, due, instance,
+                            self.episode, event_id)
+        self.obligations[ob.id] = ob
+        self.summary.obligations += 1
+        self.log("obligation", id=ob.id, status="created", rule=rule.id, action=spec.action,
+                 role=spec.role, due=round(due, 3), instance=instance, every=spec.every,
+                 approve=list(spec.approve), channels=self._channels(spec), event=event_id)
+        self.env.process(self._deadline(ob, rule))
+        self.env.process(self._fulfil(ob))
+
+    def _deadline(self, ob: OpenObligation, rule: Rule) -> Any:
+        wait = ob.due - self.env.now
+        if wait > 0:
+            yield self.env.timeout(wait)
+        if ob.done is None:
+            self.log("obligation", id=ob.id, status="overdue")
+        spec = ob.spec
+        if spec.every and ob.episode == self.episode and self.severity > 0 \
+                and ob.due + spec.every <= self.end:
+            self._oblige(rule, spec, ob.event, ob.instance + 1, ob.due)
+
+    def _channels(self, spec: Obligation) -> list[str]:
+        if spec.channels is None:
+            return []
+        if spec.channels == "active":
+            return sorted(self.active_platforms) or sorted(self.scenario.platforms)
+        if spec.channels == "all":
+            return sorted(self.scenario.platforms)
+        if spec.channels == "private":
+            return ["private"]
+        return sorted(spec.channels)
+
+    # -- the team -------------------------------------------------------------------------------
+
+    def _week(self) -> float:
+        return self.config.start + self.env.now
+
+    def _delay(self, member: Member) -> float:
+        response = member.response_at(self._week())
+        return self.rng.lognormvariate(response.mu, response.sigma)
+
+    def _chain(self, role: str) -> list[str]:
+        chain: list[str] = []
+        current: str | None = role
+        while current is not None and current not in chain:
+            chain.append(current)
+            spec = self.rulebook.roles.get(current)
+            current = spec.backup if spec else None
+        return chain
+
+    def _page(self, ob: OpenObligation) -> Any:
+        """PagerDuty-style: page the role; no ack in time (or nobody there) -> the backup.
+
+        Returns (as the process value) the member who acknowledged, or None.
+        """
+        chain = self._chain(ob.spec.role)
+        holders_anywhere = [m for r in chain for m in self.team.holders(r)]
+        if not holders_anywhere:
+            self.log("obligation", id=ob.id, status="unstaffed",
+                     reason=f"no team member holds role {ob.spec.role}"
+                     + (f" or its backups ({', '.join(chain[1:])})" if len(chain) > 1 else ""))
+            return None
+        while True:
+            for role in chain:
+                week = self._week()
+                holders = [m for m in self.team.holders(role) if m.available(week)]
+                if not holders:
+                    if role != chain[-1]:
+                        self.log("obligation", id=ob.id, status="escalated", role=role,
+                                 reason=f"no {role} available at {self.clock(self.env.now)}")
+                    continue
+                member = min(holders, key=lambda m: len(self.resources[m.name].queue))
+                delay = self._delay(member)
+                timeout = self.rulebook.roles[role].ack_within
+                self.log("obligation", id=ob.id, status="paged", member=member.name, role=role)
+                if delay <= timeout or role == chain[-1]:
+                    yield self.env.timeout(delay)
+                    self.log("obligation", id=ob.id, status="acknowledged", member=member.name,
+                             role=role)
+                    ob.acting_role = role
+                    return member
+                yield self.env.timeout(timeout)
+                self.log("obligation", id=ob.id, status="escalated", role=role,
+                         reason=f"{member.name} did not acknowledge within {timeout:g}m")
+            # Nobody in the chain is available now: wait for the first to come on.
+            week = self._week()
+            wait = min(min(m.shift.next_start(week), m.on_call.next_start(week))
+                       for m in holders_anywhere)
+            if not math.isfinite(wait) or self.env.now + wait >= self.end:
+                self.log("obligation", id=ob.id, status="unstaffed",
+                         reason=f"no one in the chain {' -> '.join(chain)} is available "
+                         "before the drill ends")
+                return None
+            self.log("obligation", id=ob.id, status="waiting",
+                     reason=f"no one available until {self.clock(self.env.now + wait)}")
+            yield self.env.timeout(max(wait, 1.0))
+
+    def _work(self, member: Member, action: str) -> float:
+        base = WORK_MINUTES.get(action, 5.0)
+        return base * self.rng.lognormvariate(0.0, 0.3) if base else 0.0
+
+    def _fulfil(self, ob: OpenObligation) -> Any:
+        spec = ob.spec
+        member = yield from self._page(ob)
+        if member is None:
+            return
+        if spec.action == "acknowledge":
+            self._done(ob, member)
+            return
+        habits = self.team.habits
+        if spec.every and ob.instance > 1 and self.rng.random() < habits.go_silent:
+            self.log("obligation", id=ob.id, status="skipped", member=member.name,
+                     reason="went silent (team habit)")
+            return
+        with self.resources[member.name].request() as request:
+            yield request
+            work = self._work(member, spec.action)
+            if work:
+                yield self.env.timeout(work)
+            approvals_ok = True
+            for approver_role in spec.approve:
+                ok = yield from self._approval(ob, approver_role)
+                approvals_ok = approvals_ok and ok
+            self._act(member, spec.action, ob=ob, approvals_ok=approvals_ok)
+        self._done(ob, member)
+        if spec.action in ("holding_statement", "statement", "apology", "update") and \
+                self.rng.random() < habits.wrong_strategy:
+            self._act(member, "deny", ob=None, note="off-strategy statement (team habit)")
+
+    def _approval(self, ob: OpenObligation, role: str) -> Any:
+        """Approval comes from the role itself (sign-off is not delegated to backups)."""
+        if self.rng.random() < self.team.habits.skip_approval:
+            self.log("obligation", id=ob.id, status="approval_skipped", approver=role,
+                     reason="published without waiting for approval (team habit)")
+            return False
+        self.log("obligation", id=ob.id, status="approval_requested", approver=role)
+        until = max(ob.due, self.env.now + 30.0)
+        holders = self.team.holders(role)
+        week = self._week()
+        options = []
+        for m in holders:
+            wait = min(m.shift.next_start(week), m.on_call.next_start(week))
+            if math.isfinite(wait):
+                response = m.response if wait > 0 or m.shift.covers(week) else \
+                    m.response_at(week)
+                options.append((wait + self.rng.lognormvariate(response.mu, response.sigma),
+                                m))
+        if options:
+            when, approver = min(options, key=lambda x: x[0])
+            if self.env.now + when <= until:
+                yield self.env.timeout(when)
+                self.log("obligation", id=ob.id, status="approved", approver=role,
+                         member=approver.name)
+                return True
+        if until > self.env.now:
+            yield self.env.timeout(until - self.env.now)
+        self.log("obligation", id=ob.id, status="approval_missing", approver=role,
+                 reason=f"no {role} could approve by {self.clock(until)}; published without")
+        return False
+
+    def _done(self, ob: OpenObligation, member: Member) -> None:
+        ob.done = self.env.now
+        self.log("obligation", id=ob.id, status="done", member=member.name,
+                 late=self.env.now > ob.due + 1e-9)
+
+    def _text(self, action: str, template: str | None, platform: str | None,
+              event: dict[str, Any] | None = None) -> str:
+        if self.rng.random() >= self.team.habits.template:
+            return PERSONAL_TEXT.get(self.lang, PERSONAL_TEXT["en"])
+        text = self.rulebook.template_text(template or action, platform)
+        if text is None:
+            return PERSONAL_TEXT.get(self.lang, PERSONAL_TEXT["en"])
+        brand = self.crisis.feed.brand
+        values = {"brand": brand.get("name", ""), "product": brand.get("product", ""),
+                  "issue": brand.get("issue", ""), "url": brand.get("url", ""),
+                  "next_update": self.clock(self.env.now + 120).split()[1],
+                  "channel": platform or "", "outlet": (event or {}).get("outlet", ""),
+                  "name": (event or {}).get("author", {}).get("name", "").split(" ")[0],
+                  "time": self.clock(self.env.now).split()[1]}
+        return render_template(text, values)
+
+    def _act(self, member: Member, action: str, *, ob: OpenObligation | None = None,
+             event: dict[str, Any] | None = None, approvals_ok: bool = True,
+             note: str | None = None) -> None:
+        """Log an action, check it against forbidden conduct, let the crowd react."""
+        self._action_ids += 1
+        self.summary.actions += 1
+        role = (ob.acting_role or ob.spec.role) if ob else member.roles[0]
+        channels: list[str] = []
+        if ob is not None:
+            channels = self._channels(ob.spec)
+            if channels and len(channels) > 1 and \
+                    self.rng.random() < self.team.habits.miss_channel:
+                channels = channels[:1]
+        elif event is not None:
+            channels = [event["platform"]]
+        elif action in PUBLIC_ACTIONS:
+            channels = sorted(self.active_platforms)[:1]
+        public = action in PUBLIC_ACTIONS
+        text = self._text(action, ob.spec.template if ob else None,
+                          channels[0] if channels else None, event) if public else None
+        self.log("action", id=f"a{self._action_ids}", member=member.name, role=role,
+                 action=action, obligation=ob.id if ob else None,
+                 event=event["id"] if event else None, channels=channels, text=text,
+                 approved=approvals_ok, strategy=ACTION_STRATEGY.get(action), note=note)
+        assert self._session is not None
+        for violation in self._session.on_action(action, event, self.signals,
+                                                 self.drill_state(), self.env.now):
+            forbid = next(f for f in self.rulebook.forbid if f.id == violation.forbid_id)
+            self.summary.violations += 1
+            self.log("violation", rule=forbid.id, action=action, member=member.name,
+                     reason=forbid.reason, event=event["id"] if event else None,
+                     action_id=f"a{self._action_ids}")
+        if public:
+            self.crisis.record_action(action, self.env.now)
+
+    def _community(self) -> Any:
+        """The community manager answers loud negative posts - and sometimes slips."""
+        env, habits = self.env, self.team.habits
+        managers = self.team.holders("community_manager")
+        while env.now < self.end:
+            yield env.timeout(self.config.tick * 3)
+            if not managers or (self.severity == 0 and not self.candidates):
+                continue
+            week = self._week()
+            on_duty = [m for m in managers if m.available(week)]
+            picks = sorted(self.candidates, key=lambda e: (-e["reach"], e["id"]))[:_ENGAGE_TOP]
+            self.candidates.clear()
+            if not on_duty:
+                continue
+            member = on_duty[0]
+            for event in picks:
+                if self.rng.random() >= habits.engage:
+                    continue
+                roll = self.rng.random()
+                if event.get("violates_policy") or roll < habits.delete_comment:
+                    action = "delete_comment"
+                elif roll < habits.delete_comment + habits.argue:
+                    action = "argue"
+                elif roll < 0.5:
+                    action = "reply"
+                else:
+                    action = "move_private"
+                with self.resources[member.name].request() as request:
+                    yield request
+                    yield env.timeout(self._delay(member) / 2 + self._work(member, action))
+                    self._act(member, action, event=event)
+
+    def _finish(self) -> None:
+        now = self.env.now
+        for ob in self.obligations.values():
+            if ob.done is None:
+                self.log("obligation", id=ob.id, status="missed")
+        if self.episode and self.severity > (self.rulebook.calm.to if self.rulebook.calm
+                                             else 0):
+            self.log("episode", number=self.episode, status="open")
+        summary = self.summary
+        summary.severity = self.severity
+        summary.episodes = self.episode
+        self.log("end", events=summary.events, negative_reach=self.negative_reach,
+                 peak_mentions_1h=self.peak_mentions, severity=self.severity,
+                 episodes=self.episode, statements=self.crisis.statements,
+                 duration=round(now, 3))
+
