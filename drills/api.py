@@ -11,7 +11,7 @@ from drills.feed.scenario_load import load_scenario
 from drills.logfile import atomic_log, read_log
 from drills.rulebook.load import load_rulebook
 from drills.rulebook.model import Rulebook
-from drills.score.score import score_log
+from drills.score.score import check_log, score_log
 from drills.sim.log import Record
 from drills.sim.run import simulate
 from drills.team.clock import parse_start
@@ -65,4 +65,5 @@ def rulebook_for_log(records: list[Record], rulebook: str | None) -> Rulebook:
 def score_drill(log: str, *, rulebook: str | None = None) -> dict[str, Any]:
     """Re-score a saved drill log."""
     records = read_log(log)
+    check_log(records, log)
     return score_log(records, rulebook_for_log(records, rulebook), log)

@@ -49,7 +49,7 @@ def test_main_command_from_a_clean_clone(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Traceback" not in result.stderr
     assert (clone / ".venv" / "bin" / "drill").exists()
-    assert "default" in result.stdout
+    assert "Score " in result.stdout and "What to improve" in result.stdout
 
 
 @pytest.mark.slow
