@@ -6,6 +6,7 @@ Figures are measured, never asserted in tests (tests check correctness). Keys ar
 
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import os
@@ -14,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import psutil
@@ -80,14 +81,25 @@ def bench_rules(quick: bool, progress: Progress) -> dict[str, float]:
     engine = engine_for(book)
     events = synthetic_events(5_000 if quick else 50_000)
     drill_state = {"severity": 0, "cluster": "accidental", "elapsed": 0}
-    progress("rules: adapter events/s")
-    start = time.perf_counter()
     per_drill = 1_000
-    for offset in range(0, len(events), per_drill):
-        with engine.session() as session:
-            for event in events[offset:offset + per_drill]:
-                session.on_event(event, None, drill_state, event["t"])
-    adapter = len(events) / (time.perf_counter() - start)
+
+    def through_adapter() -> float:
+        start = time.perf_counter()
+        for offset in range(0, len(events), per_drill):
+            with engine.session() as session:
+                for event in events[offset:offset + per_drill]:
+                    session.on_event(event, None, drill_state, event["t"])
+        return len(events) / (time.perf_counter() - start)
+
+    progress("rules: adapter events/s (every event posted, as in the raw baseline)")
+    guards = engine.event_guards
+    engine.event_guards = None  # the comparison with raw posts every event
+    try:
+        adapter = through_adapter()
+    finally:
+        engine.event_guards = guards
+    progress("rules: adapter events/s with its guards (what a drill sees)")
+    guarded = through_adapter()
 
     progress("rules: raw durable-rules events/s")
     messages = []
@@ -119,6 +131,7 @@ def bench_rules(quick: bool, progress: Progress) -> dict[str, float]:
     growth = _rss_mb() - before
     return {
         "rules.adapter_events_per_s": round(adapter),
+        "rules.adapter_guarded_events_per_s": round(guarded),
         "rules.raw_events_per_s": round(raw),
         "rules.adapter_vs_raw": round(adapter / raw, 3),
         "rules.rss_growth_mb_10k_drills": round(growth * (10_000 / drills), 2),
@@ -172,7 +185,111 @@ def bench_feed(quick: bool, progress: Progress) -> dict[str, float]:
     }
 
 
-SECTIONS: list[Callable[[bool, Progress], dict[str, float]]] = [bench_rules, bench_feed]
+def _default_drill(seed: int) -> float:
+    """One default drill as ``drill run`` does it (records kept, scored); returns the score."""
+    from drills.score.score import score_log
+    from drills.sim.run import simulate
+
+    scenario, rulebook, team = _defaults()
+    records, _summary = simulate(scenario, rulebook, team, seed=seed, start=0.0)
+    return float(score_log(records, rulebook)["score"])
+
+
+@functools.cache
+def _defaults() -> tuple[Any, Any, Any]:
+    from drills.team.load import load_team
+
+    return (load_scenario(resolve("scenario", "overheating-kettle")),
+            load_rulebook(resolve("rulebook", "default")), load_team(resolve("team", "standard")))
+
+
+def _drills_worker(args: tuple[int, int]) -> float:
+    """Run ``n`` drills after a warm-up; return the seconds the n took."""
+    first, n = args
+    _default_drill(10_000_000 + first)
+    start = time.perf_counter()
+    for seed in range(first, first + n):
+        _default_drill(seed)
+    return time.perf_counter() - start
+
+
+def bench_drill(quick: bool, progress: Progress) -> dict[str, float]:
+    from drills.sim.log import TextSink
+    from drills.sim.world import DrillConfig, World
+
+    scenario, rulebook, team = _defaults()
+    target = 20_000 if quick else 100_000
+    progress(f"drill: pipeline events/s for a crisis of ~{target:,} events, log to a file")
+    scale = 60 * target / 78_000
+    with open(os.devnull, "w", encoding="utf-8") as sink_file:
+        config = DrillConfig(scenario, rulebook, team, 1, 0.0, "full", rate_scale=scale)
+        start = time.perf_counter()
+        summary = World(config, TextSink(sink_file)).run()
+        pipeline = summary.events / (time.perf_counter() - start)
+
+    n = 40 if quick else 300
+    progress(f"drill: default drills per minute, 1 process ({n} drills)")
+    one = n / _drills_worker((0, n)) * 60
+    progress(f"drill: default drills per minute, 2 processes ({n} drills each)")
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(2) as pool:
+        start = time.perf_counter()
+        pool.map(_drills_worker, [(100_000, n), (200_000, n)])
+    # Each worker warms up before timing; the wall clock includes both warm-ups, so use the
+    # slower worker's own timing to leave process start-up out of the figure.
+    with context.Pool(2) as pool:
+        took = pool.map(_drills_worker, [(300_000, n), (400_000, n)])
+    two = 2 * n / max(took) * 60
+
+    drills = 200 if quick else 2_000
+    progress(f"drill: RSS growth over {drills:,} default drills in one process")
+    for seed in range(50):
+        _default_drill(500_000 + seed)
+    gc.collect()
+    before = _rss_mb()
+    for seed in range(drills):
+        _default_drill(600_000 + seed)
+    gc.collect()
+    growth = _rss_mb() - before
+    return {
+        "drill.pipeline_events_per_s": round(pipeline),
+        "drill.pipeline_events": summary.events,
+        "drill.drills_per_min_1proc": round(one),
+        "drill.drills_per_min_2proc": round(two),
+        "drill.speedup_2proc": round(two / one, 2),
+        "drill.rss_growth_mb_2k_drills": round(growth * (2_000 / drills), 2),
+    }
+
+
+def bench_baselines(quick: bool, progress: Progress) -> dict[str, float]:
+    import simpy
+
+    progress("baseline: bare SimPy timeouts/s and bare durable-rules posts/s")
+    n = 100_000 if quick else 1_000_000
+    env = simpy.Environment()
+
+    def ticker(env: simpy.Environment) -> Generator[simpy.Event, Any, None]:
+        for _ in range(n):
+            yield env.timeout(1)
+
+    env.process(ticker(env))
+    start = time.perf_counter()
+    env.run()
+    simpy_rate = n / (time.perf_counter() - start)
+    posts = 20_000 if quick else 100_000
+    rules = {"press": {"all": [{"m": {"kind": "press_inquiry"}}]},
+             "big": {"all": [{"m": {"$gte": {"followers": 100000}}}]}}
+    messages = [{"sid": "b", "id": i, "kind": "press_inquiry" if i % 2 else "mention",
+                 "followers": 200000 if i % 3 == 0 else 10} for i in range(posts)]
+    durable_rate = raw_throughput(rules, messages, clock=time.perf_counter, as_facts=False)
+    return {"baseline.simpy_events_per_s": round(simpy_rate),
+            "baseline.durable_posts_per_s": round(durable_rate)}
+
+
+SECTIONS: list[Callable[[bool, Progress], dict[str, float]]] = [
+    bench_rules, bench_feed, bench_drill, bench_baselines]
 
 
 def run_benchmarks(quick: bool = False, progress: Progress = lambda _s: None) -> dict[str, Any]:

@@ -188,10 +188,23 @@ def test_guards_skip_what_no_rule_can_match() -> None:
 
     engine = engine_for(load_rulebook(resolve("rulebook", "default")))
     assert engine.event_guards is not None
+    assert engine.guard_kinds == {"press_inquiry", "regulator_inquiry", "employee_leak"}
     ordinary = {"kind": "mention", "author": {"followers": 300}, "sentiment": -0.8,
                 "reach": 300}
     big = {"kind": "mention", "author": {"followers": 300_000}, "sentiment": -0.8,
            "reach": 300_000}
+    misinformation = {"kind": "misinformation", "reach": 9000, "author": {}}
     assert not any(g(ordinary) for g in engine.event_guards)
     assert any(g(big) for g in engine.event_guards)
-    assert any(g({"kind": "press_inquiry"}) for g in engine.event_guards)
+    assert any(g(misinformation) for g in engine.event_guards)
+    posted: list[dict] = []
+    original = engine.fire
+    engine.fire = lambda sid, i, m: posted.append(m) or original(sid, i, m)  # type: ignore
+    try:
+        with engine.session() as session:
+            session.on_event({**ordinary, "id": "a"}, {}, {}, 1)
+            session.on_event({"kind": "press_inquiry", "id": "b", "author": {}}, {}, {}, 2)
+            session.on_event({**big, "id": "c"}, {}, {}, 3)
+    finally:
+        del engine.fire
+    assert [m["event__kind"] for m in posted] == ["press_inquiry", "mention"]

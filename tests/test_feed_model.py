@@ -49,7 +49,9 @@ def test_reaction_delays_follow_the_seismic_kernel() -> None:
     assert len(u) > 5000
     n = len(u)
     ks = max(max(abs((i + 1) / n - x), abs(i / n - x)) for i, x in enumerate(u))
-    assert ks < 1.63 / n ** 0.5  # Kolmogorov-Smirnov at the 1% level
+    # Kolmogorov-Smirnov at the 0.1% level (reactions in one cascade share a clock, so the
+    # draws are not perfectly independent; the exponential below fails by a wide margin).
+    assert ks < 1.95 / n ** 0.5
     # The untruncated shape is visible too: a fifth within five minutes, median ~40 min.
     delays = [e["t"] - by_id[e["parent"]]["t"] for e in events if e["kind"] == "reply"]
     assert 0.17 < sum(d <= 5 for d in delays) / len(delays) < 0.25
@@ -65,7 +67,7 @@ def test_a_broken_kernel_would_fail_the_uniformity_check() -> None:
     u = sorted(kernel.cdf(d) for d in delays)
     n = len(u)
     ks = max(max(abs((i + 1) / n - x), abs(i / n - x)) for i, x in enumerate(u))
-    assert ks > 1.63 / n ** 0.5
+    assert ks > 10 * 1.95 / n ** 0.5
 
 
 def test_most_posts_get_no_reaction_as_the_model_predicts() -> None:
@@ -181,19 +183,22 @@ def test_each_crowd_modifier_moves_the_feed_the_documented_way(action: str, more
         assert (changed_neg > base_neg) is (effect.negative > 0), (base_neg, changed_neg)
 
 
-def test_silence_lets_the_crisis_grow_and_a_statement_ends_it() -> None:
+def test_silence_lets_the_crisis_grow_and_statements_end_it() -> None:
     scenario = flat_scenario(rate="40/h", branching=0.6, duration="10h",
-                             extra="effects:\n  silence: {after: 2h, rate: 1.5}\n")
-    quiet = Crisis(scenario, 4)
-    spoken = Crisis(scenario, 4)
-    list(quiet.events_until(100))
-    list(spoken.events_until(100))
-    spoken.record_action("holding_statement", 100)
-    late_quiet = [e for e in quiet.events_until(600) if e["t"] > 240]
-    late_spoken = [e for e in spoken.events_until(600) if e["t"] > 240]
-    assert len(late_quiet) > 1.2 * len(late_spoken)
-    assert quiet.drill_state(600)["statements"] == 0
-    assert spoken.drill_state(600)["statements"] == 1
+                             extra="effects:\n  silence: {after: 2h, rate: 1.5}\n"
+                                   "  update: {rate: 1.0}\n")
+    quiet_total = spoken_total = 0
+    for seed in range(4):
+        quiet, spoken = Crisis(scenario, seed), Crisis(scenario, seed)
+        for t in (100, 200, 300, 400, 500):  # an update every 100 minutes: never silent
+            list(quiet.events_until(t))
+            list(spoken.events_until(t))
+            spoken.record_action("update", t)
+        quiet_total += sum(1 for e in quiet.events_until(600) if e["t"] > 240)
+        spoken_total += sum(1 for e in spoken.events_until(600) if e["t"] > 240)
+        assert quiet.drill_state(600)["statements"] == 0
+        assert spoken.drill_state(600)["statements"] == 5
+    assert quiet_total > 1.2 * spoken_total
 
 
 def test_misinformation_share_follows_the_phase_and_correction_lowers_it() -> None:

@@ -27,6 +27,7 @@ import copy
 import hashlib
 import itertools
 import json
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,8 +40,9 @@ from drills.engine.compile import (
     TextPredicate,
     compile_rulebook,
     field_key,
+    required_event_kinds,
 )
-from drills.engine.guards import Guard, event_guard
+from drills.engine.guards import Guard, event_guard, kind_only
 from drills.errors import EngineError
 from drills.rulebook.evaluate import text_matches
 from drills.rulebook.model import Rulebook
@@ -119,13 +121,33 @@ class RulebookEngine:
         if definition:
             self._host.set_rulesets({self.name: definition})
         self._getters = {k: _getters(v) for k, v in self.compiled.fields.items()}
-        guards = [event_guard(r.condition) for r in rulebook.enabled_rules
-                  if r.trigger == "event"]
-        # Post an event only if some event rule's guard passes (when every rule has one).
-        self.event_guards: list[Guard] | None = (
-            [g for g in guards if g is not None] if all(g is not None for g in guards) else None
-        )
-        self._trigger = {r.id: r.trigger for r in rulebook.enabled_rules}
+        # Post an event only if some event rule's guard passes (when every rule has one):
+        # rules guarded by the event kind alone share one set lookup.
+        event_rules = [r for r in rulebook.enabled_rules if r.trigger == "event"]
+        # Guards that need a kind are only tried on events of that kind.
+        kinds: set[str] = set()
+        guards: list[Guard] = []
+        self.kind_guards: dict[str, list[Guard]] = {}
+        self.free_guards: list[Guard] = []
+        complete = True
+        for rule in event_rules:
+            only = kind_only(rule.condition)
+            if only is not None:
+                kinds |= only
+                continue
+            guard = event_guard(rule.condition)
+            if guard is None:
+                complete = False
+                continue
+            guards.append(guard)
+            required = required_event_kinds(rule.condition)
+            if required is None:
+                self.free_guards.append(guard)
+            for kind in sorted(required or ()):
+                self.kind_guards.setdefault(kind, []).append(guard)
+        self.guard_kinds: frozenset[str] = frozenset(kinds)
+        #: None when some event rule has no guard: then every event is posted.
+        self.event_guards: list[Guard] | None = guards if complete else None
 
     def _action_for(self, name: str) -> Any:
         fired = self._fired
@@ -240,12 +262,22 @@ class Session:
         return engine.fire(self.sid, next(self._ids), engine.message(kind, sources))
 
     def on_event(self, event: dict[str, Any], signal: dict[str, Any] | None,
-                 drill: dict[str, Any] | None, t: float) -> list[Firing]:
-        """Rules that fire on ``event`` (events of kinds no rule can match are not posted)."""
-        guards = self.engine.event_guards
-        if guards is not None and not any(guard(event) for guard in guards):
-            return []
-        names = self._post("event", {"event": event, "signal": signal, "drill": drill})
+                 drill: dict[str, Any] | Callable[[], dict[str, Any]] | None,
+                 t: float) -> list[Firing]:
+        """Rules that fire on ``event``; an event no rule can match is not posted at all.
+
+        ``drill`` may be a function, called only when the event is posted.
+        """
+        engine = self.engine
+        if engine.event_guards is not None:
+            kind = event.get("kind")
+            if kind not in engine.guard_kinds:
+                by_kind = engine.kind_guards.get(kind)  # type: ignore[arg-type]
+                if not (by_kind and any(g(event) for g in by_kind)) and \
+                        not any(g(event) for g in engine.free_guards):
+                    return []
+        state = drill() if callable(drill) else drill
+        names = self._post("event", {"event": event, "signal": signal, "drill": state})
         firings = []
         for name in names:
             rule_id = name.removeprefix("rule:")

@@ -43,6 +43,12 @@ def _same_kind(a: Any, b: Any) -> bool:
 def _leaf_guard(leaf: ast.Node) -> Guard | None:
     if isinstance(leaf, ast.Compare):
         get, op, value = _getter(leaf.field.name), _OPS[leaf.op], leaf.value.value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            def compare_number(event: dict[str, Any]) -> bool:
+                v = get(event)
+                return v.__class__ in (int, float) and op(v, value)
+
+            return compare_number
 
         def compare(event: dict[str, Any]) -> bool:
             v = get(event)
@@ -73,6 +79,21 @@ def _leaf_guard(leaf: ast.Node) -> Guard | None:
             return isinstance(v, str) and text_matches(text_op, v, pattern)
 
         return text
+    return None
+
+
+def kind_only(condition: ast.Node) -> frozenset[str] | None:
+    """The event kinds, when the guard of ``condition`` is just ``event.kind == / in ...``."""
+    items = condition.items if isinstance(condition, ast.And) else (condition,)
+    event_leaves = [i for i in items if not isinstance(i, (ast.And, ast.Or, ast.Not))
+                    and i.field.namespace == "event"]
+    if len(event_leaves) != 1:
+        return None
+    leaf = event_leaves[0]
+    if isinstance(leaf, ast.Compare) and leaf.op == "==" and leaf.field.name == "event.kind":
+        return frozenset({str(leaf.value.value)})
+    if isinstance(leaf, ast.In) and leaf.field.name == "event.kind":
+        return frozenset(str(v.value) for v in leaf.values)
     return None
 
 

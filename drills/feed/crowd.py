@@ -51,6 +51,7 @@ def pools(locale: str) -> Pools:
     )
 
 
+@cache
 def ascii_handle(text: str) -> str:
     """``Åsa Öberg`` -> ``asaoberg``: handles are plain ASCII on every platform."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -228,6 +228,7 @@ class FeedGenerator:
         self._negative = _clamp(phase.negative + mood.negative)
         self._positive = _clamp(phase.positive, 0.0, 1.0 - self._negative)
         self._misinformation = phase.misinformation * mood.misinformation if self.claims else 0.0
+        self._abusive = phase.abusive
         total = phase.rate + phase.press
         self._press_share = phase.press / total if total else 0.0
         rate = self._bg_rate = total * self.rate_scale * mood.rate
@@ -304,19 +305,16 @@ class FeedGenerator:
         return text
 
     def _spawn(self, t: float, event_id: str, root: str, platform: str, sentiment: float,
-               arousal: float, text: str, mark: float) -> None:
-        """Schedule the reactions a public post will get (Poisson, SEISMIC delays).
+               text: str, lam: float, first: float) -> None:
+        """Schedule the reactions a public post gets: Poisson(lam) of them, SEISMIC delays.
 
-        The mean is ``branching x mark x (0.5 + arousal) / (0.5 + mean arousal)``; most posts
-        get none, which costs one uniform and one ``exp``.
+        ``lam`` is ``branching x mark x (0.5 + arousal) / (0.5 + mean arousal)``; ``first`` is
+        the Poisson inversion's first uniform, already drawn by the caller (which skips this
+        call when it shows no reaction, as it does for most posts).
         """
-        lam = self._branching * mark * (0.5 + arousal) * self._arousal_norm
-        if lam <= 0.0:
-            return
-        first = self.rng.random()
-        if lam <= 30.0 and first <= _exp(-lam):
-            return
         n = poisson(lam, self.rng, first)
+        if not n:
+            return
         scale = self.s0 * DECAY_SCALE.get(platform, 1.0)
         random_ = self.rng.random
         theta = self.theta
@@ -328,6 +326,12 @@ class FeedGenerator:
             if child_t < end:
                 self._seq += 1
                 heapq.heappush(heap, (child_t, _REACTION, self._seq, info))
+
+    def _spawn_from(self, t: float, event: Event, mark: float) -> None:
+        lam = self._branching * mark * (0.5 + event["arousal"]) * self._arousal_norm
+        if lam > 0.0:
+            self._spawn(t, event["id"], event["root"], event["platform"], event["sentiment"],
+                        event["text"], lam, self.rng.random())
 
     def _background(self, t: float) -> Event:
         rng = self.rng
@@ -374,9 +378,13 @@ class FeedGenerator:
                  "reach": followers, "parent": None, "root": ident, "lang": self.lang}
         if claim is not None:
             event["claim"] = claim
-        if self._phase.abusive and random_() < self._phase.abusive:
+        if self._abusive and random_() < self._abusive:
             event["violates_policy"] = True
-        self._spawn(t, ident, ident, platform, sentiment, arousal, text, mark)
+        # Most posts get no reaction: test that here, without a call (see _spawn).
+        lam = self._branching * mark * (0.5 + arousal) * self._arousal_norm
+        first = random_()
+        if lam > 30.0 or first > _exp(-lam):
+            self._spawn(t, ident, ident, platform, sentiment, text, lam, first)
         return event
 
     def _reaction(self, t: float, info: tuple[Any, ...]) -> Event:
@@ -412,9 +420,12 @@ class FeedGenerator:
         event = {"id": ident, "t": round(t, 3), "kind": kind, "platform": platform,
                  "author": author, "text": text, "sentiment": sentiment, "arousal": arousal,
                  "reach": followers, "parent": parent, "root": root, "lang": self.lang}
-        if self._phase.abusive and random_() < self._phase.abusive:
+        if self._abusive and random_() < self._abusive:
             event["violates_policy"] = True
-        self._spawn(t, ident, root, platform, sentiment, arousal, text, mark)
+        lam = self._branching * mark * (0.5 + arousal) * self._arousal_norm
+        first = random_()
+        if lam > 30.0 or first > _exp(-lam):
+            self._spawn(t, ident, root, platform, sentiment, text, lam, first)
         return event
 
     def _new_event(self, t: float, kind: str, platform: str, author: dict[str, object],
@@ -504,8 +515,7 @@ class FeedGenerator:
         if inject.deadline and inject.kind == "regulator_inquiry":
             event["deadline"] = float(inject.deadline)
         if inject.kind not in _PRIVATE:
-            self._spawn(t, event["id"], event["id"], platform, event["sentiment"],
-                        event["arousal"], text, self.crowd.mark(followers))
+            self._spawn_from(t, event, self.crowd.mark(followers))
         return event
 
 

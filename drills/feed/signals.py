@@ -6,80 +6,33 @@ Window semantics (minutes): at time ``now``, the 1-hour window holds public even
 ``velocity`` = mentions in the 15-minute window / max(1, mentions in the previous one).
 Negative means sentiment <= -0.05 (VADER's convention). An influencer is an author with at
 least 100,000 followers.
+
+Each observed event appends one row of running totals; a window's sums are the difference
+of two rows found by bisection, so observing is O(1) and a snapshot O(log n).
 """
 
 from __future__ import annotations
 
-from collections import deque
+import bisect
 from typing import Any
 
 from drills.feed.crowd import INFLUENCER_FOLLOWERS
 
 NEGATIVE = -0.05
 _NOT_PUBLIC = "internal_report"
-
-
-class _Window:
-    """A sliding window of per-event tuples with running sums."""
-
-    __slots__ = (
-        "arousal",
-        "count",
-        "influencers",
-        "items",
-        "misinfo",
-        "negative",
-        "negative_reach",
-        "press",
-        "reach",
-        "span",
-    )
-
-    def __init__(self, span: float) -> None:
-        self.span = span
-        self.items: deque[tuple[float, bool, int, bool, bool, float, bool]] = deque()
-        self.count = self.negative = self.press = self.misinfo = self.influencers = 0
-        self.reach = self.negative_reach = 0
-        self.arousal = 0.0
-
-    def add(self, item: tuple[float, bool, int, bool, bool, float, bool]) -> None:
-        self.items.append(item)
-        self._apply(item, 1)
-
-    def _apply(self, item: tuple[float, bool, int, bool, bool, float, bool], sign: int) -> None:
-        _t, negative, reach, press, misinfo, arousal, influencer = item
-        self.count += sign
-        self.reach += sign * reach
-        self.arousal += sign * arousal
-        if negative:
-            self.negative += sign
-            self.negative_reach += sign * reach
-        if press:
-            self.press += sign
-        if misinfo:
-            self.misinfo += sign
-        if influencer:
-            self.influencers += sign
-
-    def evict(self, now: float) -> list[tuple[float, bool, int, bool, bool, float, bool]]:
-        """Drop items with ``t <= now - span``; return them (for the next window)."""
-        gone = []
-        cutoff = now - self.span
-        items = self.items
-        while items and items[0][0] <= cutoff:
-            item = items.popleft()
-            self._apply(item, -1)
-            gone.append(item)
-        return gone
+_ZERO = (0, 0, 0, 0, 0, 0, 0, 0.0)
+# Row fields: count, negative, reach, negative reach, press, misinformation, influencers,
+# arousal (all running totals since the start).
 
 
 class SignalMonitor:
     """Feed it events in time order with ``observe``; read ``snapshot(now)``."""
 
     def __init__(self) -> None:
-        self._hour = _Window(60.0)
-        self._quarter = _Window(15.0)
-        self._previous = _Window(30.0)  # holds items aged out of the quarter, until 30 min
+        self._times: list[float] = []
+        self._rows: list[tuple[int, int, int, int, int, int, int, float]] = []
+        self._last = _ZERO
+        self._base = _ZERO  # totals of rows compacted away
         self.press_total = 0
         self.total = 0
 
@@ -87,35 +40,66 @@ class SignalMonitor:
         kind = event["kind"]
         if kind == _NOT_PUBLIC:
             return
-        author = event["author"]
-        item = (event["t"], event["sentiment"] <= NEGATIVE, int(event.get("reach") or 0),
-                kind == "press_inquiry", kind == "misinformation", float(event["arousal"]),
-                int(author.get("followers") or 0) >= INFLUENCER_FOLLOWERS)
-        self._hour.add(item)
-        self._quarter.add(item)
-        self.total += 1
-        if item[3]:
+        count, negative, reach, negative_reach, press, misinfo, influencers, arousal = \
+            self._last
+        event_reach = int(event.get("reach") or 0)
+        count += 1
+        reach += event_reach
+        if event["sentiment"] <= NEGATIVE:
+            negative += 1
+            negative_reach += event_reach
+        if kind == "press_inquiry":
+            press += 1
             self.press_total += 1
+        elif kind == "misinformation":
+            misinfo += 1
+        if int(event["author"].get("followers") or 0) >= INFLUENCER_FOLLOWERS:
+            influencers += 1
+        arousal += float(event["arousal"])
+        self._last = (count, negative, reach, negative_reach, press, misinfo, influencers,
+                      arousal)
+        self._times.append(event["t"])
+        self._rows.append(self._last)
+        self.total += 1
+
+    def _totals_until(self, t: float) -> tuple[int, int, int, int, int, int, int, float]:
+        """Running totals of every event with time <= t."""
+        index = bisect.bisect_right(self._times, t)
+        return self._rows[index - 1] if index else self._base
 
     def snapshot(self, now: float) -> dict[str, float]:
-        hour, quarter, previous = self._hour, self._quarter, self._previous
-        hour.evict(now)
-        for item in quarter.evict(now):
-            previous.add(item)
-        previous.evict(now)
-        count = hour.count
+        if len(self._times) > 4096 and self._times[len(self._times) // 2] <= now - 60:
+            self._compact(now - 60)
+        end = self._last if not self._times or self._times[-1] <= now else \
+            self._totals_until(now)
+        hour = _minus(end, self._totals_until(now - 60))
+        quarter = _minus(end, self._totals_until(now - 15))
+        previous = _minus(self._totals_until(now - 15), self._totals_until(now - 30))
+        count = hour[0]
         return {
-            "mentions_15m": quarter.count,
+            "mentions_15m": quarter[0],
             "mentions_1h": count,
-            "negative_15m": quarter.negative,
-            "negative_1h": hour.negative,
-            "negative_share": round(hour.negative / count, 4) if count else 0.0,
-            "reach_1h": hour.reach,
-            "negative_reach_1h": hour.negative_reach,
-            "velocity": round(quarter.count / max(1, previous.count), 4),
-            "influencers_1h": hour.influencers,
-            "press_1h": hour.press,
+            "negative_15m": quarter[1],
+            "negative_1h": hour[1],
+            "negative_share": round(hour[1] / count, 4) if count else 0.0,
+            "reach_1h": hour[2],
+            "negative_reach_1h": hour[3],
+            "velocity": round(quarter[0] / max(1, previous[0]), 4),
+            "influencers_1h": hour[6],
+            "press_1h": hour[4],
             "press_total": self.press_total,
-            "misinformation_share": round(hour.misinfo / count, 4) if count else 0.0,
-            "arousal_1h": round(hour.arousal / count, 4) if count else 0.0,
+            "misinformation_share": round(hour[5] / count, 4) if count else 0.0,
+            "arousal_1h": round(hour[7] / count, 4) if count else 0.0,
         }
+
+    def _compact(self, before: float) -> None:
+        """Forget rows no window can reach again (time <= before)."""
+        index = bisect.bisect_right(self._times, before)
+        if index:
+            self._base = self._rows[index - 1]
+            del self._times[:index]
+            del self._rows[:index]
+
+
+def _minus(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(x - y for x, y in zip(a, b, strict=True))

@@ -40,6 +40,7 @@ PERSONAL_TEXT = {
 LOG_FEED_MODES = ("full", "sample", "none")
 _SAMPLE_EVERY = 10
 _ENGAGE_TOP = 3
+_ENGAGEABLE = frozenset({"mention", "reply", "influencer_post", "misinformation"})
 
 
 @dataclass
@@ -52,6 +53,8 @@ class DrillConfig:
     log_feed: str = "full"
     duration: float | None = None
     tick: float = 5.0
+    #: Multiplies the scenario's rates (benchmarks of big crises); 1 for real drills.
+    rate_scale: float = 1.0
 
     def __post_init__(self) -> None:
         if self.log_feed not in LOG_FEED_MODES:
@@ -97,7 +100,7 @@ class World:
         self.team = config.team
         self.env = simpy.Environment()
         self.crisis = Crisis(config.scenario, config.seed, duration=config.duration,
-                             tick=config.tick)
+                             tick=config.tick, rate_scale=config.rate_scale)
         self.end = self.crisis.duration
         self.rng = random.Random(f"team:{config.seed}")
         self.engine = engine or engine_for(config.rulebook)
@@ -152,6 +155,7 @@ class World:
                      {"name": m.name, "roles": list(m.roles)} for m in self.team.members])
         with self.engine.session() as session:
             self._session = session
+            self._on_event_rules = session.on_event
             self.env.process(self._world())
             self.env.process(self._community())
             self.env.run(until=self.end)
@@ -197,14 +201,13 @@ class World:
             self.sink.write(record)
         if kind != "internal_report":
             platform = event["platform"]
-            if platform != "news" and platform not in self.active_platforms:
+            if platform not in self.active_platforms and platform != "news":
                 self.active_platforms[platform] = None
             if event["sentiment"] <= -0.05:
                 self.negative_reach += event["reach"]
-                if kind in ("mention", "reply", "influencer_post", "misinformation"):
+                if kind in _ENGAGEABLE:
                     self.candidates.append(event)
-        assert self._session is not None
-        return self._session.on_event(event, self.signals, self.drill_state(), event["t"])
+        return self._on_event_rules(event, self.signals, self.drill_state, event["t"])
 
     def _monitor(self) -> None:
         now = self.env.now
