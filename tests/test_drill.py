@@ -312,3 +312,21 @@ def test_a_crash_mid_run_leaves_the_old_log_untouched(tmp_path: Path, monkeypatc
         run_drill(seed=2, hours=2, log=str(log))
     assert log.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["drill.jsonl"]
+
+
+@pytest.mark.parametrize("scenario", __import__("drills.builtins", fromlist=["x"])
+                         .builtin_names("scenario"))
+def test_every_builtin_scenario_runs_with_every_team_and_rulebook(scenario: str) -> None:
+    from drills.builtins import builtin_names
+
+    loaded = load_scenario(resolve("scenario", scenario))
+    for team_name in builtin_names("team"):
+        team = load_team(resolve("team", team_name))
+        for rulebook_name in builtin_names("rulebook"):
+            book = load_rulebook(resolve("rulebook", rulebook_name))
+            records, summary = simulate(loaded, book, team, seed=1,
+                                        start=parse_start("thu 16:00"), hours=6,
+                                        log_feed="none")
+            doc = score_log(records, book)
+            assert records[-1]["type"] == "end" and summary.events > 0
+            assert 0 <= doc["score"] <= 100 and doc["rating"] in "PSMU"

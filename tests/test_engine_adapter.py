@@ -101,7 +101,7 @@ def test_events_of_kinds_no_rule_names_are_not_posted() -> None:
     with engine.session() as s:
         s.on_event({"id": "1", "kind": "mention"}, {}, {}, 1)
         s.on_event({"id": "2", "kind": "press_inquiry"}, {}, {}, 2)
-    assert engine.compiled.event_kinds == frozenset({"press_inquiry"})
+    assert engine.guard_kinds == frozenset({"press_inquiry"})
     assert [m["event__kind"] for m in posted] == ["press_inquiry"]
 
 

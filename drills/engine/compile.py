@@ -44,8 +44,6 @@ class CompiledRules:
     #: Fields each message kind must carry ("event", "state", "action").
     fields: dict[str, list[str]] = field(default_factory=dict)
     predicates: dict[str, list[TextPredicate]] = field(default_factory=dict)
-    #: Event kinds that some event rule can match; None when any kind can match.
-    event_kinds: frozenset[str] | None = None
     #: Actions that some forbid entry names.
     forbidden_actions: frozenset[str] = frozenset()
 
@@ -127,7 +125,6 @@ def compile_rulebook(rulebook: Rulebook) -> CompiledRules:
     fields: dict[str, set[str]] = {"event": set(), "state": set(), "action": set()}
     predicates: dict[str, list[TextPredicate]] = {"event": [], "state": [], "action": []}
     compilers = {k: _Compiler(rulebook.severity) for k in fields}
-    kinds: set[str] | None = set()
 
     def add(name: str, kind: str, node: ast.Node,
             extra: list[dict[str, Any]] | None = None) -> None:
@@ -140,9 +137,6 @@ def compile_rulebook(rulebook: Rulebook) -> CompiledRules:
 
     for rule in rulebook.enabled_rules:
         add(rule_name("rule", rule.id), rule.trigger, rule.condition)
-        if rule.trigger == "event" and kinds is not None:
-            required = required_event_kinds(rule.condition)
-            kinds = None if required is None else kinds | required
     for forbid in rulebook.forbid:
         # A forbidden action is a violation unless its exception *holds*; an exception on a
         # missing field does not excuse. So the exception is its own positive rule.
@@ -159,6 +153,5 @@ def compile_rulebook(rulebook: Rulebook) -> CompiledRules:
         ruleset=ruleset,
         fields={k: sorted(v) for k, v in fields.items()},
         predicates=predicates,
-        event_kinds=frozenset(kinds) if kinds is not None else None,
         forbidden_actions=frozenset(f.action for f in rulebook.forbid),
     )

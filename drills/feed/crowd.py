@@ -103,10 +103,10 @@ class Crowd:
             cumulative.append(total)
         self._platform_names = names
         self._platform_cum = [c / total for c in cumulative]
+        self._platform_cum[-1] = 2.0  # bisect never runs past the last platform
 
     def platform(self) -> str:
-        index = bisect.bisect_right(self._platform_cum, self.rng.random())
-        return self._platform_names[min(index, len(self._platform_names) - 1)]
+        return self._platform_names[bisect.bisect_right(self._platform_cum, self.rng.random())]
 
     def mark(self, followers: float) -> float:
         return float(followers ** self.beta / self.mean_mark)

@@ -22,6 +22,7 @@ the mood they were drawn with).
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 import random
@@ -54,6 +55,7 @@ _PER_EVENT = frozenset({"handle", "name", "city", "outlet", "journalist", "claim
 # Heap entry codes; at equal times a boundary comes first, then injects, then reactions.
 _BOUNDARY, _INJECT, _REACTION = 0, 1, 2
 _exp = math.exp
+_bisect = bisect.bisect_right
 
 
 #: Arousal of a post is uniform within this distance of the regime's arousal, clamped to 0..1.
@@ -291,10 +293,10 @@ class FeedGenerator:
         random_ = self.rng.random
         u = random_()
         if u < self._negative:
-            return round(-0.2 - 0.8 * random_(), 3)
+            return -int(200.5 + 800.0 * random_()) / 1000.0
         if u < self._negative + self._positive:
-            return round(0.2 + 0.8 * random_(), 3)
-        return round(0.3 * random_() - 0.15, 3)
+            return int(200.5 + 800.0 * random_()) / 1000.0
+        return (int(300.0 * random_() + 0.5) - 150) / 1000.0
 
     def _pick(self, category: str, platform: str) -> str:
         texts = self.texts
@@ -345,16 +347,18 @@ class FeedGenerator:
             author, mark = crowd.member(index)
         else:
             mark = crowd._marks[index]
-        platform = crowd.platform()
+        platform = crowd._platform_names[_bisect(crowd._platform_cum, random_())]
         u = random_()
         if u < self._negative:
-            sentiment = round(-0.2 - 0.8 * random_(), 3)
+            sentiment = -int(200.5 + 800.0 * random_()) / 1000.0
         elif u < self._negative + self._positive:
-            sentiment = round(0.2 + 0.8 * random_(), 3)
+            sentiment = int(200.5 + 800.0 * random_()) / 1000.0
         else:
-            sentiment = round(0.3 * random_() - 0.15, 3)
+            sentiment = (int(300.0 * random_() + 0.5) - 150) / 1000.0
         arousal = self._arousal + (random_() - 0.5) * (2 * AROUSAL_SPREAD)
-        arousal = round(0.0 if arousal < 0 else 1.0 if arousal > 1 else arousal, 3)
+        # Three decimals, by integer arithmetic: k / 1000.0 prints as the short decimal.
+        arousal = 0.0 if arousal < 0 else 1.0 if arousal > 1 else int(arousal * 1000.0 + 0.5) \
+            / 1000.0
         followers: int = author["followers"]  # type: ignore[assignment]
         claim = None
         if self._misinformation and random_() < self._misinformation:
@@ -373,7 +377,8 @@ class FeedGenerator:
             text = self._pick(_category(sentiment), platform)
         self._count += 1
         ident = f"e{self._count}"
-        event = {"id": ident, "t": round(t, 3), "kind": kind, "platform": platform,
+        event = {"id": ident, "t": int(t * 1000.0 + 0.5) / 1000.0, "kind": kind,
+                 "platform": platform,
                  "author": author, "text": text, "sentiment": sentiment, "arousal": arousal,
                  "reach": followers, "parent": None, "root": ident, "lang": self.lang}
         if claim is not None:
@@ -402,7 +407,7 @@ class FeedGenerator:
         ident = f"e{self._count}"
         if random_() < self.replies:
             if random_() < 0.7:  # homophily: replies mostly share the parent's tone
-                size = round(0.2 + 0.8 * random_(), 3)
+                size = int(200.5 + 800.0 * random_()) / 1000.0
                 sentiment = -size if parent_sentiment < 0 else size
             else:
                 sentiment = self._sentiment()
@@ -416,8 +421,11 @@ class FeedGenerator:
         # A reaction's arousal is the reader's, drawn afresh: were it inherited, aroused posts
         # (which get more reactions) would raise the branching factor generation by generation.
         arousal = self._arousal + (random_() - 0.5) * (2 * AROUSAL_SPREAD)
-        arousal = round(0.0 if arousal < 0 else 1.0 if arousal > 1 else arousal, 3)
-        event = {"id": ident, "t": round(t, 3), "kind": kind, "platform": platform,
+        # Three decimals, by integer arithmetic: k / 1000.0 prints as the short decimal.
+        arousal = 0.0 if arousal < 0 else 1.0 if arousal > 1 else int(arousal * 1000.0 + 0.5) \
+            / 1000.0
+        event = {"id": ident, "t": int(t * 1000.0 + 0.5) / 1000.0, "kind": kind,
+                 "platform": platform,
                  "author": author, "text": text, "sentiment": sentiment, "arousal": arousal,
                  "reach": followers, "parent": parent, "root": root, "lang": self.lang}
         if self._abusive and random_() < self._abusive:
