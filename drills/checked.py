@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from drills.errors import Diagnostic
+from drills.errors import Diagnostic, InputError
+from drills.yamldoc import Document, parse_yaml, read_text
 
 T = TypeVar("T")
 
@@ -22,3 +24,32 @@ class Checked(Generic[T]):
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "warning"]
+
+
+Check = Callable[[Document], Checked[T]]
+
+
+def check_source(text: str, path: str, check: Check[T]) -> Checked[T]:
+    """Parse YAML ``text`` (named ``path`` in messages) and check it."""
+    try:
+        doc = parse_yaml(text, path)
+    except InputError as exc:
+        return Checked[T](None, exc.diagnostics)
+    return check(doc)
+
+
+def check_path(path: str, check: Check[T]) -> Checked[T]:
+    """Read and check the file at ``path``; unreadable files become diagnostics too."""
+    try:
+        text = read_text(path)
+    except InputError as exc:
+        return Checked[T](None, exc.diagnostics)
+    return check_source(text, path, check)
+
+
+def load_checked(path: str, check: Check[T]) -> T:
+    """The typed value of the file at ``path``; InputError listing every error otherwise."""
+    result = check_path(path, check)
+    if result.value is None:
+        raise InputError(result.errors)
+    return result.value

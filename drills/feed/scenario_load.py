@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drills.checked import Checked
+from drills.checked import Checked, check_path, check_source, load_checked
 from drills.durations import parse_duration
-from drills.errors import ConditionSyntaxError, Diagnostic, InputError
+from drills.errors import ConditionSyntaxError, Diagnostic
 from drills.feed.effects import DEFAULT_EFFECTS
 from drills.feed.scenario import (
     BRAND_PLACEHOLDERS,
@@ -26,7 +26,7 @@ from drills.rulebook.grammar import parse_condition
 from drills.rulebook.typecheck import check
 from drills.templates import placeholders
 from drills.validation import suggest, validate
-from drills.yamldoc import Document, Path, parse_yaml, read_text
+from drills.yamldoc import Document, Path
 
 _RATE = re.compile(r"^(\d+(?:\.\d+)?)\s*/\s*(m|h|d)$")
 _PER_MINUTE = {"m": 1.0, "h": 1 / 60, "d": 1 / 1440}
@@ -48,26 +48,16 @@ def _mapping(value: Any) -> dict[str, Any]:
 
 
 def load_scenario(path: str) -> Scenario:
-    result = check_scenario_file(path)
-    if result.value is None:
-        raise InputError(result.errors)
-    return result.value
+    """Load and validate a scenario file; raise InputError listing every error."""
+    return load_checked(path, check_scenario)
 
 
 def check_scenario_file(path: str) -> Checked[Scenario]:
-    try:
-        doc = parse_yaml(read_text(path), path)
-    except InputError as exc:
-        return Checked[Scenario](None, exc.diagnostics)
-    return check_scenario(doc)
+    return check_path(path, check_scenario)
 
 
 def check_scenario_text(text: str, path: str = "<scenario>") -> Checked[Scenario]:
-    try:
-        doc = parse_yaml(text, path)
-    except InputError as exc:
-        return Checked[Scenario](None, exc.diagnostics)
-    return check_scenario(doc)
+    return check_source(text, path, check_scenario)
 
 
 def check_scenario(doc: Document) -> Checked[Scenario]:

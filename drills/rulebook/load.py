@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from drills.checked import Checked
+from drills.checked import Checked, check_path, check_source, load_checked
 from drills.durations import parse_duration
-from drills.errors import ConditionSyntaxError, Diagnostic, InputError
+from drills.errors import ConditionSyntaxError, Diagnostic
 from drills.rulebook import ast
 from drills.rulebook.grammar import parse_condition
 from drills.rulebook.model import Calm, Forbid, Obligation, Role, Rule, Rulebook, Weights
@@ -19,31 +19,20 @@ from drills.rulebook.typecheck import check
 from drills.templates import placeholders
 from drills.validation import suggest, validate
 from drills.vocabulary import TEMPLATE_PLACEHOLDERS
-from drills.yamldoc import Document, Path, parse_yaml, read_text
+from drills.yamldoc import Document, Path
 
 
 def load_rulebook(path: str) -> Rulebook:
     """Load and validate a rulebook file; raise InputError listing every error."""
-    result = check_rulebook_file(path)
-    if result.value is None:
-        raise InputError(result.errors)
-    return result.value
+    return load_checked(path, check_rulebook)
 
 
 def check_rulebook_file(path: str) -> Checked[Rulebook]:
-    try:
-        doc = parse_yaml(read_text(path), path)
-    except InputError as exc:
-        return Checked[Rulebook](None, exc.diagnostics)
-    return check_rulebook(doc)
+    return check_path(path, check_rulebook)
 
 
 def check_rulebook_text(text: str, path: str = "<rulebook>") -> Checked[Rulebook]:
-    try:
-        doc = parse_yaml(text, path)
-    except InputError as exc:
-        return Checked[Rulebook](None, exc.diagnostics)
-    return check_rulebook(doc)
+    return check_source(text, path, check_rulebook)
 
 
 def check_rulebook(doc: Document) -> Checked[Rulebook]:

@@ -4,36 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from drills.checked import Checked
+from drills.checked import Checked, check_path, check_source, load_checked
 from drills.durations import parse_duration
-from drills.errors import Diagnostic, InputError
+from drills.errors import Diagnostic
 from drills.team.clock import NEVER, Shift, combine, parse_shift
 from drills.team.model import Habits, Member, ResponseTime, Team
 from drills.validation import validate
-from drills.yamldoc import Document, Path, parse_yaml, read_text
+from drills.yamldoc import Document, Path
 
 
 def load_team(path: str) -> Team:
-    result = check_team_file(path)
-    if result.value is None:
-        raise InputError(result.errors)
-    return result.value
+    """Load and validate a team file; raise InputError listing every error."""
+    return load_checked(path, check_team)
 
 
 def check_team_file(path: str) -> Checked[Team]:
-    try:
-        doc = parse_yaml(read_text(path), path)
-    except InputError as exc:
-        return Checked[Team](None, exc.diagnostics)
-    return check_team(doc)
+    return check_path(path, check_team)
 
 
 def check_team_text(text: str, path: str = "<team>") -> Checked[Team]:
-    try:
-        doc = parse_yaml(text, path)
-    except InputError as exc:
-        return Checked[Team](None, exc.diagnostics)
-    return check_team(doc)
+    return check_source(text, path, check_team)
 
 
 def check_team(doc: Document) -> Checked[Team]:
