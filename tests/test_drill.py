@@ -101,18 +101,21 @@ def test_hand_written_tabletop_log_scores_as_computed_by_hand() -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     # Timeliness: o1 met (1), o2 late (0.5), o3 met (1) -> 2.5 / 3 = 83.3
-    # Adherence items: o1 done 1; o2 done 1; o3 done 1, legal approved 1, channels 1/2 = 0.5
-    #   -> 4.5 / 5 = 90.0
-    # Conduct: no violations, only 'instruct' used -> 100
-    # Overall: 0.4 * 83.33 + 0.4 * 90 + 0.2 * 100 = 89.33
-    assert doc["subscores"] == {"timeliness": 83.3, "adherence": 90.0, "conduct": 100.0}
-    assert doc["score"] == 89.3
-    assert doc["rating"] == "S"
+    # Adherence items: o1 done 1; o2 done 1; o3 done 1, legal approved 1 -> 4 / 4 = 100
+    # Conduct: no violations, only 'instruct' used; the statement missed 1 of its 2 channels
+    #   -> 100 - 10 * 0.5 = 95
+    # Overall: 0.4 * 83.33 + 0.4 * 100 + 0.2 * 95 = 92.33
+    assert doc["subscores"] == {"timeliness": 83.3, "adherence": 100.0, "conduct": 95.0}
+    assert doc["score"] == 92.3
+    assert doc["rating"] == "P"
+    assert doc["channel_gaps"] == [{"id": "o3", "action": "holding_statement", "t": 40.0,
+                                    "missing": ["facebook"]}]
     statuses = {o["id"]: (o["status"], o["latency"]) for o in doc["obligations"]}
     assert statuses == {"o1": ("met", 20.0), "o2": ("late", 45.0), "o3": ("met", 30.0)}
     assert doc["obligations"][2]["channels_missing"] == ["facebook"]
-    assert doc["improvements"][0]["text"].startswith("The notify (rule press-inquiry) came "
-                                                     "15 min late")
+    texts = [i["text"] for i in doc["improvements"]]
+    assert texts[0].startswith("The notify (rule press-inquiry) came 15 min late")
+    assert texts[1].startswith("The holding statement at tue 10:40 did not reach facebook")
 
 
 def test_hand_written_misconduct_log() -> None:
@@ -131,6 +134,23 @@ def test_hand_written_misconduct_log() -> None:
     texts = [i["text"] for i in doc["improvements"]]
     assert len(texts) == 3
     assert any("Deleting criticism fuels the backlash" in t for t in texts)
+
+
+def test_silence_gaps_while_in_crisis(tmp_path: Path) -> None:
+    log = tmp_path / "silence.jsonl"
+    header = (LOGS / "tabletop.jsonl").read_text().splitlines()[0]
+    log.write_text("\n".join([
+        header,
+        '{"type":"severity","t":10,"level":3,"name":"crisis","previous":2}',
+        '{"type":"action","t":50,"id":"a1","member":"Bo","action":"holding_statement"}',
+        '{"type":"action","t":400,"id":"a2","member":"Bo","action":"update"}',
+        '{"type":"severity","t":500,"level":1,"name":"watch","previous":3}',
+        '{"type":"end","t":900,"events":0,"negative_reach":0,"peak_mentions_1h":0}',
+    ]) + "\n")
+    doc = json.loads(CliRunner().invoke(cli, ["score", str(log), "--json"]).output)
+    # Longest allowed silence is the default rulebook's update interval, 2 h: 50 -> 400 is
+    # 350 minutes without a statement; 400 -> 500 is 100 (fine); after 500 not in crisis.
+    assert doc["updates"]["silence_gaps"] == [{"from": 50.0, "to": 400.0, "minutes": 350.0}]
 
 
 def test_fail_under_exits_1() -> None:

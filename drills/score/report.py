@@ -72,6 +72,18 @@ def render_report(doc: dict[str, Any], fmt: str = "simple") -> str:
                  + (f"; misfits: {', '.join(strategy['misfits'])}" if strategy["misfits"]
                     else "") + ("; deny mixed with diminish/rebuild" if strategy["mixed_deny"]
                                 else ""))
+    updates = doc["updates"]
+    silence = updates.get("silence_gaps") or []
+    lines.append(f"Updates: {updates['kept']} kept, {updates['broken']} late or missed; "
+                 + ("silence while in crisis: " + ", ".join(
+                     f"{_clock(doc, g['from'])}-{_clock(doc, g['to']).split()[1]} "
+                     f"({g['minutes'] / 60:.1f} h)" for g in silence)
+                    if silence else "no long silence while in crisis"))
+    gaps = doc.get("channel_gaps") or []
+    if gaps:
+        lines.append("Statements missing channels: " + "; ".join(
+            f"{g['action']} at {_clock(doc, g['t'])} missed {', '.join(g['missing'])}"
+            for g in gaps))
     lines += ["", "Response times (minutes from the obligation arising to done)"]
     times = [[r["name"], r["count"], r["p50"], r["p90"], r["max"]]
              for r in doc["response_times"]]

@@ -20,6 +20,9 @@ SCORE_SCHEMA = 1
 VIOLATION_PENALTY = 15.0
 MISFIT_PENALTY = 10.0
 MIXED_DENY_PENALTY = 20.0
+#: Conduct points lost by a statement that reached none of its required channels (scaled by
+#: the share it missed).
+CHANNEL_PENALTY = 10.0
 RATINGS = ((90.0, "P"), (75.0, "S"), (50.0, "M"), (0.0, "U"))
 RATING_WORDS = {
     "P": "performed without challenges",
@@ -125,9 +128,6 @@ def score_log(records: list[Record], rulebook: Rulebook, path: str = "<log>") ->
         own = [1.0 if ob.done is not None else 0.0]
         for approver in ob.approve:
             own.append(1.0 if ob.approvals.get(approver) == "approved" else 0.0)
-        if ob.channels and ob.done is not None:
-            reached = set(ob.published or [])
-            own.append(len(reached & set(ob.channels)) / len(ob.channels))
         adherence_items.extend(own)
         rule_scores[ob.rule].append((credit[ob.status] + _mean(own, default=1.0)) / 2)
     adherence = _mean(adherence_items, default=1.0) * 100
@@ -144,8 +144,10 @@ def score_log(records: list[Record], rulebook: Rulebook, path: str = "<log>") ->
             misfits.append((line, record))
     mixed = "deny" in used and bool({"diminish", "rebuild"} & set(used))
     misfit_kinds = sorted({str(r.get("action")) for _l, r in misfits})
+    channel_gaps = [(ob, _missing_share(ob)) for ob in items if _missing_share(ob) > 0]
     conduct = 100.0 - VIOLATION_PENALTY * len(violations) - MISFIT_PENALTY * len(misfit_kinds) \
-        - (MIXED_DENY_PENALTY if mixed else 0.0)
+        - (MIXED_DENY_PENALTY if mixed else 0.0) \
+        - CHANNEL_PENALTY * sum(share for _ob, share in channel_gaps)
     conduct = max(0.0, conduct)
 
     weights = rulebook.weights
@@ -179,7 +181,11 @@ def score_log(records: list[Record], rulebook: Rulebook, path: str = "<log>") ->
                      "used": sorted(used), "misfits": misfit_kinds, "mixed_deny": mixed},
         "response_times": _percentiles(items, key=lambda o: o.action),
         "response_times_by_role": _percentiles(items, key=lambda o: o.acting_role or o.role),
-        "updates": _update_gaps(items),
+        "updates": {**_update_gaps(items),
+                    "silence_gaps": _silence_gaps(records, header, rulebook)},
+        "channel_gaps": [{"id": ob.id, "action": ob.action, "t": ob.done,
+                          "missing": sorted(set(ob.channels) - set(ob.published or []))}
+                         for ob, _share in channel_gaps],
         "outcome": {
             "peak_mentions_1h": end.get("peak_mentions_1h"),
             "negative_reach": end.get("negative_reach"),
@@ -256,6 +262,48 @@ def _obligation_row(ob: _Obligation) -> dict[str, Any]:
         "escalations": ob.escalations, "reason": ob.reasons[-1] if ob.reasons else None,
         "line": ob.line,
     }
+
+
+def _missing_share(ob: _Obligation) -> float:
+    """Share of its required channels a done statement did not reach."""
+    if not ob.channels or ob.done is None:
+        return 0.0
+    return len(set(ob.channels) - set(ob.published or [])) / len(ob.channels)
+
+
+STATEMENT_ACTIONS = frozenset({"holding_statement", "update", "statement", "apology",
+                               "correct_misinformation"})
+
+
+def _silence_gaps(records: list[Record], header: Record, rulebook: Rulebook
+                  ) -> list[dict[str, Any]]:
+    """Stretches without a public statement, while severity was at crisis level or above,
+    longer than the rulebook's shortest update interval (default 2 h)."""
+    levels = header.get("severity_levels") or list(rulebook.severity)
+    crisis = levels.index("crisis") if "crisis" in levels else max(1, len(levels) - 2)
+    limit = min((o.every for r in rulebook.rules for o in r.require if o.every),
+                default=120.0)
+    gaps: list[dict[str, Any]] = []
+    since: float | None = None  # start of the current silence while at crisis level
+    for record in records:
+        kind = record.get("type")
+        t = float(record.get("t", 0.0))
+        if kind == "severity":
+            high = int(record.get("level", 0)) >= crisis
+            if high and since is None:
+                since = t
+            elif not high and since is not None:
+                if t - since > limit:
+                    gaps.append({"from": since, "to": t, "minutes": round(t - since, 1)})
+                since = None
+        elif kind == "action" and record.get("action") in STATEMENT_ACTIONS and \
+                since is not None:
+            if t - since > limit:
+                gaps.append({"from": since, "to": t, "minutes": round(t - since, 1)})
+            since = t
+        elif kind == "end" and since is not None and t - since > limit:
+            gaps.append({"from": since, "to": t, "minutes": round(t - since, 1)})
+    return gaps
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -341,6 +389,16 @@ def _improvements(items: list[_Obligation], violations: list[tuple[int, Record]]
                         f" Put {approver} on call or agree pre-approved wording.")
                 candidates.append((100 * weights.adherence / n, ob.line, ("approval", approver),
                                    {"text": text, "t": ob.done, "line": ob.line}))
+    for ob in items:
+        share = _missing_share(ob)
+        if share:
+            missing = sorted(set(ob.channels) - set(ob.published or []))
+            text = (f"The {ob.action.replace('_', ' ')} at {when(ob.done or 0)} did not reach "
+                    f"{', '.join(missing)}: a statement must reach every active channel, in "
+                    "the same words.")
+            candidates.append((weights.conduct * CHANNEL_PENALTY * share, ob.done_line or ob.line,
+                               ("channels", ob.action),
+                               {"text": text, "t": ob.done, "line": ob.done_line or ob.line}))
     for line, record in violations:
         forbid = next((f for f in rulebook.forbid if f.id == record.get("rule")), None)
         reason = forbid.reason if forbid else str(record.get("reason", ""))
