@@ -111,7 +111,7 @@ def bench_rules(quick: bool, progress: Progress) -> dict[str, float]:
         messages.append(message)
     raw = raw_throughput(RAW_DEFAULT_EVENT_RULES, messages, clock=time.perf_counter)
 
-    drills = 1_000 if quick else 10_000
+    drills = 300 if quick else 10_000
     progress(f"rules: RSS growth over {drills:,} drills")
     small = synthetic_events(8, seed=2)
     signal = {"mentions_1h": 50, "negative_share": 0.5, "mentions_15m": 20, "velocity": 3}
@@ -157,7 +157,7 @@ print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def bench_feed(quick: bool, progress: Progress) -> dict[str, float]:
-    n = 20_000 if quick else 100_000
+    n = 10_000 if quick else 100_000
     progress(f"feed: events/s for a crisis of {n:,} events")
     _feed_of(1000)  # warm the name pools (made once per process)
     start = time.perf_counter()
@@ -172,7 +172,7 @@ def bench_feed(quick: bool, progress: Progress) -> dict[str, float]:
             handle.writelines(jsonl_lines(_feed_of(n)))
         lines_per_s = n / (time.perf_counter() - start)
 
-    big = 100_000 if quick else 1_000_000
+    big = 30_000 if quick else 1_000_000
     progress(f"feed: peak RSS generating {big:,} events (in a fresh process)")
     result = subprocess.run([sys.executable, "-c", _PEAK_RSS_CHILD, str(big)], check=True,
                             capture_output=True, text=True)
@@ -218,7 +218,7 @@ def bench_drill(quick: bool, progress: Progress) -> dict[str, float]:
     from drills.sim.world import DrillConfig, World
 
     scenario, rulebook, team = _defaults()
-    target = 20_000 if quick else 100_000
+    target = 10_000 if quick else 100_000
     progress(f"drill: pipeline events/s for a crisis of ~{target:,} events, log to a file")
     scale = 60 * target / 78_000
     with open(os.devnull, "w", encoding="utf-8") as sink_file:
@@ -227,7 +227,7 @@ def bench_drill(quick: bool, progress: Progress) -> dict[str, float]:
         summary = World(config, TextSink(sink_file)).run()
         pipeline = summary.events / (time.perf_counter() - start)
 
-    n = 40 if quick else 300
+    n = 10 if quick else 300
     progress(f"drill: default drills per minute, 1 process ({n} drills)")
     one = n / _drills_worker((0, n)) * 60
     progress(f"drill: default drills per minute, 2 processes ({n} drills each)")
@@ -243,7 +243,7 @@ def bench_drill(quick: bool, progress: Progress) -> dict[str, float]:
         took = pool.map(_drills_worker, [(300_000, n), (400_000, n)])
     two = 2 * n / max(took) * 60
 
-    drills = 200 if quick else 2_000
+    drills = 50 if quick else 2_000
     progress(f"drill: RSS growth over {drills:,} default drills in one process")
     for seed in range(50):
         _default_drill(500_000 + seed)

@@ -91,3 +91,22 @@ def test_lint_needs_a_path() -> None:
     result = CliRunner().invoke(cli, ["lint"])
     assert result.exit_code == 2
     assert "Missing argument 'PATHS...'" in result.output
+
+
+def test_bench_reports_every_figure_the_issues_ask_for() -> None:
+    """A quick run (small workloads): the figures exist and are positive; timings are not
+    asserted (``drill bench`` without --quick is the measurement)."""
+    result = CliRunner().invoke(cli, ["bench", "--quick", "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output[result.output.index("{"):])
+    keys = ["rules.adapter_events_per_s", "rules.raw_events_per_s",
+            "rules.rss_growth_mb_10k_drills", "feed.events_per_s", "feed.jsonl_lines_per_s",
+            "feed.peak_rss_mb_1m_events", "drill.pipeline_events_per_s",
+            "drill.drills_per_min_1proc", "drill.drills_per_min_2proc",
+            "drill.rss_growth_mb_2k_drills", "baseline.simpy_events_per_s",
+            "baseline.durable_posts_per_s"]
+    for key in keys:
+        assert isinstance(figures[key], (int, float)), key
+        if not key.endswith("growth_mb_10k_drills") and not key.endswith("2k_drills"):
+            assert figures[key] > 0, key
+    assert figures["quick"] is True

@@ -218,3 +218,18 @@ def test_feed_streams_in_constant_memory() -> None:
         seen += 1
     assert seen > 20_000
     assert len(gen._heap) < seen / 10
+
+
+@pytest.mark.parametrize("name", builtin_names("scenario"))
+def test_the_fast_event_encoder_writes_exactly_what_json_would(name: str) -> None:
+    from drills.feed.render import EventEncoder, event_json
+
+    encode = EventEncoder()
+    in_log = EventEncoder('{"type":"event",')
+    events = list(Crisis(load_scenario(resolve("scenario", name)), 3, duration=600))
+    assert any(len(e) > 12 for e in events)  # events with extra keys are covered too
+    for event in events:
+        assert encode(event) == event_json(event)
+        assert in_log(event) == event_json({"type": "event", **event})
+    odd = {"kind": "mention", "id": 'x"y', "t": 1.0}  # not the standard shape: generic path
+    assert encode(odd) == event_json(odd)

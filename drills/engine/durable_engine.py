@@ -42,7 +42,7 @@ from drills.engine.compile import (
     field_key,
     required_event_kinds,
 )
-from drills.engine.guards import Guard, event_guard, kind_only
+from drills.engine.guards import Guard, any_of, event_guard, kind_only
 from drills.errors import EngineError
 from drills.rulebook.evaluate import text_matches
 from drills.rulebook.model import Rulebook
@@ -146,6 +146,8 @@ class RulebookEngine:
             for kind in sorted(required or ()):
                 self.kind_guards.setdefault(kind, []).append(guard)
         self.guard_kinds: frozenset[str] = frozenset(kinds)
+        self._kind_guard = {k: any_of(v) for k, v in self.kind_guards.items()}
+        self._free_guard = any_of(self.free_guards)
         #: None when some event rule has no guard: then every event is posted.
         self.event_guards: list[Guard] | None = guards if complete else None
 
@@ -272,9 +274,10 @@ class Session:
         if engine.event_guards is not None:
             kind = event.get("kind")
             if kind not in engine.guard_kinds:
-                by_kind = engine.kind_guards.get(kind)  # type: ignore[arg-type]
-                if not (by_kind and any(g(event) for g in by_kind)) and \
-                        not any(g(event) for g in engine.free_guards):
+                by_kind = engine._kind_guard.get(kind)  # type: ignore[arg-type]
+                free = engine._free_guard
+                if not (by_kind is not None and by_kind(event)) and \
+                        not (free is not None and free(event)):
                     return []
         state = drill() if callable(drill) else drill
         names = self._post("event", {"event": event, "signal": signal, "drill": state})

@@ -109,8 +109,24 @@ def event_guard(condition: ast.Node) -> Guard | None:
         guard = _leaf_guard(item)
         if guard is not None:
             guards.append(guard)
+    return all_of(guards)
+
+
+def all_of(guards: list[Guard]) -> Guard | None:
+    """One guard that passes when every guard passes (chained, without a generator)."""
     if not guards:
         return None
-    if len(guards) == 1:
-        return guards[0]
-    return lambda event: all(g(event) for g in guards)
+    combined = guards[0]
+    for guard in guards[1:]:
+        combined = (lambda a, b: lambda event: a(event) and b(event))(combined, guard)
+    return combined
+
+
+def any_of(guards: list[Guard]) -> Guard | None:
+    """One guard that passes when some guard passes."""
+    if not guards:
+        return None
+    combined = guards[0]
+    for guard in guards[1:]:
+        combined = (lambda a, b: lambda event: a(event) or b(event))(combined, guard)
+    return combined

@@ -18,6 +18,10 @@ Record = dict[str, Any]
 class Sink(Protocol):
     def write(self, record: Record) -> None: ...
 
+    def write_event(self, event: Record) -> None:
+        """A feed event, written as a record ``{"type": "event", ...event}``."""
+        ...
+
 
 class ListSink:
     """Keeps every record (tests, scoring in memory)."""
@@ -28,6 +32,11 @@ class ListSink:
     def write(self, record: Record) -> None:
         self.records.append(record)
 
+    def write_event(self, event: Record) -> None:
+        record: Record = {"type": "event"}
+        record.update(event)
+        self.records.append(record)
+
 
 class NullSink:
     """Drops every record (benchmarks of the simulation alone)."""
@@ -35,15 +44,24 @@ class NullSink:
     def write(self, record: Record) -> None:
         pass
 
+    def write_event(self, event: Record) -> None:
+        pass
+
 
 class TextSink:
     """Encodes records as JSON Lines to anything with ``write(str)``."""
 
     def __init__(self, stream: Any) -> None:
+        from drills.feed.render import EventEncoder
+
         self._write = stream.write
+        self._event = EventEncoder('{"type":"event",')
 
     def write(self, record: Record) -> None:
         self._write(_ENCODER.encode(record) + "\n")
+
+    def write_event(self, event: Record) -> None:
+        self._write(self._event(event) + "\n")
 
 
 class TeeSink:
@@ -53,6 +71,10 @@ class TeeSink:
     def write(self, record: Record) -> None:
         for sink in self.sinks:
             sink.write(record)
+
+    def write_event(self, event: Record) -> None:
+        for sink in self.sinks:
+            sink.write_event(event)
 
 
 def encode(record: Record) -> str:

@@ -196,9 +196,7 @@ class World:
         if mode == "full" or (mode == "sample" and (
                 summary.events % _SAMPLE_EVERY == 1 or kind not in ("mention", "reply",
                                                                      "reshare"))):
-            record: Record = {"type": "event"}
-            record.update(event)
-            self.sink.write(record)
+            self.sink.write_event(event)
         if kind != "internal_report":
             platform = event["platform"]
             if platform not in self.active_platforms and platform != "news":
