@@ -29,6 +29,21 @@ class Checked(Generic[T]):
 Check = Callable[[Document], Checked[T]]
 
 
+KINDS = ("rulebook", "scenario", "team")
+
+
+def wrong_kind(doc: Document, expected: str) -> Checked[T] | None:
+    """One clear error when a file of another kind is given where ``expected`` is wanted."""
+    value = doc.value
+    if not isinstance(value, dict) or expected in value:
+        return None
+    for kind in KINDS:
+        if kind != expected and kind in value:
+            return Checked[T](None, [doc.diagnostic((), f"this is a {kind} file, not a "
+                                                    f"{expected} (it has a '{kind}:' key)")])
+    return None
+
+
 def check_source(text: str, path: str, check: Check[T]) -> Checked[T]:
     """Parse YAML ``text`` (named ``path`` in messages) and check it."""
     try:

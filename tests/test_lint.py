@@ -120,3 +120,15 @@ def test_a_file_of_unknown_kind(tmp_path: Path) -> None:
     path.write_text("name: something\n")
     diagnostics = lint_file(str(path))
     assert "cannot tell what this file is" in diagnostics[0].message
+
+
+def test_a_file_of_the_wrong_kind_gets_one_clear_error(root: Path) -> None:
+    result = CliRunner().invoke(cli, ["rules", "show", str(root / "scenarios" /
+                                                          "overheating-kettle.yaml")])
+    assert result.exit_code == 2
+    assert result.output.strip().endswith(
+        "this is a scenario file, not a rulebook (it has a 'scenario:' key)")
+    assert result.output.count("\n") == 1
+    team = CliRunner().invoke(cli, ["run", "--seed", "1", "--team",
+                                    str(root / "rules" / "default.yaml")])
+    assert team.exit_code == 2 and "this is a rulebook file, not a team" in team.output

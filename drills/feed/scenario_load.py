@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drills.checked import Checked, check_path, check_source, load_checked
+from drills.checked import Checked, check_path, check_source, load_checked, wrong_kind
 from drills.durations import parse_duration
 from drills.errors import ConditionSyntaxError, Diagnostic
 from drills.feed.effects import DEFAULT_EFFECTS
@@ -61,6 +61,9 @@ def check_scenario_text(text: str, path: str = "<scenario>") -> Checked[Scenario
 
 
 def check_scenario(doc: Document) -> Checked[Scenario]:
+    mistaken: Checked[Scenario] | None = wrong_kind(doc, "scenario")
+    if mistaken is not None:
+        return mistaken
     diags = validate(doc, "scenario")
     if not isinstance(doc.value, dict):
         return Checked[Scenario](None, diags)

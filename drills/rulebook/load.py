@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drills.checked import Checked, check_path, check_source, load_checked
+from drills.checked import Checked, check_path, check_source, load_checked, wrong_kind
 from drills.durations import parse_duration
 from drills.errors import ConditionSyntaxError, Diagnostic
 from drills.rulebook import ast
@@ -36,6 +36,9 @@ def check_rulebook_text(text: str, path: str = "<rulebook>") -> Checked[Rulebook
 
 
 def check_rulebook(doc: Document) -> Checked[Rulebook]:
+    mistaken: Checked[Rulebook] | None = wrong_kind(doc, "rulebook")
+    if mistaken is not None:
+        return mistaken
     diags = validate(doc, "rulebook")
     if not isinstance(doc.value, dict):
         return Checked[Rulebook](None, diags)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drills.checked import Checked, check_path, check_source, load_checked
+from drills.checked import Checked, check_path, check_source, load_checked, wrong_kind
 from drills.durations import parse_duration
 from drills.errors import Diagnostic
 from drills.team.clock import NEVER, Shift, combine, parse_shift
@@ -27,6 +27,9 @@ def check_team_text(text: str, path: str = "<team>") -> Checked[Team]:
 
 
 def check_team(doc: Document) -> Checked[Team]:
+    mistaken: Checked[Team] | None = wrong_kind(doc, "team")
+    if mistaken is not None:
+        return mistaken
     diags = validate(doc, "team")
     if not isinstance(doc.value, dict):
         return Checked[Team](None, diags)
