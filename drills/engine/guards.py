@@ -114,19 +114,26 @@ def event_guard(condition: ast.Node) -> Guard | None:
 
 def all_of(guards: list[Guard]) -> Guard | None:
     """One guard that passes when every guard passes (chained, without a generator)."""
-    if not guards:
-        return None
-    combined = guards[0]
-    for guard in guards[1:]:
-        combined = (lambda a, b: lambda event: a(event) and b(event))(combined, guard)
-    return combined
+    return _chain(guards, every=True)
 
 
 def any_of(guards: list[Guard]) -> Guard | None:
     """One guard that passes when some guard passes."""
+    return _chain(guards, every=False)
+
+
+def _chain(guards: list[Guard], *, every: bool) -> Guard | None:
     if not guards:
         return None
+
+    def both(a: Guard, b: Guard) -> Guard:
+        return lambda event: a(event) and b(event)
+
+    def either(a: Guard, b: Guard) -> Guard:
+        return lambda event: a(event) or b(event)
+
+    join = both if every else either
     combined = guards[0]
     for guard in guards[1:]:
-        combined = (lambda a, b: lambda event: a(event) or b(event))(combined, guard)
+        combined = join(combined, guard)
     return combined
