@@ -20,10 +20,6 @@ def parse_duration(text: str) -> float:
     return float(match.group(1)) * _UNIT_MINUTES[match.group(2)]
 
 
-def is_duration(text: object) -> bool:
-    return isinstance(text, str) and _DURATION.match(text.strip()) is not None
-
-
 def format_minutes(minutes: float) -> str:
     """Render simulated minutes as ``HH:MM`` from the drill's start (``26:05`` past a day)."""
     total = round(minutes)

@@ -83,9 +83,6 @@ class Crisis:
                 self.feed.end_modifiers("silence", max(t, self.feed.now))
                 self._silent = False
 
-    def add_modifier(self, modifier: CrowdModifier) -> None:
-        self.feed.add_modifier(modifier)
-
     def _check(self, now: float) -> None:
         silence = self.scenario.effects.get("silence")
         state = self.drill_state(now)

@@ -211,9 +211,6 @@ class FeedGenerator:
         if changed:
             self._refresh(max(t, self._now))
 
-    def mood(self) -> Mood:
-        return self._mood
-
     def _refresh(self, t: float) -> None:
         """Recompute the regime (phase x mood) at ``t`` and redraw the next background post.
 
@@ -251,10 +248,6 @@ class FeedGenerator:
     @property
     def now(self) -> float:
         return self._now
-
-    @property
-    def count(self) -> int:
-        return self._count
 
     def events_until(self, until: float) -> Iterator[Event]:
         """Every event with ``t <= until`` (and before the end), in time order."""

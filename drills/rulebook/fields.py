@@ -80,6 +80,3 @@ def lookup(name: str) -> FieldSpec | None:
     table = NAMESPACES.get(namespace)
     return table.get(rest) if table is not None else None
 
-
-def all_field_names() -> list[str]:
-    return [f"{ns}.{name}" for ns, table in NAMESPACES.items() for name in table]

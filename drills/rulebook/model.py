@@ -105,11 +105,6 @@ class Rulebook:
     def enabled_rules(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.enabled)
 
-    def level(self, name_or_number: str | int) -> int:
-        if isinstance(name_or_number, int):
-            return name_or_number
-        return self.severity.index(name_or_number)
-
     def template_text(self, name: str, platform: str | None = None) -> str | None:
         variants = self.templates.get(name)
         if variants is None:

@@ -80,9 +80,3 @@ def _check_literal(field: ast.Field, spec: FieldSpec, lit: ast.Literal,
                          f"{suggest(lit.value, spec.choices)}; it is one of "
                          f"{', '.join(spec.choices)}"))
 
-
-def severity_value(lit: ast.Literal, severities: tuple[str, ...]) -> float | int | str | bool:
-    """A literal's value as the engine sees it: severity names become their level number."""
-    if isinstance(lit.value, str) and lit.value in severities:
-        return severities.index(lit.value)
-    return lit.value

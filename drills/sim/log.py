@@ -76,6 +76,3 @@ class TeeSink:
         for sink in self.sinks:
             sink.write_event(event)
 
-
-def encode(record: Record) -> str:
-    return _ENCODER.encode(record)
