@@ -7,11 +7,10 @@ import sys
 from typing import Any
 
 import click
-from tabulate import tabulate_formats
 
 from drills import __version__
 from drills.builtins import builtin_names, resolve
-from drills.cli.output import emit, output_options
+from drills.cli.output import emit, fmt_option, output_options
 from drills.errors import DrillError, EngineError, InputError, LogError
 
 
@@ -203,8 +202,7 @@ def scenario() -> None:
 @scenario.command("show")
 @click.argument("name")
 @click.option("--locale", help="Show the scenario in another of its locales.")
-@click.option("--fmt", type=click.Choice(sorted(tabulate_formats)), default="simple",
-              show_default=True, help="Table format.")
+@fmt_option
 def scenario_show(name: str, locale: str | None, fmt: str) -> None:
     """Show a scenario: what it is about, its phases, injects and platform mix.
 
@@ -250,8 +248,7 @@ def _start_option(value: str) -> str:
 @click.option("--log-feed", type=click.Choice(["full", "sample", "none"]), default="full",
               show_default=True, help="Feed events in the log: all, a sample, or none.")
 @click.option("--json", "as_json", is_flag=True, help="Print the score document as JSON.")
-@click.option("--fmt", type=click.Choice(sorted(tabulate_formats)), default="simple",
-              show_default=True, help="Table format of the report.")
+@fmt_option
 @click.option("--fail-under", type=click.FloatRange(0, 100),
               help="Exit 1 when the score is below this.")
 def run(scenario: str, rulebook: str, team: str, seed: int | None, start: str,
@@ -288,8 +285,7 @@ def run(scenario: str, rulebook: str, team: str, seed: int | None, start: str,
 @click.argument("log", type=click.Path(dir_okay=False))
 @click.option("--rulebook", help="Score with this rulebook (default: the one the log names).")
 @click.option("--json", "as_json", is_flag=True, help="Print the score document as JSON.")
-@click.option("--fmt", type=click.Choice(sorted(tabulate_formats)), default="simple",
-              show_default=True, help="Table format of the report.")
+@fmt_option
 @click.option("--fail-under", type=click.FloatRange(0, 100),
               help="Exit 1 when the score is below this.")
 def score(log: str, rulebook: str | None, as_json: bool, fmt: str,

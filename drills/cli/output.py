@@ -12,12 +12,18 @@ from tabulate import tabulate, tabulate_formats
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def fmt_option(func: F) -> F:
+    """``--fmt``: any tabulate table format."""
+    return click.option("--fmt", type=click.Choice(sorted(tabulate_formats)), default="simple",
+                        metavar="FORMAT", show_default=True,
+                        help="Table format: any tabulate format (github, grid, ...).")(func)
+
+
 def output_options(func: F) -> F:
-    func = click.option("--fmt", type=click.Choice(sorted(tabulate_formats)), default="simple",
-                        show_default=True, help="Table format (any tabulate format).")(func)
-    func = click.option("--json", "as_json", is_flag=True,
+    """``--json`` and ``--fmt`` for every listing command."""
+    func = fmt_option(func)
+    return click.option("--json", "as_json", is_flag=True,
                         help="Print JSON instead of a table.")(func)
-    return func
 
 
 def emit(rows: Sequence[dict[str, Any]], *, as_json: bool, fmt: str,
