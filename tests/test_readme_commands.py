@@ -68,8 +68,15 @@ def test_pip_install_ships_the_builtins(tmp_path: Path) -> None:
     listing = subprocess.run([str(venv / "bin" / "drill"), "list"], cwd=elsewhere,
                              capture_output=True, text=True, env=_env(), timeout=120)
     assert listing.returncode == 0, listing.stderr
-    assert "default" in listing.stdout and "strict" in listing.stdout
+    for name in ("default", "strict", "overheating-kettle", "sv-data-breach", "standard",
+                 "well-drilled"):
+        assert name in listing.stdout, name
     shown = subprocess.run([str(venv / "bin" / "drill"), "rules", "show", "strict"],
                            cwd=elsewhere, capture_output=True, text=True, env=_env(), timeout=120)
     assert shown.returncode == 0, shown.stderr
     assert "press-inquiry" in shown.stdout
+    ran = subprocess.run([str(venv / "bin" / "drill"), "run", "--seed", "2", "--hours", "3",
+                          "--team", "well-drilled", "--scenario", "sv-boycott-call"],
+                         cwd=elsewhere, capture_output=True, text=True, env=_env(), timeout=300)
+    assert ran.returncode == 0, ran.stderr
+    assert "Score " in ran.stdout
