@@ -350,3 +350,13 @@ def test_every_builtin_scenario_runs_with_every_team_and_rulebook(scenario: str)
             doc = score_log(records, book)
             assert records[-1]["type"] == "end" and summary.events > 0
             assert 0 <= doc["score"] <= 100 and doc["rating"] in "PSMU"
+
+
+def test_a_drill_does_not_depend_on_what_ran_before_it_in_the_process() -> None:
+    def log_of(seed: int, team: Team) -> list[dict]:
+        return simulate(KETTLE, DEFAULT, team, seed=seed, start=parse_start("fri 17:30"),
+                        hours=6, log_feed="full")[0]
+
+    first = log_of(21, STANDARD)
+    log_of(22, load_team(resolve("team", "understaffed")))  # something else in between
+    assert log_of(21, STANDARD) == first
