@@ -322,6 +322,20 @@ class FeedGenerator:
                 self._seq += 1
                 heapq.heappush(heap, (child_t, _REACTION, self._seq, info))
 
+    def _react_to(self, t: float, event: Event, mark: float) -> None:
+        """Flag some posts as abusive, and schedule the reactions this post will get.
+
+        Most posts get none: that is decided here with one uniform, without calling _spawn.
+        """
+        random_ = self.rng.random
+        if self._abusive and random_() < self._abusive:
+            event["violates_policy"] = True
+        lam = self._branching * mark * (0.5 + event["arousal"]) * self._arousal_norm
+        first = random_()
+        if lam > 30.0 or first > _exp(-lam):
+            self._spawn(t, event["id"], event["root"], event["platform"], event["sentiment"],
+                        event["text"], lam, first)
+
     def _spawn_from(self, t: float, event: Event, mark: float) -> None:
         lam = self._branching * mark * (0.5 + event["arousal"]) * self._arousal_norm
         if lam > 0.0:
@@ -334,12 +348,7 @@ class FeedGenerator:
         if self._press_share and random_() < self._press_share:
             return self._press(t, None)
         crowd = self.crowd
-        index = int(random_() * crowd.size)
-        author = crowd._members[index]
-        if author is None:
-            author, mark = crowd.member(index)
-        else:
-            mark = crowd._marks[index]
+        author, mark = crowd.draw()
         platform = crowd._platform_names[_bisect(crowd._platform_cum, random_())]
         u = random_()
         if u < self._negative:
@@ -376,25 +385,13 @@ class FeedGenerator:
                  "reach": followers, "parent": None, "root": ident, "lang": self.lang}
         if claim is not None:
             event["claim"] = claim
-        if self._abusive and random_() < self._abusive:
-            event["violates_policy"] = True
-        # Most posts get no reaction: test that here, without a call (see _spawn).
-        lam = self._branching * mark * (0.5 + arousal) * self._arousal_norm
-        first = random_()
-        if lam > 30.0 or first > _exp(-lam):
-            self._spawn(t, ident, ident, platform, sentiment, text, lam, first)
+        self._react_to(t, event, mark)
         return event
 
     def _reaction(self, t: float, info: tuple[Any, ...]) -> Event:
         parent_id, root, platform, parent_sentiment, parent_text = info
         random_ = self.rng.random
-        crowd = self.crowd
-        index = int(random_() * crowd.size)
-        author = crowd._members[index]
-        if author is None:
-            author, mark = crowd.member(index)
-        else:
-            mark = crowd._marks[index]
+        author, mark = self.crowd.draw()
         followers: int = author["followers"]  # type: ignore[assignment]
         self._count += 1
         ident = f"e{self._count}"
@@ -421,12 +418,7 @@ class FeedGenerator:
                  "platform": platform,
                  "author": author, "text": text, "sentiment": sentiment, "arousal": arousal,
                  "reach": followers, "parent": parent, "root": root, "lang": self.lang}
-        if self._abusive and random_() < self._abusive:
-            event["violates_policy"] = True
-        lam = self._branching * mark * (0.5 + arousal) * self._arousal_norm
-        first = random_()
-        if lam > 30.0 or first > _exp(-lam):
-            self._spawn(t, ident, root, platform, sentiment, text, lam, first)
+        self._react_to(t, event, mark)
         return event
 
     def _new_event(self, t: float, kind: str, platform: str, author: dict[str, object],
