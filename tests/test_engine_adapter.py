@@ -9,7 +9,12 @@ from typing import Any
 import psutil
 import pytest
 
-from drills.engine.durable_engine import MAX_LIVE_SESSIONS, RulebookEngine, engine_for
+from drills.engine.durable_engine import (
+    MAX_LIVE_SESSIONS,
+    SENTINEL_RULE,
+    RulebookEngine,
+    engine_for,
+)
 from drills.errors import EngineError
 from tests.conftest import minimal_rulebook
 
@@ -114,6 +119,9 @@ def test_messages_carry_only_the_fields_rules_name(engine: RulebookEngine) -> No
 def test_an_exception_inside_an_action_is_not_swallowed() -> None:
     class Failing(RulebookEngine):
         def _action_for(self, name: str) -> Any:
+            if name == SENTINEL_RULE:  # closing must still work
+                return super()._action_for(name)
+
             def boom(_closure: Any) -> None:
                 raise RuntimeError("boom")
             return boom
@@ -193,3 +201,39 @@ def test_soak_5000_drills_in_one_process_memory_bounded() -> None:
     assert fired == 5000 * 7  # press x2, big x3 (reach>=1000: i=3,4,5), hot x1, window x1
     assert engine.live_sessions == 0
     assert growth_mb < 15, f"RSS grew {growth_mb:.1f} MB over 5,000 drills"
+
+
+_UNMATCHED_THEN_CLOSE = """
+from tests.conftest import minimal_rulebook
+from drills.engine.durable_engine import engine_for
+engine = engine_for(minimal_rulebook("  - id: hot\\n    when: signal.velocity >= 3\\n"))
+for _ in range(50):
+    with engine.session() as s:
+        s.on_state({"velocity": 0}, {}, 5.0)   # posted, matched nothing
+    with engine.session() as s:
+        pass                                   # nothing posted at all
+print("closed", engine.live_sessions)
+"""
+
+
+def test_closing_a_session_in_which_nothing_matched_does_not_crash(root: Any) -> None:
+    """durable's delete_state segfaulted for such a session (every short, quiet drill)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _UNMATCHED_THEN_CLOSE], cwd=root,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, f"exit {done.returncode}: {done.stderr[-2000:]}"
+    assert done.stdout.strip() == "closed 0"
+
+
+def test_a_session_whose_closing_sentinel_does_not_match_keeps_its_state() -> None:
+    """If the engine ever failed to match the sentinel, deleting could crash: refuse."""
+    engine = RulebookEngine(minimal_rulebook("  - id: r\n    when: event.kind == 'reply'\n"))
+    engine._action_for = lambda name: (lambda _c: None)  # type: ignore[method-assign]
+    broken = RulebookEngine.__new__(RulebookEngine)
+    broken.__dict__.update(engine.__dict__)
+    broken._fired = []  # the registered actions append elsewhere: nothing is seen here
+    session = broken.session()
+    with pytest.raises(EngineError, match="closing sentinel"):
+        session.close()

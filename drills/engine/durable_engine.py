@@ -15,6 +15,12 @@ What it hides (measured on durable-rules 2.0.28, see docs/rulebook.md "The engin
 * At most 1,024 live sessions per ruleset, registering a ruleset twice fails and registering
   leaks: a rulebook is compiled once per process (``engine_for``) and every finished drill's
   state is deleted on ``close``.
+* ``delete_state`` segfaults (SIGSEGV, every time) for a session in which no message ever
+  matched a rule: durable-rules creates a session's action state lazily, on the first match,
+  and frees it unconditionally. Every registered ruleset therefore carries a sentinel rule,
+  and ``close`` asserts the sentinel fact (which matches) before it deletes the state: no
+  session reaches ``delete_state`` without a match. A short drill in which no rule fired
+  used to crash the process here (``drill run --seed 1 --hours 1``).
 
     engine = engine_for(rulebook)
     with engine.session() as session:
@@ -48,6 +54,10 @@ from drills.rulebook.evaluate import text_matches
 from drills.rulebook.model import Rulebook
 
 MAX_LIVE_SESSIONS = 1024
+#: The rule every registered ruleset carries, so every session has a match before its state
+#: is deleted (see the module docstring). Rule ids cannot contain '$', so no clash.
+SENTINEL_RULE = "$sentinel"
+_SENTINEL_KIND = "$close"
 
 
 class _QuietHost(durable.Host):  # type: ignore[misc]
@@ -116,10 +126,10 @@ class RulebookEngine:
         self._sids = itertools.count(1)
         self.live_sessions = 0
         definition: dict[str, Any] = copy.deepcopy(self.compiled.ruleset)  # durable mutates it
+        definition[SENTINEL_RULE] = {"all": [{"m": {KIND_KEY: _SENTINEL_KIND}}]}
         for name, rule in definition.items():
             rule["run"] = self._action_for(name)
-        if definition:
-            self._host.set_rulesets({self.name: definition})
+        self._host.set_rulesets({self.name: definition})
         self._getters = {k: _getters(v) for k, v in self.compiled.fields.items()}
         # Post an event only if some event rule's guard passes (when every rule has one):
         # rules guarded by the event kind alone share one set lookup.
@@ -205,11 +215,27 @@ class RulebookEngine:
         self.live_sessions += 1
         return str(next(self._sids))
 
-    def close_sid(self, sid: str, posted: bool) -> None:
-        """Delete a finished drill's engine state (it has none if nothing was posted)."""
+    def close_sid(self, sid: str, msg_id: int) -> None:
+        """Delete a finished drill's engine state, after a match that makes that safe.
+
+        ``msg_id`` is an id the session has not used yet.
+        """
         self.live_sessions -= 1
-        if not self.compiled.ruleset or not posted:
-            return
+        fired = self._fired
+        fired.clear()
+        sentinel = {KIND_KEY: _SENTINEL_KIND, "sid": sid, "id": msg_id}
+        state = None
+        with suppress(durable.MessageNotHandledException):
+            state = self._host.assert_fact(self.name, sentinel)
+        if fired != [SENTINEL_RULE] or (isinstance(state, dict) and "exception" in state):
+            got = list(fired)
+            fired.clear()
+            # Deleting now could crash the process; leaking one session's state cannot.
+            raise EngineError(f"the engine did not match the closing sentinel of drill {sid} "
+                              f"(fired {got!r}); its state was kept")
+        fired.clear()
+        with suppress(durable.MessageNotHandledException):
+            self._host.retract_fact(self.name, sentinel)
         self._host.delete_state(self.name, sid)
 
     def session(self) -> Session:
@@ -230,7 +256,6 @@ class Session:
         self.sid = engine.open_sid()
         self._ids = itertools.count(1)
         self._closed = False
-        self._posted = False
         self._rules = {r.id: r for r in engine.rulebook.enabled_rules}
         self._matched_before: set[str] = set()
         self._fired_in_episode: set[str] = set()
@@ -259,7 +284,6 @@ class Session:
     def _post(self, kind: str, sources: dict[str, dict[str, Any] | None]) -> list[str]:
         if self._closed:
             raise EngineError("this drill's engine session is closed")
-        self._posted = True
         engine = self.engine
         return engine.fire(self.sid, next(self._ids), engine.message(kind, sources))
 
@@ -310,7 +334,6 @@ class Session:
         sources = {"event": event, "signal": signal, "drill": drill}
         message = self.engine.message("action", sources)
         message["action"] = action
-        self._posted = True
         names = self.engine.fire(self.sid, next(self._ids), message)
         excused = {n.removeprefix("excuse:") for n in names if n.startswith("excuse:")}
         return [Violation(n.removeprefix("forbid:"), action, t) for n in names
@@ -325,7 +348,7 @@ class Session:
     def close(self) -> None:
         if not self._closed:
             self._closed = True
-            self.engine.close_sid(self.sid, self._posted)
+            self.engine.close_sid(self.sid, next(self._ids))
 
 
 _ENGINES: dict[str, RulebookEngine] = {}
