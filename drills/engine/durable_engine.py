@@ -224,10 +224,10 @@ class RulebookEngine:
         fired = self._fired
         fired.clear()
         sentinel = {KIND_KEY: _SENTINEL_KIND, "sid": sid, "id": msg_id}
-        state = None
         with suppress(durable.MessageNotHandledException):
-            state = self._host.assert_fact(self.name, sentinel)
-        if fired != [SENTINEL_RULE] or (isinstance(state, dict) and "exception" in state):
+            self._host.assert_fact(self.name, sentinel)
+        # (The state may still carry an earlier action's exception: only the match matters.)
+        if fired != [SENTINEL_RULE]:
             got = list(fired)
             fired.clear()
             # Deleting now could crash the process; leaking one session's state cannot.
