@@ -139,7 +139,8 @@ class _Builder:
                     self.error(("roles", name, "backup"), f"role {name!r} cannot back itself up")
                     backup = None
             ack = self.duration(("roles", name, "ack_within"), spec.get("ack_within"))
-            roles[name] = Role(name, backup, ack if ack is not None else 15.0)
+            roles[name] = Role(name, backup, ack if ack is not None else 15.0,
+                               works_comments=spec.get("works_comments") is True)
         self._check_backup_cycles(roles)
         return roles
 
@@ -161,10 +162,15 @@ class _Builder:
         if not isinstance(raw, dict) or not isinstance(raw.get("action"), str):
             return None
         role = self.role((*where, "role"), raw.get("role"), "obligation")
-        approve = tuple(
-            a for i, a in enumerate(raw.get("approve") or [])
-            if self.role((*where, "approve", i), a, "approval")
-        )
+        approvers = raw.get("approve") or []
+        if isinstance(approvers, str):  # one role, written without a list
+            approve: tuple[str, ...] = tuple(
+                a for a in (approvers,) if self.role((*where, "approve"), a, "approval"))
+        elif isinstance(approvers, list):
+            approve = tuple(a for i, a in enumerate(approvers)
+                            if self.role((*where, "approve", i), a, "approval"))
+        else:
+            approve = ()
         within = self.duration((*where, "within"), raw.get("within"))
         every = self.duration((*where, "every"), raw.get("every"))
         if "within" not in raw and "every" not in raw:
@@ -178,8 +184,12 @@ class _Builder:
             channels = tuple(channels)
         if role is None or (within is None and every is None):
             return None
+        weight = raw.get("weight", 1.0)
+        good_weight = isinstance(weight, (int, float)) and not isinstance(weight, bool) \
+            and weight > 0
         return Obligation(raw["action"], role, within, every, approve, channels,
-                          template if isinstance(template, str) else None)
+                          template if isinstance(template, str) else None,
+                          float(weight) if good_weight else 1.0)
 
     def rules(self, templates: dict[str, Any]) -> tuple[Rule, ...]:
         raw = self.raw.get("rules")
@@ -343,8 +353,12 @@ class _Builder:
                           "an unanswered page goes nowhere")
         used = with_deadlines | {a for r in rules for o in r.require for a in o.approve}
         used |= {r.backup for r in roles.values() if r.backup}
+        used |= {name for name, role in roles.items() if role.works_comments}
         for name in sorted(set(roles) - used):
             self.warn(("roles", name), f"role {name!r} is defined but no rule gives it work")
+        if roles and not any(role.works_comments for role in roles.values()):
+            self.warn(("roles",), "no role works the comments (works_comments: true): nobody "
+                      "will reply to, move to private, delete or argue with the public")
         seen: dict[str, str] = {}
         for i, rule in enumerate(rules):
             key = ast.render(rule.condition)

@@ -13,6 +13,10 @@ class Role:
     backup: str | None = None
     #: Minutes a page may go unacknowledged before the backup is paged.
     ack_within: float = 15.0
+    #: Whether this role works the comments: replies, moves people to private, and (as a
+    #: team's habits have it) deletes or argues. Declared in the rulebook, never implied by
+    #: a role's name.
+    works_comments: bool = False
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ class Obligation:
     #: "active", "private", "all", or platform names; None when the action is internal.
     channels: str | tuple[str, ...] | None = None
     template: str | None = None
+    #: How much this obligation counts against the others (scores and the ranking of advice).
+    weight: float = 1.0
 
     @property
     def first_due(self) -> float:
@@ -104,6 +110,11 @@ class Rulebook:
     @property
     def enabled_rules(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.enabled)
+
+    @property
+    def comment_roles(self) -> tuple[str, ...]:
+        """The roles that work the comments, in rulebook order."""
+        return tuple(name for name, role in self.roles.items() if role.works_comments)
 
     def template_text(self, name: str, platform: str | None = None) -> str | None:
         variants = self.templates.get(name)

@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
 from drills.errors import LogError
+from drills.logcheck import LogChecker
 from drills.rulebook.model import Rulebook
-from drills.sim.log import LOG_SCHEMA, Record
+from drills.score.advice import STATEMENT_ACTIONS, improvements
+from drills.score.model import (
+    CHANNEL_PENALTY,
+    MISFIT_PENALTY,
+    MIXED_DENY_PENALTY,
+    VIOLATION_PENALTY,
+    ScoredObligation,
+    missing_share,
+)
+from drills.sim.log import Record
 from drills.vocabulary import ACTION_STRATEGY
 
 SCORE_SCHEMA = 1
-VIOLATION_PENALTY = 15.0
-MISFIT_PENALTY = 10.0
-MIXED_DENY_PENALTY = 20.0
-#: Conduct points lost by a statement that reached none of its required channels (scaled by
-#: the share it missed).
-CHANNEL_PENALTY = 10.0
 RATINGS = ((90.0, "P"), (75.0, "S"), (50.0, "M"), (0.0, "U"))
 RATING_WORDS = {
     "P": "performed without challenges",
@@ -36,115 +39,128 @@ def rating(score: float) -> str:
     return next(letter for bound, letter in RATINGS if score >= bound)
 
 
-def clock(start_week_minute: float, t: float) -> str:
-    from drills.team.clock import format_start
-
-    return format_start(start_week_minute + t)
-
-
-@dataclass
-class _Obligation:
-    id: str
-    rule: str
-    action: str
-    role: str
-    created: float
-    due: float
-    instance: int
-    line: int
-    approve: list[str]
-    channels: list[str]
-    done: float | None = None
-    by: str | None = None
-    acting_role: str | None = None
-    approvals: dict[str, str] = field(default_factory=dict)
-    published: list[str] | None = None
-    reasons: list[str] = field(default_factory=list)
-    escalations: int = 0
-    skipped: bool = False
-    done_line: int | None = None
-
-    @property
-    def status(self) -> str:
-        if self.done is None:
-            return "missed"
-        return "met" if self.done <= self.due + 1e-9 else "late"
-
-
 def check_log(records: list[Record], path: str = "<log>") -> dict[str, Any]:
     """The drill header of a complete, readable log; LogError otherwise."""
-    if not records or records[0].get("type") != "drill":
-        raise LogError(f"{path}: not a drill log (the first record is not a 'drill' header)")
-    header = records[0]
-    schema = header.get("schema")
-    if not isinstance(schema, int):
-        raise LogError(f"{path}:1: the drill header has no schema version")
-    if schema > LOG_SCHEMA:
-        raise LogError(f"{path}:1: log schema {schema} is newer than this crisis-drills "
-                       f"understands ({LOG_SCHEMA}); upgrade crisis-drills to score it")
+    checker = LogChecker(path)
+    for line, record in enumerate(records, start=1):
+        checker.check(record, line)
     if records[-1].get("type") != "end":
         raise LogError(f"{path}: the log is incomplete (no 'end' record): the drill did not "
                        "finish")
-    return header
+    assert checker.header is not None
+    return checker.header
 
 
 def score_log(records: list[Record], rulebook: Rulebook, path: str = "<log>") -> dict[str, Any]:
     """The score document of a drill log (see docs/score.md)."""
-    header = check_log(records, path)
+    scorer = LogScorer(rulebook, path)
+    for record in records:
+        scorer.add(record)
+    return scorer.document()
+
+
+class LogScorer:
+    """Scores a drill log record by record, so a drill of any length is scored in constant
+    memory (what it keeps grows with obligations and actions, never with feed events).
+
+    Every record is checked first (``drills.logcheck``): a log is user input.
+    """
+
+    def __init__(self, rulebook: Rulebook, path: str = "<log>") -> None:
+        self.rulebook = rulebook
+        self.path = path
+        self.checker = LogChecker(path)
+        self.line = 0
+        self.header: Record = {}
+        self.end: Record | None = None
+        self.obligations: dict[str, ScoredObligation] = {}
+        self.violations: list[tuple[int, Record]] = []
+        self.episodes: list[Record] = []
+        self.used: dict[str, int] = {}
+        self.misfits: list[tuple[int, Record]] = []
+        self.firings: dict[str, int] = defaultdict(int)
+        self.silence = _SilenceGaps(rulebook)
+
+    def add(self, record: Record) -> None:
+        self.line += 1
+        line = self.line
+        self.checker.check(record, line)
+        kind = record["type"]
+        if kind == "event" or kind == "signal":
+            return
+        if kind == "drill":
+            self.header = record
+            self.silence.start(record)
+        elif kind == "obligation":
+            _obligation_record(self.obligations, record, line)
+        elif kind == "action":
+            self._action(line, record)
+        elif kind == "violation":
+            self.violations.append((line, record))
+        elif kind == "episode":
+            self.episodes.append(record)
+        elif kind == "firing":
+            self.firings[str(record["rule"])] += 1
+        elif kind == "end":
+            self.end = record
+        self.silence.add(record)
+
+    def _action(self, line: int, record: Record) -> None:
+        ob = self.obligations.get(record.get("obligation") or "")
+        if ob is not None:
+            ob.published = list(record.get("channels") or [])
+        family = ACTION_STRATEGY.get(str(record.get("action")))
+        if family is None:
+            return
+        self.used.setdefault(family, line)
+        cluster = str(self.header.get("cluster", ""))
+        expected = set(self.rulebook.strategies.get(cluster, ())) | {"instruct"}
+        if self.rulebook.strategies and family not in expected:
+            self.misfits.append((line, record))
+
+    def document(self) -> dict[str, Any]:
+        if self.end is None:
+            if not self.line:
+                raise LogError(f"{self.path}: the log is empty")
+            raise LogError(f"{self.path}: the log is incomplete (no 'end' record): the drill "
+                           "did not finish")
+        return _document(self)
+
+
+def _document(scorer: LogScorer) -> dict[str, Any]:
+    rulebook, header, end = scorer.rulebook, scorer.header, scorer.end
+    assert end is not None
     from drills.team.clock import parse_start
 
     start = parse_start(header["start"]) if isinstance(header.get("start"), str) else 0.0
     cluster = str(header.get("cluster", ""))
-    end = records[-1]
-    obligations: dict[str, _Obligation] = {}
-    actions: list[tuple[int, Record]] = []
-    violations: list[tuple[int, Record]] = []
-    episodes: list[dict[str, Any]] = []
-    severity_changes: list[Record] = []
-    for line, record in enumerate(records, start=1):
-        kind = record.get("type")
-        if kind == "obligation":
-            _obligation_record(obligations, record, line)
-        elif kind == "action":
-            actions.append((line, record))
-            ob = obligations.get(record.get("obligation") or "")
-            if ob is not None:
-                ob.published = list(record.get("channels") or [])
-        elif kind == "violation":
-            violations.append((line, record))
-        elif kind == "episode":
-            episodes.append(record)
-        elif kind == "severity":
-            severity_changes.append(record)
-
-    items = sorted(obligations.values(), key=lambda o: (o.created, _num(o.id)))
+    end_t = float(end["t"])
+    items = sorted(scorer.obligations.values(), key=lambda o: (o.created, _num(o.id)))
+    for ob in items:
+        if ob.done is None and ob.due > end_t + 1e-9:
+            ob.open_at_end = True
+    counted = [o for o in items if o.status != "open"]
     late_credit = rulebook.late_credit
     credit = {"met": 1.0, "late": late_credit, "missed": 0.0}
-    timeliness = _mean([credit[o.status] for o in items], default=1.0) * 100
+    timeliness = _weighted([(credit[o.status], o.weight) for o in counted]) * 100
 
-    adherence_items: list[float] = []
+    adherence_items: list[tuple[float, float]] = []
     rule_scores: dict[str, list[float]] = defaultdict(list)
-    for ob in items:
+    for ob in counted:
         own = [1.0 if ob.done is not None else 0.0]
         for approver in ob.approve:
             own.append(1.0 if ob.approvals.get(approver) == "approved" else 0.0)
-        adherence_items.extend(own)
+        adherence_items.extend((value, ob.weight) for value in own)
         rule_scores[ob.rule].append((credit[ob.status] + _mean(own, default=1.0)) / 2)
-    adherence = _mean(adherence_items, default=1.0) * 100
+    adherence = _weighted(adherence_items) * 100
 
     expected = set(rulebook.strategies.get(cluster, ())) | {"instruct"}
-    used: dict[str, int] = {}
-    misfits: list[tuple[int, Record]] = []
-    for line, record in actions:
-        family = ACTION_STRATEGY.get(str(record.get("action")))
-        if family is None:
-            continue
-        used.setdefault(family, line)
-        if rulebook.strategies and family not in expected:
-            misfits.append((line, record))
+    used = scorer.used
+    misfits = scorer.misfits
+    violations = scorer.violations
     mixed = "deny" in used and bool({"diminish", "rebuild"} & set(used))
     misfit_kinds = sorted({str(r.get("action")) for _l, r in misfits})
-    channel_gaps = [(ob, _missing_share(ob)) for ob in items if _missing_share(ob) > 0]
+    channel_gaps = [(ob, missing_share(ob)) for ob in counted if missing_share(ob) > 0]
     conduct = 100.0 - VIOLATION_PENALTY * len(violations) - MISFIT_PENALTY * len(misfit_kinds) \
         - (MIXED_DENY_PENALTY if mixed else 0.0) \
         - CHANNEL_PENALTY * sum(share for _ob, share in channel_gaps)
@@ -153,11 +169,14 @@ def score_log(records: list[Record], rulebook: Rulebook, path: str = "<log>") ->
     weights = rulebook.weights
     overall = weights.timeliness * timeliness + weights.adherence * adherence + \
         weights.conduct * conduct
+    warnings = _rulebook_warnings(header, rulebook)
 
     document: dict[str, Any] = {
         "schema": SCORE_SCHEMA,
         "drill": {k: header.get(k) for k in ("scenario", "rulebook", "team", "seed", "start",
                                               "cluster", "log_feed")},
+        "scored_with": {"rulebook": rulebook.name, "version": rulebook.version},
+        "warnings": warnings,
         "score": round(overall, 1),
         "rating": rating(overall),
         "rating_meaning": RATING_WORDS[rating(overall)],
@@ -166,11 +185,13 @@ def score_log(records: list[Record], rulebook: Rulebook, path: str = "<log>") ->
         "weights": {"timeliness": weights.timeliness, "adherence": weights.adherence,
                     "conduct": weights.conduct},
         "obligations": [_obligation_row(o) for o in items],
+        "open_at_end": sum(1 for o in items if o.status == "open"),
         "rules": [
             {"rule": rule, "obligations": len(scores), "met": sum(
-                1 for o in items if o.rule == rule and o.status == "met"),
-             "late": sum(1 for o in items if o.rule == rule and o.status == "late"),
-             "missed": sum(1 for o in items if o.rule == rule and o.status == "missed"),
+                1 for o in counted if o.rule == rule and o.status == "met"),
+             "late": sum(1 for o in counted if o.rule == rule and o.status == "late"),
+             "missed": sum(1 for o in counted if o.rule == rule and o.status == "missed"),
+             "firings": scorer.firings.get(rule, 0),
              "rating": rating(_mean(scores, default=1.0) * 100)}
             for rule, scores in sorted(rule_scores.items())
         ],
@@ -179,10 +200,9 @@ def score_log(records: list[Record], rulebook: Rulebook, path: str = "<log>") ->
                        for line, r in violations],
         "strategy": {"cluster": cluster, "expected": sorted(expected),
                      "used": sorted(used), "misfits": misfit_kinds, "mixed_deny": mixed},
-        "response_times": _percentiles(items, key=lambda o: o.action),
-        "response_times_by_role": _percentiles(items, key=lambda o: o.acting_role or o.role),
-        "updates": {**_update_gaps(items),
-                    "silence_gaps": _silence_gaps(records, header, rulebook)},
+        "response_times": _percentiles(counted, key=lambda o: o.action),
+        "response_times_by_role": _percentiles(counted, key=lambda o: o.acting_role or o.role),
+        "updates": {**_update_gaps(counted), "silence_gaps": scorer.silence.gaps},
         "channel_gaps": [{"id": ob.id, "action": ob.action, "t": ob.done,
                           "missing": sorted(set(ob.channels) - set(ob.published or []))}
                          for ob, _share in channel_gaps],
@@ -191,12 +211,64 @@ def score_log(records: list[Record], rulebook: Rulebook, path: str = "<log>") ->
             "negative_reach": end.get("negative_reach"),
             "events": end.get("events"),
             "final_severity": _severity_name(header, end.get("severity")),
-            "time_to_calm": _time_to_calm(episodes),
+            "time_to_calm": _time_to_calm(scorer.episodes),
         },
     }
-    document["improvements"] = _improvements(items, violations, misfits, mixed, start,
-                                             rulebook, late_credit)
+    document["improvements"] = improvements(counted, violations, misfits, mixed, start,
+                                            rulebook, dict(scorer.firings))
     return document
+
+
+def _rulebook_warnings(header: Record, rulebook: Rulebook) -> list[str]:
+    """Scoring with another rulebook than the drill ran with is allowed, but said."""
+    name, version = header.get("rulebook"), header.get("rulebook_version")
+    if name is not None and name != rulebook.name:
+        return [f"this log was made with rulebook {name!r} and is scored with "
+                f"{rulebook.name!r}: obligations and violations are the log's, the weights "
+                "and advice this rulebook's"]
+    if isinstance(version, int) and version != rulebook.version:
+        return [f"this log was made with version {version} of rulebook {name!r} and is scored "
+                f"with version {rulebook.version}"]
+    return []
+
+
+class _SilenceGaps:
+    """Stretches without a public statement while severity was at crisis level or above,
+    longer than the rulebook's shortest update interval (default 2 h), found as the log
+    streams by."""
+
+    def __init__(self, rulebook: Rulebook) -> None:
+        self.rulebook = rulebook
+        self.limit = min((o.every for r in rulebook.rules for o in r.require if o.every),
+                         default=120.0)
+        self.crisis = 3
+        self.since: float | None = None
+        self.gaps: list[dict[str, Any]] = []
+
+    def start(self, header: Record) -> None:
+        levels = header.get("severity_levels") or list(self.rulebook.severity)
+        self.crisis = levels.index("crisis") if "crisis" in levels else max(1, len(levels) - 2)
+
+    def _close(self, t: float) -> None:
+        if self.since is not None and t - self.since > self.limit:
+            self.gaps.append({"from": self.since, "to": t, "minutes": round(t - self.since, 1)})
+
+    def add(self, record: Record) -> None:
+        kind = record["type"]
+        t = float(record["t"])
+        if kind == "severity":
+            high = int(record["level"]) >= self.crisis
+            if high and self.since is None:
+                self.since = t
+            elif not high and self.since is not None:
+                self._close(t)
+                self.since = None
+        elif kind == "action" and record.get("action") in STATEMENT_ACTIONS and \
+                self.since is not None:
+            self._close(t)
+            self.since = t
+        elif kind == "end":
+            self._close(t)
 
 
 def _num(ident: str) -> int:
@@ -208,6 +280,12 @@ def _mean(values: list[float], *, default: float) -> float:
     return sum(values) / len(values) if values else default
 
 
+def _weighted(pairs: list[tuple[float, float]]) -> float:
+    """The weighted mean of (value, weight) pairs; 1 (nothing asked, nothing failed) if none."""
+    total = sum(w for _v, w in pairs)
+    return sum(v * w for v, w in pairs) / total if total else 1.0
+
+
 def _severity_name(header: Record, level: Any) -> Any:
     levels = header.get("severity_levels")
     if isinstance(levels, list) and isinstance(level, int) and 0 <= level < len(levels):
@@ -215,22 +293,22 @@ def _severity_name(header: Record, level: Any) -> Any:
     return level
 
 
-def _obligation_record(obligations: dict[str, _Obligation], record: Record, line: int) -> None:
+def _obligation_record(obligations: dict[str, ScoredObligation], record: Record, line: int) -> None:
     ident = str(record.get("id"))
     status = record.get("status")
     if status == "created":
-        obligations[ident] = _Obligation(
+        obligations[ident] = ScoredObligation(
             id=ident, rule=str(record.get("rule")), action=str(record.get("action")),
             role=str(record.get("role")), created=float(record["t"]),
             due=float(record.get("due") or record["t"]), instance=int(record.get("instance") or 1),
             line=line, approve=list(record.get("approve") or []),
-            channels=list(record.get("channels") or []))
+            channels=list(record.get("channels") or []),
+            weight=float(record.get("weight") or 1.0))
         return
-    ob = obligations.get(ident)
-    if ob is None:
-        raise LogError(f"line {line}: obligation {ident!r} has a {status!r} record before it "
-                       "was created")
-    if status == "acknowledged":
+    ob = obligations[ident]  # the checker made sure it was created
+    if status == "open":
+        ob.open_at_end = True
+    elif status == "acknowledged":
         ob.acting_role = record.get("role")
     elif status == "done":
         ob.done = float(record["t"])
@@ -250,7 +328,7 @@ def _obligation_record(obligations: dict[str, _Obligation], record: Record, line
             ob.reasons.append(str(record["reason"]))
 
 
-def _obligation_row(ob: _Obligation) -> dict[str, Any]:
+def _obligation_row(ob: ScoredObligation) -> dict[str, Any]:
     return {
         "id": ob.id, "rule": ob.rule, "action": ob.action, "role": ob.role,
         "instance": ob.instance, "created": ob.created, "due": ob.due, "done": ob.done,
@@ -264,55 +342,13 @@ def _obligation_row(ob: _Obligation) -> dict[str, Any]:
     }
 
 
-def _missing_share(ob: _Obligation) -> float:
-    """Share of its required channels a done statement did not reach."""
-    if not ob.channels or ob.done is None:
-        return 0.0
-    return len(set(ob.channels) - set(ob.published or [])) / len(ob.channels)
-
-
-STATEMENT_ACTIONS = frozenset({"holding_statement", "update", "statement", "apology",
-                               "correct_misinformation"})
-
-
-def _silence_gaps(records: list[Record], header: Record, rulebook: Rulebook
-                  ) -> list[dict[str, Any]]:
-    """Stretches without a public statement, while severity was at crisis level or above,
-    longer than the rulebook's shortest update interval (default 2 h)."""
-    levels = header.get("severity_levels") or list(rulebook.severity)
-    crisis = levels.index("crisis") if "crisis" in levels else max(1, len(levels) - 2)
-    limit = min((o.every for r in rulebook.rules for o in r.require if o.every),
-                default=120.0)
-    gaps: list[dict[str, Any]] = []
-    since: float | None = None  # start of the current silence while at crisis level
-    for record in records:
-        kind = record.get("type")
-        t = float(record.get("t", 0.0))
-        if kind == "severity":
-            high = int(record.get("level", 0)) >= crisis
-            if high and since is None:
-                since = t
-            elif not high and since is not None:
-                if t - since > limit:
-                    gaps.append({"from": since, "to": t, "minutes": round(t - since, 1)})
-                since = None
-        elif kind == "action" and record.get("action") in STATEMENT_ACTIONS and \
-                since is not None:
-            if t - since > limit:
-                gaps.append({"from": since, "to": t, "minutes": round(t - since, 1)})
-            since = t
-        elif kind == "end" and since is not None and t - since > limit:
-            gaps.append({"from": since, "to": t, "minutes": round(t - since, 1)})
-    return gaps
-
-
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     rank = max(0, math.ceil(q * len(ordered)) - 1)
     return round(ordered[rank], 1)
 
 
-def _percentiles(items: list[_Obligation], key: Any) -> list[dict[str, Any]]:
+def _percentiles(items: list[ScoredObligation], key: Any) -> list[dict[str, Any]]:
     groups: dict[str, list[float]] = defaultdict(list)
     for ob in items:
         if ob.done is not None:
@@ -322,7 +358,7 @@ def _percentiles(items: list[_Obligation], key: Any) -> list[dict[str, Any]]:
             for name, v in sorted(groups.items())]
 
 
-def _update_gaps(items: list[_Obligation]) -> dict[str, Any]:
+def _update_gaps(items: list[ScoredObligation]) -> dict[str, Any]:
     recurring = [o for o in items if o.instance > 1 or o.action == "update"]
     kept = sum(1 for o in recurring if o.status == "met")
     broken = [o for o in recurring if o.status != "met"]
@@ -343,97 +379,4 @@ def _time_to_calm(episodes: list[Record]) -> list[dict[str, Any]]:
             result.append({"episode": number, "start": started[number],
                            "calm_after": round(float(record["t"]) - started[number], 1)
                            if calm else None})
-    return result
-
-
-def _improvements(items: list[_Obligation], violations: list[tuple[int, Record]],
-                  misfits: list[tuple[int, Record]], mixed: bool, start: float,
-                  rulebook: Rulebook, late_credit: float) -> list[dict[str, Any]]:
-    """The three changes that would have gained the most points, in plain language."""
-    candidates: list[tuple[float, int, tuple[str, ...], dict[str, Any]]] = []
-    n = max(1, len(items))
-    weights = rulebook.weights
-
-    def when(t: float) -> str:
-        return clock(start, t)
-
-    for ob in items:
-        what = ob.action.replace("_", " ")
-        if ob.status == "missed":
-            why = f" ({ob.reasons[-1]})" if ob.reasons else ""
-            if ob.skipped:
-                text = (f"The {what} due {when(ob.due)} (rule {ob.rule}) was skipped{why}. "
-                        "Keep the rhythm of updates: silence lets the story grow.")
-            else:
-                text = (f"Nobody did the {what} for {ob.role} due {when(ob.due)} (rule "
-                        f"{ob.rule}){why}. Make sure the role and its backups are staffed or "
-                        "on call at that hour.")
-            gain = 100 * (weights.timeliness + weights.adherence) / n
-            candidates.append((gain, ob.line, ("missed", ob.rule, ob.action),
-                               {"text": text, "t": ob.due, "line": ob.line}))
-        elif ob.status == "late":
-            minutes = (ob.done or 0) - ob.due
-            hint = ""
-            if ob.escalations:
-                hint = (f" It was escalated {ob.escalations} time(s) first - "
-                        f"{ob.reasons[0] if ob.reasons else 'no acknowledgement in time'}.")
-            text = (f"The {what} (rule {ob.rule}) came {minutes:.0f} min late: due "
-                    f"{when(ob.due)}, done {when(ob.done or 0)} by {ob.by}.{hint}")
-            gain = 100 * weights.timeliness * (1 - late_credit) / n
-            candidates.append((gain, ob.done_line or ob.line, ("late", ob.rule, ob.action),
-                               {"text": text, "t": ob.done, "line": ob.done_line or ob.line}))
-        for approver, state in ob.approvals.items():
-            if state != "approved":
-                text = (f"The {what} at {when(ob.done or ob.due)} went out without {approver}'s "
-                        f"approval ({'skipped' if state == 'skipped' else 'nobody available'})."
-                        f" Put {approver} on call or agree pre-approved wording.")
-                candidates.append((100 * weights.adherence / n, ob.line, ("approval", approver),
-                                   {"text": text, "t": ob.done, "line": ob.line}))
-    for ob in items:
-        share = _missing_share(ob)
-        if share:
-            missing = sorted(set(ob.channels) - set(ob.published or []))
-            text = (f"The {ob.action.replace('_', ' ')} at {when(ob.done or 0)} did not reach "
-                    f"{', '.join(missing)}: a statement must reach every active channel, in "
-                    "the same words.")
-            candidates.append((weights.conduct * CHANNEL_PENALTY * share, ob.done_line or ob.line,
-                               ("channels", ob.action),
-                               {"text": text, "t": ob.done, "line": ob.done_line or ob.line}))
-    for line, record in violations:
-        forbid = next((f for f in rulebook.forbid if f.id == record.get("rule")), None)
-        reason = forbid.reason if forbid else str(record.get("reason", ""))
-        text = (f"{record.get('member')} did '{record.get('action')}' at {when(record['t'])}: "
-                f"{reason}")
-        candidates.append((weights.conduct * VIOLATION_PENALTY, line,
-                           ("violation", str(record.get("rule"))),
-                           {"text": text, "t": record["t"], "line": line}))
-    seen_misfit: set[str] = set()
-    for line, record in misfits:
-        action = str(record.get("action"))
-        if action in seen_misfit:
-            continue
-        seen_misfit.add(action)
-        text = (f"'{action}' at {when(record['t'])} does not fit the crisis cluster's strategy "
-                "(SCCT); use the rulebook's strategies for this cluster.")
-        candidates.append((weights.conduct * MISFIT_PENALTY, line, ("misfit", action),
-                           {"text": text, "t": record["t"], "line": line}))
-    if mixed:
-        first = misfits[0] if misfits else (0, {"t": 0})
-        candidates.append((weights.conduct * MIXED_DENY_PENALTY, first[0], ("mixed",), {
-            "text": "Denial was mixed with diminish or rebuild statements: pick one line "
-                    "(SCCT: never mix deny with diminish or rebuild).",
-            "t": first[1].get("t"), "line": first[0]}))
-    # Group alike findings (every late update is one lesson), rank groups by points lost.
-    groups: dict[tuple[str, ...], list[tuple[float, int, dict[str, Any]]]] = defaultdict(list)
-    for gain, line, key, item in candidates:
-        groups[key].append((gain, line, item))
-    ranked = sorted(groups.values(), key=lambda g: (-sum(x[0] for x in g), g[0][1]))
-    result = []
-    for group in ranked[:3]:
-        _gain, _line, item = min(group, key=lambda x: x[1])
-        item = dict(item)
-        if len(group) > 1:
-            item["text"] += f" ({len(group) - 1} more like it.)"
-        item["points"] = round(sum(x[0] for x in group), 1)
-        result.append(item)
     return result

@@ -40,6 +40,8 @@ PERSONAL_TEXT = {
 LOG_FEED_MODES = ("full", "sample", "none")
 _SAMPLE_EVERY = 10
 _ENGAGE_TOP = 3
+#: Public statements to everyone (not replies to one person).
+STATEMENTS = frozenset({"holding_statement", "statement", "update", "apology"})
 _ENGAGEABLE = frozenset({"mention", "reply", "influencer_post", "misinformation"})
 
 
@@ -110,6 +112,8 @@ class World:
         self.episode = 0
         self.calm_since: float | None = None
         self.signals: dict[str, float] = self.crisis.signals(0.0)
+        #: Obligations not yet done, in creation order (done ones are dropped: memory stays
+        #: flat however long the drill).
         self.obligations: dict[str, OpenObligation] = {}
         self._ob_ids = 0
         self._action_ids = 0
@@ -120,6 +124,12 @@ class World:
         self.negative_reach = 0
         self.peak_mentions = 0
         self._session: Session | None = None
+        #: Triggered by the episode's first public statement (updates wait for it).
+        self._first_statement = self.env.event()
+        self._base_level = config.rulebook.calm.to if config.rulebook.calm else 0
+        #: Holders of the roles that work the comments, as the rulebook declares them.
+        self._comment_workers = tuple(dict.fromkeys(
+            m for role in config.rulebook.comment_roles for m in config.team.holders(role)))
 
     # -- logging ------------------------------------------------------------------------------
 
@@ -255,6 +265,7 @@ class World:
             self.log("episode", number=self.episode, status="end")
             self._session.new_episode()
             self.calm_since = None
+            self._first_statement = self.env.event()
         result = self._session.on_state(self.signals, self.drill_state(), self.env.now)
         self._apply(result.firings, None)
 
@@ -278,10 +289,14 @@ class World:
             yield self.env.timeout(wait)
         if ob.done is None:
             self.log("obligation", id=ob.id, status="overdue")
+
+    def _next_instance(self, ob: OpenObligation, since: float) -> None:
+        """``every`` is a rhythm, not a grid: the next instance is due ``every`` after the
+        previous one went out (or after the slot it skipped), while the episode lasts."""
         spec = ob.spec
-        if spec.every and ob.episode == self.episode and self.severity > 0 \
-                and ob.due + spec.every <= self.end:
-            self._oblige(rule, spec, ob.event, ob.instance + 1, ob.due)
+        if spec.every and ob.episode == self.episode and self.severity > self._base_level \
+                and since < self.end:
+            self._oblige(self.rules[ob.rule], spec, ob.event, ob.instance + 1, since)
 
     def _channels(self, spec: Obligation) -> list[str]:
         if spec.channels is None:
@@ -375,18 +390,31 @@ class World:
         if spec.every and ob.instance > 1 and self.rng.random() < habits.go_silent:
             self.log("obligation", id=ob.id, status="skipped", member=member.name,
                      reason="went silent (team habit)")
+            if ob.due > self.env.now:
+                yield self.env.timeout(ob.due - self.env.now)
+            self._next_instance(ob, ob.due)
             return
+        if spec.action == "update" and not self._first_statement.triggered:
+            # An update presupposes a first statement: wait for the holding statement.
+            self.log("obligation", id=ob.id, status="waiting", member=member.name,
+                     reason="an update waits for the first public statement")
+            yield self._first_statement | self.env.timeout(self.end - self.env.now)
+            if not self._first_statement.triggered:
+                return
         with self.resources[member.name].request() as request:
             yield request
             work = self._work(member, spec.action)
             if work:
                 yield self.env.timeout(work)
             approvals_ok = True
-            for approver_role in spec.approve:
-                ok = yield from self._approval(ob, approver_role)
-                approvals_ok = approvals_ok and ok
+            if spec.approve:
+                # Every approver is asked at once, not one after another.
+                asks = [self.env.process(self._approval(ob, role)) for role in spec.approve]
+                answers = yield self.env.all_of(asks)
+                approvals_ok = all(answers[ask] for ask in asks)
             self._act(member, spec.action, ob=ob, approvals_ok=approvals_ok)
         self._done(ob, member)
+        self._next_instance(ob, self.env.now)
         if spec.action in ("holding_statement", "statement", "apology", "update") and \
                 self.rng.random() < habits.wrong_strategy:
             self._act(member, "deny", ob=None, note="off-strategy statement (team habit)")
@@ -424,6 +452,7 @@ class World:
 
     def _done(self, ob: OpenObligation, member: Member) -> None:
         ob.done = self.env.now
+        self.obligations.pop(ob.id, None)
         self.log("obligation", id=ob.id, status="done", member=member.name,
                  late=self.env.now > ob.due + 1e-9)
 
@@ -477,11 +506,13 @@ class World:
                      action_id=f"a{self._action_ids}")
         if public:
             self.crisis.record_action(action, self.env.now)
+            if action in STATEMENTS and not self._first_statement.triggered:
+                self._first_statement.succeed()
 
     def _community(self) -> Any:
         """The community manager answers loud negative posts - and sometimes slips."""
         env, habits = self.env, self.team.habits
-        managers = self.team.holders("community_manager")
+        managers = self._comment_workers
         while env.now < self.end:
             yield env.timeout(self.config.tick * 3)
             if not managers or (self.severity == 0 and not self.candidates):
@@ -514,7 +545,9 @@ class World:
         now = self.env.now
         for ob in self.obligations.values():
             if ob.done is None:
-                self.log("obligation", id=ob.id, status="missed")
+                # Not yet due when the drill ends: open, not a failure of the team.
+                self.log("obligation", id=ob.id,
+                         status="open" if ob.due > now + 1e-9 else "missed")
         if self.episode and self.severity > (self.rulebook.calm.to if self.rulebook.calm
                                              else 0):
             self.log("episode", number=self.episode, status="open")

@@ -10,8 +10,12 @@ import re
 from dataclasses import dataclass
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_START = re.compile(r"^\s*(mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+(\d{1,2}):(\d{2})\s*$",
-                    re.IGNORECASE)
+#: Swedish weekday abbreviations (the product speaks Swedish): mån, tis, ons, tor, fre, lör, sön.
+SWEDISH_DAYS = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
+_START = re.compile(r"^\s*(mon|tue|wed|thu|fri|sat|sun|mån|man|tis|ons|tor|fre|lör|lor|sön|son)"
+                    r"[a-zåäö]*\s+(\d{1,2}):(\d{2})\s*$", re.IGNORECASE)
+_SWEDISH = {"man": "mon", "mån": "mon", "tis": "tue", "ons": "wed", "tor": "thu", "fre": "fri",
+            "lör": "sat", "lor": "sat", "sön": "sun", "son": "sun"}
 _SHIFT = re.compile(r"^(?P<days>[a-z,-]+) (?P<h1>\d\d):(?P<m1>\d\d)-(?P<h2>\d\d):(?P<m2>\d\d)$")
 WEEK = 7 * 1440
 
@@ -20,8 +24,10 @@ def parse_start(text: str) -> float:
     """Minutes since Monday 00:00 for ``fri 17:30``; raises ValueError naming the text."""
     match = _START.match(text)
     if match is None:
-        raise ValueError(f"bad start {text!r}: write a weekday and a time, like 'fri 17:30'")
-    day = DAYS.index(match.group(1).lower()[:3])
+        raise ValueError(f"bad start {text!r}: write a weekday and a time, like 'fri 17:30' "
+                         "(or 'fre 17:30')")
+    name = match.group(1).lower()[:3]
+    day = DAYS.index(_SWEDISH.get(name, name))
     hour, minute = int(match.group(2)), int(match.group(3))
     if hour > 23 or minute > 59:
         raise ValueError(f"bad start {text!r}: the time must be 00:00..23:59")

@@ -1,0 +1,55 @@
+"""The scorer's records: an obligation as the log tells it, and the conduct penalties."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+VIOLATION_PENALTY = 15.0
+MISFIT_PENALTY = 10.0
+MIXED_DENY_PENALTY = 20.0
+#: Conduct points lost by a statement that reached none of its required channels (scaled by
+#: the share it missed).
+CHANNEL_PENALTY = 10.0
+def clock(start_week_minute: float, t: float) -> str:
+    from drills.team.clock import format_start
+
+    return format_start(start_week_minute + t)
+
+
+@dataclass
+class ScoredObligation:
+    id: str
+    rule: str
+    action: str
+    role: str
+    created: float
+    due: float
+    instance: int
+    line: int
+    approve: list[str]
+    channels: list[str]
+    done: float | None = None
+    by: str | None = None
+    acting_role: str | None = None
+    approvals: dict[str, str] = field(default_factory=dict)
+    published: list[str] | None = None
+    reasons: list[str] = field(default_factory=list)
+    escalations: int = 0
+    skipped: bool = False
+    done_line: int | None = None
+    weight: float = 1.0
+    #: Not done, and not yet due when the drill ended: not counted against the team.
+    open_at_end: bool = False
+
+    @property
+    def status(self) -> str:
+        if self.done is None:
+            return "open" if self.open_at_end else "missed"
+        return "met" if self.done <= self.due + 1e-9 else "late"
+
+
+def missing_share(ob: ScoredObligation) -> float:
+    """Share of its required channels a done statement did not reach."""
+    if not ob.channels or ob.done is None:
+        return 0.0
+    return len(set(ob.channels) - set(ob.published or [])) / len(ob.channels)
