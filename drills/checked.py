@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from drills.errors import Diagnostic, InputError
 from drills.yamldoc import Document, parse_yaml, read_text
@@ -27,6 +28,17 @@ class Checked(Generic[T]):
 
 
 Check = Callable[[Document], Checked[T]]
+
+
+def number_or(value: Any, default: float) -> float:
+    """``value`` if it is a finite number, else ``default``.
+
+    Builders run after the schema has reported a wrong type; they must not crash on it
+    (``float('01e999.3')`` raised where a positioned error had already been given).
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return default
 
 
 KINDS = ("rulebook", "scenario", "team")

@@ -83,8 +83,8 @@ def lint(paths: tuple[str, ...], strict: bool) -> None:
 
     files = expand(_name_or_path(p) for p in paths)
     diagnostics = [d for f in files for d in lint_file(f)]
-    for diag in diagnostics:
-        click.echo(str(diag), err=diag.severity == "error")
+    for diag in diagnostics:  # to stdout, as linters do: `drill lint x > findings.txt`
+        click.echo(str(diag))
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
     click.echo(f"{len(files)} file(s) checked: {errors} error(s), {warnings} warning(s)",

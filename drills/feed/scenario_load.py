@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drills.checked import Checked, check_path, check_source, load_checked, wrong_kind
+from drills.checked import (
+    Checked,
+    check_path,
+    check_source,
+    load_checked,
+    number_or,
+    wrong_kind,
+)
 from drills.durations import parse_duration
 from drills.errors import ConditionSyntaxError, Diagnostic
 from drills.feed.effects import DEFAULT_EFFECTS
@@ -157,18 +164,18 @@ class _Builder:
             if at >= duration:
                 self.error(("phases", i, "at"), "phase starts after the scenario ends")
             previous = at
-            negative = float(item.get("negative", 0.5))
-            positive = float(item.get("positive", 0.1))
+            negative = number_or(item.get("negative"), 0.5)
+            positive = number_or(item.get("positive"), 0.1)
             if negative + positive > 1:
                 self.error(("phases", i), f"negative ({negative:g}) and positive "
                            f"({positive:g}) shares add up to more than 1")
             press = self.rate(item.get("press")) if "press" in item else 0.0
             phases.append(Phase(
                 at=at, name=str(item.get("name", "")), rate=rate, negative=negative,
-                positive=positive, arousal=float(item.get("arousal", 0.5)),
+                positive=positive, arousal=number_or(item.get("arousal"), 0.5),
                 branching=item.get("branching"),
-                misinformation=float(item.get("misinformation", 0.0)),
-                abusive=float(item.get("abusive", 0.01)), press=press or 0.0,
+                misinformation=number_or(item.get("misinformation"), 0.0),
+                abusive=number_or(item.get("abusive"), 0.01), press=press or 0.0,
             ))
         return tuple(phases)
 
@@ -252,10 +259,10 @@ class _Builder:
             duration = self.minutes(spec.get("for"))
             after = self.minutes(spec.get("after"))
             effects[action] = Effect(
-                rate=float(spec.get("rate", base.rate)),
-                negative=float(spec.get("negative", base.negative)),
-                arousal=float(spec.get("arousal", base.arousal)),
-                misinformation=float(spec.get("misinformation", base.misinformation)),
+                rate=number_or(spec.get("rate"), base.rate),
+                negative=number_or(spec.get("negative"), base.negative),
+                arousal=number_or(spec.get("arousal"), base.arousal),
+                misinformation=number_or(spec.get("misinformation"), base.misinformation),
                 duration=duration if duration is not None else base.duration,
                 after=after if after is not None else base.after,
             )
@@ -325,17 +332,17 @@ class _Builder:
                       "of crises or a bad reputation moves it up; say so in the description)")
         crowd_raw = _mapping(raw.get("crowd"))
         followers = _mapping(crowd_raw.get("followers"))
-        crowd = Crowd(size=int(crowd_raw.get("size", 5000)),
-                      median_followers=float(followers.get("median", 300)),
-                      sigma=float(followers.get("sigma", 2.0)),
-                      verified=float(crowd_raw.get("verified", 0.01)))
+        crowd = Crowd(size=int(number_or(crowd_raw.get("size"), 5000)),
+                      median_followers=number_or(followers.get("median"), 300),
+                      sigma=number_or(followers.get("sigma"), 2.0),
+                      verified=number_or(crowd_raw.get("verified"), 0.01))
         cascade_raw = _mapping(raw.get("cascade"))
         cascade = Cascade(
-            branching=float(cascade_raw.get("branching", 0.5)),
+            branching=number_or(cascade_raw.get("branching"), 0.5),
             s0=self.minutes(cascade_raw.get("s0")) or 5.0,
-            theta=float(cascade_raw.get("theta", 0.2314843)),
-            influence=float(cascade_raw.get("influence", 0.5)),
-            replies=float(cascade_raw.get("replies", 0.35)),
+            theta=number_or(cascade_raw.get("theta"), 0.2314843),
+            influence=number_or(cascade_raw.get("influence"), 0.5),
+            replies=number_or(cascade_raw.get("replies"), 0.35),
         )
         phases = self.phases(duration)
         messages = self.message_table(("messages",), raw.get("messages"))

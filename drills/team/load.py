@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from drills.checked import Checked, check_path, check_source, load_checked, wrong_kind
+from drills.checked import (
+    Checked,
+    check_path,
+    check_source,
+    load_checked,
+    number_or,
+    wrong_kind,
+)
 from drills.durations import parse_duration
 from drills.errors import Diagnostic
 from drills.team.clock import NEVER, Shift, combine, parse_shift
@@ -103,8 +110,9 @@ def _build(doc: Document, found: list[Diagnostic]) -> Team | None:
         ))
     habits_value = raw.get("habits")
     habits_raw: dict[str, Any] = habits_value if isinstance(habits_value, dict) else {}
-    habits = Habits(**{k: float(v) for k, v in habits_raw.items()
-                       if k in Habits.__dataclass_fields__ and isinstance(v, (int, float))})
+    habits = Habits(**{k: number_or(v, 0.0) for k, v in habits_raw.items()
+                       if k in Habits.__dataclass_fields__ and isinstance(v, (int, float))
+                       and not isinstance(v, bool)})
     if not members or not isinstance(raw.get("team"), str):
         return None
     return Team(name=raw["team"], members=tuple(members), habits=habits,
