@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,23 +14,28 @@ from drills.rulebook.load import load_rulebook
 from drills.rulebook.model import Rulebook
 from drills.score.score import check_log, score_log
 from drills.sim.log import Record
-from drills.sim.run import simulate
+from drills.sim.run import run_scored
 from drills.team.clock import parse_start
 from drills.team.load import load_team
 
 
 @dataclass
 class DrillResult:
-    records: list[Record]
     score: dict[str, Any]
     seed: int
+    #: How many records the drill log has (written to ``log`` when one was given).
+    records: int
 
 
 def run_drill(*, scenario: str = "overheating-kettle", rulebook: str = "default",
               team: str = "standard", seed: int, start: str = "mon 09:00",
               log: str | None = None, log_feed: str = "full", hours: float | None = None,
-              locale: str | None = None) -> DrillResult:
-    """Run one drill from names or paths; write its log atomically if ``log`` is given."""
+              locale: str | None = None,
+              progress: Callable[[float, float], None] | None = None) -> DrillResult:
+    """Run one drill from names or paths; write its log atomically if ``log`` is given.
+
+    Records stream to the log file and to the scorer; none is kept in memory.
+    """
     loaded_scenario = load_scenario(resolve("scenario", scenario)).localized(locale)
     loaded_rulebook = load_rulebook(resolve("rulebook", rulebook))
     loaded_team = load_team(resolve("team", team))
@@ -37,15 +43,16 @@ def run_drill(*, scenario: str = "overheating-kettle", rulebook: str = "default"
         week_minute = parse_start(start)
     except ValueError as exc:
         raise InputError(f"--start: {exc}") from None
+    options: dict[str, Any] = {"seed": seed, "start": week_minute, "log_feed": log_feed,
+                               "hours": hours, "progress": progress}
     if log is None:
-        records, _summary = simulate(loaded_scenario, loaded_rulebook, loaded_team, seed=seed,
-                                     start=week_minute, log_feed=log_feed, hours=hours)
+        document, _summary, count = run_scored(loaded_scenario, loaded_rulebook, loaded_team,
+                                               **options)
     else:
         with atomic_log(log) as sink:
-            records, _summary = simulate(loaded_scenario, loaded_rulebook, loaded_team,
-                                         seed=seed, start=week_minute, log_feed=log_feed,
-                                         hours=hours, sink=sink)
-    return DrillResult(records, score_log(records, loaded_rulebook), seed)
+            document, _summary, count = run_scored(loaded_scenario, loaded_rulebook,
+                                                   loaded_team, sink=sink, **options)
+    return DrillResult(document, seed, count)
 
 
 def rulebook_for_log(records: list[Record], rulebook: str | None) -> Rulebook:

@@ -46,6 +46,7 @@ TARGETS: dict[str, tuple[str, float]] = {
     "drill.drills_per_min_2proc": (">=", 1_000),
     "drill.speedup_2proc": (">=", 1.8),
     "drill.rss_growth_mb_2k_drills": ("<", 20),
+    "drill.peak_rss_mb_1m_events": ("<", 300),
 }
 
 # The default rulebook's event rules, written by hand in durable-rules JSON: the baseline.
@@ -136,7 +137,16 @@ def bench_rules(quick: bool, progress: Progress) -> dict[str, float]:
     run(drills)
     gc.collect()
     growth = _rss_mb() - before
+
+    big = 30_000 if quick else 1_000_000
+    progress(f"drill: peak RSS of a drill of ~{big:,} events, logged and scored as it streams "
+             "(in a fresh process)")
+    result = subprocess.run([sys.executable, "-c", _DRILL_PEAK_RSS_CHILD, str(big)],
+                            check=True, capture_output=True, text=True)
+    big_events, max_rss_kb = (int(x) for x in result.stdout.split())
     return {
+        "drill.peak_rss_mb_1m_events": round(max_rss_kb / 1024, 1),
+        "drill.peak_rss_events": big_events,
         "rules.adapter_events_per_s": round(adapter),
         "rules.adapter_guarded_events_per_s": round(guarded),
         "rules.raw_events_per_s": round(raw),
@@ -228,6 +238,26 @@ def _drills_worker(args: tuple[int, int]) -> float:
     return time.perf_counter() - start
 
 
+_DRILL_PEAK_RSS_CHILD = """
+import os, resource, sys, tempfile
+from drills.bench import _defaults
+from drills.score.score import LogScorer
+from drills.sim.log import TeeSink, TextSink
+from drills.sim.run import ScoringSink
+from drills.sim.world import DrillConfig, World
+target = int(sys.argv[1])
+scenario, rulebook, team = _defaults()
+scorer = LogScorer(rulebook)
+with tempfile.TemporaryDirectory() as folder:
+    with open(os.path.join(folder, "drill.jsonl"), "w", encoding="utf-8") as handle:
+        config = DrillConfig(scenario, rulebook, team, 1, 0.0, "full",
+                             rate_scale=60 * target / 52_000)  # ~target events
+        summary = World(config, TeeSink(ScoringSink(scorer), TextSink(handle))).run()
+    document = scorer.document()
+print(summary.events, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
 def bench_drill(quick: bool, progress: Progress) -> dict[str, float]:
     from drills.sim.log import TextSink
     from drills.sim.world import DrillConfig, World
@@ -273,7 +303,16 @@ def bench_drill(quick: bool, progress: Progress) -> dict[str, float]:
         _default_drill(600_000 + seed)
     gc.collect()
     growth = _rss_mb() - before
+
+    big = 30_000 if quick else 1_000_000
+    progress(f"drill: peak RSS of a drill of ~{big:,} events, logged and scored as it streams "
+             "(in a fresh process)")
+    result = subprocess.run([sys.executable, "-c", _DRILL_PEAK_RSS_CHILD, str(big)],
+                            check=True, capture_output=True, text=True)
+    big_events, max_rss_kb = (int(x) for x in result.stdout.split())
     return {
+        "drill.peak_rss_mb_1m_events": round(max_rss_kb / 1024, 1),
+        "drill.peak_rss_events": big_events,
         "drill.pipeline_events_per_s": round(pipeline),
         "drill.pipeline_events": events,
         "drill.drills_per_min_1proc": round(one),

@@ -12,6 +12,7 @@ from drills import __version__
 from drills.builtins import builtin_names, resolve
 from drills.cli.output import emit, fmt_option, output_options
 from drills.errors import DrillError, EngineError, InputError, LogError
+from drills.feed.limits import MAX_DRILL_HOURS
 
 
 class DrillGroup(click.Group):
@@ -159,7 +160,7 @@ def main() -> None:  # pragma: no cover - console entry point
 @click.option("--scenario", "scenario", default="overheating-kettle", show_default=True,
               help="A built-in scenario's name or a path to a scenario YAML file.")
 @click.option("--seed", type=int, required=True, help="The seed: same seed, same crisis.")
-@click.option("--hours", type=click.FloatRange(min=0, min_open=True),
+@click.option("--hours", type=click.FloatRange(min=0, min_open=True, max=MAX_DRILL_HOURS),
               help="How many hours to generate (default: the scenario's duration).")
 @click.option("--locale", help="Generate in another of the scenario's locales (sv_SE, ...).")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl",
@@ -240,8 +241,9 @@ def _start_option(value: str) -> str:
 @click.option("--start", default="mon 09:00", show_default=True,
               callback=lambda _c, _p, v: _start_option(v),
               help="When the crisis breaks, team-local weekday and time: 'fri 17:30'.")
-@click.option("--hours", type=click.FloatRange(min=0, min_open=True),
-              help="Run only this many hours (default: the scenario's duration).")
+@click.option("--hours", type=click.FloatRange(min=0, min_open=True, max=MAX_DRILL_HOURS),
+              help="Run only this many hours (default: the scenario's duration; at most 31 "
+                   "days).")
 @click.option("--locale", help="Run the scenario in another of its locales (sv_SE, ...).")
 @click.option("--log", "log", type=click.Path(dir_okay=False),
               help="Write the drill log (JSON Lines) here; written atomically at the end.")
@@ -273,11 +275,18 @@ def run(scenario: str, rulebook: str, team: str, seed: int | None, start: str,
 
         seed = secrets.randbelow(1_000_000)
         click.echo(f"seed {seed} (repeat this drill with --seed {seed})", err=True)
-    result = run_drill(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
-                       start=start, log=log, log_feed=log_feed, hours=hours, locale=locale)
+    from drills.cli.progress import drill_progress
+
+    report, finish = drill_progress()
+    try:
+        result = run_drill(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
+                           start=start, log=log, log_feed=log_feed, hours=hours,
+                           locale=locale, progress=report)
+    finally:
+        finish()
     _print_score(result.score, as_json, fmt)
     if log:
-        click.echo(f"log written to {log} ({len(result.records):,} records)", err=True)
+        click.echo(f"log written to {log} ({result.records:,} records)", err=True)
     _check_threshold(result.score, fail_under)
 
 

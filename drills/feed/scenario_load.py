@@ -16,6 +16,7 @@ from drills.checked import (
 from drills.durations import parse_duration
 from drills.errors import ConditionSyntaxError, Diagnostic
 from drills.feed.effects import DEFAULT_EFFECTS
+from drills.feed.limits import MAX_DRILL_HOURS, POSTS_PER_PERSON_PER_HOUR, drill_size_problem
 from drills.feed.scenario import (
     BRAND_PLACEHOLDERS,
     CRISIS_TYPES,
@@ -170,6 +171,14 @@ class _Builder:
                 self.error(("phases", i), f"negative ({negative:g}) and positive "
                            f"({positive:g}) shares add up to more than 1")
             press = self.rate(item.get("press")) if "press" in item else 0.0
+            capacity = number_or(_mapping(self.raw.get("crowd")).get("size"), 5000) * \
+                POSTS_PER_PERSON_PER_HOUR
+            if rate * 60 > capacity:
+                self.error(("phases", i, "rate"), f"a crowd of "
+                           f"{capacity / POSTS_PER_PERSON_PER_HOUR:,.0f} cannot post "
+                           f"{rate * 60:,.0f} times an hour: at most "
+                           f"{POSTS_PER_PERSON_PER_HOUR:g} posts an hour each is plausible "
+                           f"({capacity:,.0f}/h); raise crowd.size or lower the rate")
             phases.append(Phase(
                 at=at, name=str(item.get("name", "")), rate=rate, negative=negative,
                 positive=positive, arousal=number_or(item.get("arousal"), 0.5),
@@ -317,6 +326,9 @@ class _Builder:
         duration = self.minutes(raw.get("duration")) or 0.0
         if "duration" in raw and duration <= 0:
             self.error(("duration",), "the scenario must last longer than zero")
+        if duration > MAX_DRILL_HOURS * 60:
+            self.error(("duration",), f"a scenario lasts at most {MAX_DRILL_HOURS:g} hours "
+                       f"(31 days), not {duration / 60:g}")
         platforms = raw.get("platforms")
         platforms = platforms if isinstance(platforms, dict) else {}
         total = sum(v for v in platforms.values() if isinstance(v, (int, float)))
@@ -366,7 +378,7 @@ class _Builder:
         if not all(isinstance(raw.get(k), str) for k in ("scenario", "title", "locale")) \
                 or not phases or not messages or not platforms:
             return None
-        return Scenario(
+        scenario = Scenario(
             id=str(scenario_id), title=raw["title"], cluster=str(cluster),
             locale=raw["locale"], duration=duration,
             brand=self.brand(("brand",), raw.get("brand")), platforms=platforms,
@@ -377,3 +389,7 @@ class _Builder:
             claims=self.texts(("claims",), raw.get("claims"), MESSAGE_PLACEHOLDERS),
             effects=self.effects(), translations=self.translations(), source=self.doc.path,
         )
+        too_big = drill_size_problem(scenario)
+        if too_big is not None:
+            self.error(("phases",), too_big)
+        return scenario

@@ -1,10 +1,15 @@
-"""Run a drill: the library function behind ``drill run``."""
+"""Run a drill: the library functions behind ``drill run``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from drills.errors import InputError
+from drills.feed.limits import drill_size_problem
 from drills.feed.scenario import Scenario
 from drills.rulebook.model import Rulebook
+from drills.score.score import LogScorer
 from drills.sim.log import ListSink, Record, Sink, TeeSink
 from drills.sim.world import DrillConfig, DrillSummary, World
 from drills.team.load import check_team_roles
@@ -19,14 +24,58 @@ def check_compatible(rulebook: Rulebook, team: Team) -> None:
         raise InputError(f"{where}: " + "; ".join(problems))
 
 
+def _config(scenario: Scenario, rulebook: Rulebook, team: Team, seed: int, start: float,
+            log_feed: str, hours: float | None) -> DrillConfig:
+    check_compatible(rulebook, team)
+    duration = hours * 60 if hours else None
+    too_big = drill_size_problem(scenario, duration)
+    if too_big is not None:
+        raise InputError(f"{'--hours' if hours else scenario.source or scenario.id}: {too_big}")
+    return DrillConfig(scenario, rulebook, team, seed, start, log_feed, duration=duration)
+
+
 def simulate(scenario: Scenario, rulebook: Rulebook, team: Team, *, seed: int,
              start: float, log_feed: str = "full", hours: float | None = None,
              sink: Sink | None = None) -> tuple[list[Record], DrillSummary]:
-    """Run one drill; return its log records (also written to ``sink`` if given)."""
-    check_compatible(rulebook, team)
+    """Run one drill; return its log records (also written to ``sink`` if given).
+
+    Keeps every record in memory: for tests and small drills. ``run_scored`` streams.
+    """
     records = ListSink()
     target: Sink = records if sink is None else TeeSink(records, sink)
-    config = DrillConfig(scenario, rulebook, team, seed, start, log_feed,
-                         duration=hours * 60 if hours else None)
+    config = _config(scenario, rulebook, team, seed, start, log_feed, hours)
     summary = World(config, target).run()
     return records.records, summary
+
+
+class ScoringSink:
+    """Feeds every record to an incremental scorer as the drill writes it."""
+
+    def __init__(self, scorer: LogScorer) -> None:
+        self.scorer = scorer
+        self.records = 0
+
+    def write(self, record: Record) -> None:
+        self.records += 1
+        self.scorer.add(record)
+
+    def write_event(self, event: Record) -> None:
+        self.records += 1
+        self.scorer.skip_line()  # feed events do not change the score; line numbers do
+
+
+def run_scored(scenario: Scenario, rulebook: Rulebook, team: Team, *, seed: int,
+               start: float, log_feed: str = "full", hours: float | None = None,
+               sink: Sink | None = None, progress: Callable[[float, float], None] | None = None
+               ) -> tuple[dict[str, Any], DrillSummary, int]:
+    """Run one drill, streaming its records to ``sink`` and scoring them as they go.
+
+    Memory stays flat in the number of events. Returns the score document, the summary and
+    the number of records. ``progress(now, end)`` is called at every monitoring tick.
+    """
+    scorer = LogScorer(rulebook)
+    scoring = ScoringSink(scorer)
+    target: Sink = scoring if sink is None else TeeSink(scoring, sink)
+    config = _config(scenario, rulebook, team, seed, start, log_feed, hours)
+    summary = World(config, target, progress=progress).run()
+    return scorer.document(), summary, scoring.records

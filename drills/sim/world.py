@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import random
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,8 +95,11 @@ class World:
     """One drill. ``run()`` drives it to the end and returns a summary."""
 
     def __init__(self, config: DrillConfig, sink: Sink,
-                 engine: RulebookEngine | None = None) -> None:
+                 engine: RulebookEngine | None = None,
+                 progress: Callable[[float, float], None] | None = None) -> None:
         self.config = config
+        #: Called with (now, end) at every monitoring tick; the shell decides what to show.
+        self.progress = progress
         self.sink = sink
         self.scenario = config.scenario
         self.rulebook = config.rulebook
@@ -219,6 +223,8 @@ class World:
 
     def _monitor(self) -> None:
         now = self.env.now
+        if self.progress is not None:
+            self.progress(now, self.end)
         signals = self.signals = self.crisis.signals(now)
         if signals["mentions_1h"] > self.peak_mentions:
             self.peak_mentions = int(signals["mentions_1h"])

@@ -1,0 +1,41 @@
+"""A progress line for long drills, on a terminal only (the shell reads the clock, not the core)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+#: Show nothing for drills faster than this (seconds of wall time).
+QUIET_SECONDS = 2.0
+
+
+def drill_progress(stream: TextIO | None = None,
+                   clock: Callable[[], float] = time.monotonic
+                   ) -> tuple[Callable[[float, float], None], Callable[[], None]]:
+    """(report, finish): ``report(now, end)`` for the world's ticks; ``finish()`` clears the
+    line. Silent when ``stream`` is not a terminal."""
+    out = stream or sys.stderr
+    if not out.isatty():
+        return (lambda _now, _end: None), (lambda: None)
+    started = clock()
+    shown = [False, 0.0]
+
+    def report(now: float, end: float) -> None:
+        elapsed = clock() - started
+        if elapsed < QUIET_SECONDS or elapsed - float(shown[1]) < 0.2:
+            return
+        shown[0], shown[1] = True, elapsed
+        share = now / end if end else 1.0
+        left = elapsed / share - elapsed if share > 0 else 0.0
+        out.write(f"\rdrill: {now / 60:5.1f} of {end / 60:g} h simulated ({share:4.0%}), "
+                  f"{elapsed:4.0f}s elapsed, ~{left:3.0f}s left ")
+        out.flush()
+
+    def finish() -> None:
+        if shown[0]:
+            out.write("\r" + " " * 78 + "\r")
+            out.flush()
+
+    return report, finish
