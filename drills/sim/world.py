@@ -398,7 +398,7 @@ class World:
                      reason="went silent (team habit)")
             if ob.due > self.env.now:
                 yield self.env.timeout(ob.due - self.env.now)
-            self._next_instance(ob, ob.due)
+            self._next_instance(ob, self.env.now)
             return
         if spec.action == "update" and not self._first_statement.triggered:
             # An update presupposes a first statement: wait for the holding statement.
