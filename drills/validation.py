@@ -45,6 +45,9 @@ def _describe(error: jsonschema.ValidationError) -> str:
     schema: Any = error.schema
     instance: Any = error.instance
     if kind == "type":
+        if isinstance(instance, (int, float)) and not isinstance(instance, bool) and \
+                "duration" in str(schema.get("description", "")):
+            return f"a duration needs a unit, like {instance:g}m"
         expected = value if isinstance(value, str) else " or ".join(value)
         article = "an" if str(expected)[0] in "aeiou" else "a"
         return f"expected {article} {expected}, got {_show(error.instance)}"

@@ -311,6 +311,8 @@ def score(log: str, rulebook: str | None, as_json: bool, fmt: str,
     from drills.api import score_drill
 
     document = score_drill(log, rulebook=rulebook)
+    for warning in document.get("warnings") or ():
+        click.echo(f"warning: {warning}", err=True)
     _print_score(document, as_json, fmt)
     _check_threshold(document, fail_under)
 

@@ -68,6 +68,8 @@ def _check_literal(field: ast.Field, spec: FieldSpec, lit: ast.Literal,
                          f"cannot compare it with {lit.text or lit.value}"))
         return
     if spec.type == "severity":
+        if not severities:
+            return  # levels unknown here (a scenario, or a rulebook whose list is broken)
         if isinstance(lit.value, str) and lit.value not in severities:
             levels = ", ".join(severities)
             findings.append((lit.offset, f"unknown severity {lit.value!r}"

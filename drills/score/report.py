@@ -26,9 +26,13 @@ def render_report(doc: dict[str, Any], fmt: str = "simple") -> str:
         f"episode {c['episode']}: calm after {c['calm_after'] / 60:.1f} h"
         if c["calm_after"] is not None else f"episode {c['episode']}: not calm by the end"
         for c in calm)
+    scored_with = doc.get("scored_with") or {}
     lines = [
         f"Drill: {drill['scenario']} x {drill['rulebook']} x {drill['team']}, "
-        f"seed {drill['seed']}, start {drill['start']}",
+        f"seed {drill['seed']}, start {drill['start']}"
+        + (f"; scored with rulebook {scored_with['rulebook']}"
+           if scored_with and scored_with.get("rulebook") != drill.get("rulebook") else ""),
+        *(f"Warning: {w}" for w in doc.get("warnings") or ()),
         f"Score {doc['score']:.1f} / 100   Rating {doc['rating']} - {doc['rating_meaning']}",
         f"timeliness {sub['timeliness']:.1f} | adherence {sub['adherence']:.1f} | "
         f"conduct {sub['conduct']:.1f}   (weights {doc['weights']['timeliness']:g} / "
@@ -45,6 +49,8 @@ def render_report(doc: dict[str, Any], fmt: str = "simple") -> str:
             notes.append("missing " + ",".join(ob["channels_missing"]))
         if ob["status"] == "missed" and ob["reason"]:
             notes.append(ob["reason"])
+        if ob["status"] == "open":
+            notes.append("not yet due when the drill ended (not counted)")
         by = ob["by"] or "-"
         if ob["as_role"] and ob["as_role"] != ob["role"]:
             by += f" (as {ob['as_role']})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from drills.checked import (
@@ -40,12 +41,46 @@ def check_team(doc: Document) -> Checked[Team]:
     diags = validate(doc, "team")
     if not isinstance(doc.value, dict):
         return Checked[Team](None, diags)
-    found = list(diags)
+    found = _explain_split_shifts(doc, diags)
     team = _build(doc, found)
     found = sorted(set(found))
     if any(d.severity == "error" for d in found):
         return Checked[Team](None, found)
     return Checked(team, found)
+
+
+_BARE_DAYS = re.compile(r"^\s*[a-z]{3}(\s*[-,]\s*[a-z]{3})*\s*$", re.IGNORECASE)
+
+
+def _explain_split_shifts(doc: Document, diags: list[Diagnostic]) -> list[Diagnostic]:
+    """``shift: [mon-fri 09:00-17:00, sat,sun 10:00-18:00]`` unquoted: YAML splits the second
+    shift at its comma into 'sat' and 'sun 10:00-18:00'. Say that once, in place of the
+    schema's puzzled errors about the pieces."""
+    members = doc.value.get("members")
+    if not isinstance(members, list):
+        return list(diags)
+    replaced: set[tuple[int, int]] = set()
+    extra: list[Diagnostic] = []
+    for i, member in enumerate(members):
+        if not isinstance(member, dict):
+            continue
+        for key in ("shift", "on_call"):
+            value = member.get(key)
+            if not isinstance(value, list):
+                continue
+            for j, item in enumerate(value[:-1]):
+                if not (isinstance(item, str) and _BARE_DAYS.match(item)):
+                    continue
+                joined = f"{item},{value[j + 1]}"
+                where: Path = ("members", i, key, j)
+                extra.append(doc.diagnostic(where, f"YAML split the shift {joined!r} at its "
+                             f"comma: quote it (\"{joined}\"), or write a list of shifts one "
+                             "per line (see docs/team.md)"))
+                for path in (("members", i, key), where, ("members", i, key, j + 1)):
+                    d = doc.diagnostic(path, "")
+                    replaced.add((d.line, d.col))
+    kept = [d for d in diags if (d.line, d.col) not in replaced]
+    return kept + extra
 
 
 def _shifts(doc: Document, where: Path, value: Any, found: list[Diagnostic]) -> Shift | None:
@@ -93,8 +128,10 @@ def _build(doc: Document, found: list[Diagnostic]) -> Team | None:
         if name in names:
             found.append(doc.diagnostic((*where, "name"), f"duplicate member name {name!r}"))
         names.add(name)
-        shift = _shifts(doc, (*where, "shift"), item.get("shift", "always"), found)
-        on_call = _shifts(doc, (*where, "on_call"), item.get("on_call"), found)
+        split = any(d.message.startswith("YAML split the shift") for d in found)
+        shift = None if split else _shifts(doc, (*where, "shift"), item.get("shift", "always"),
+                                           found)
+        on_call = None if split else _shifts(doc, (*where, "on_call"), item.get("on_call"), found)
         response = _response(doc, (*where, "response"), item.get("response"), found)
         on_call_response = _response(doc, (*where, "on_call_response"),
                                      item.get("on_call_response"), found)
