@@ -330,7 +330,6 @@ def test_a_long_drill_keeps_memory_flat_scoring_as_it_streams() -> None:
     import sys
 
     from drills.score.score import LogScorer
-    from drills.sim.log import NullSink
     from drills.sim.run import ScoringSink
     from drills.sim.world import DrillConfig, World
 
