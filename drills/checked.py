@@ -30,6 +30,23 @@ class Checked(Generic[T]):
 Check = Callable[[Document], Checked[T]]
 
 
+def list_or_empty(value: Any) -> list[Any]:
+    """``value`` if it is a list, else an empty list (the schema has said what is wrong)."""
+    return value if isinstance(value, list) else []
+
+
+def mapping_or_empty(value: Any) -> dict[str, Any]:
+    """``value`` if it is a mapping, else an empty one (the schema has said what is wrong)."""
+    return value if isinstance(value, dict) else {}
+
+
+def optional_number(value: Any) -> float | None:
+    """A finite number, or None for anything else (absent, or already reported)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
 def number_or(value: Any, default: float) -> float:
     """``value`` if it is a finite number, else ``default``.
 

@@ -9,8 +9,11 @@ from drills.checked import (
     Checked,
     check_path,
     check_source,
+    list_or_empty,
     load_checked,
+    mapping_or_empty,
     number_or,
+    optional_number,
     wrong_kind,
 )
 from drills.durations import parse_duration
@@ -182,7 +185,7 @@ class _Builder:
             phases.append(Phase(
                 at=at, name=str(item.get("name", "")), rate=rate, negative=negative,
                 positive=positive, arousal=number_or(item.get("arousal"), 0.5),
-                branching=item.get("branching"),
+                branching=optional_number(item.get("branching")),
                 misinformation=number_or(item.get("misinformation"), 0.0),
                 abusive=number_or(item.get("abusive"), 0.01), press=press or 0.0,
             ))
@@ -240,14 +243,14 @@ class _Builder:
                 if within is None:
                     continue
                 trigger = InjectTrigger(after_kind=str(after.get("kind")), within=within,
-                                        unless=tuple(after.get("unless") or ()))
+                                        unless=tuple(list_or_empty(after.get("unless"))))
             text = item.get("text")
             if isinstance(text, str) and not self.template((*where, "text"), text,
                                                            MESSAGE_PLACEHOLDERS):
                 continue
             injects.append(Inject(
                 id=ident, kind=item["kind"], at=at, trigger=trigger,
-                platform=item.get("platform"), author=dict(item.get("author") or {}),
+                platform=item.get("platform"), author=dict(mapping_or_empty(item.get("author"))),
                 text=text if isinstance(text, str) else None,
                 sentiment=item.get("sentiment"), arousal=item.get("arousal"),
                 outlet=item.get("outlet"), journalist=item.get("journalist"),

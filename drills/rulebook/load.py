@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from drills.checked import Checked, check_path, check_source, load_checked, wrong_kind
+from drills.checked import (
+    Checked,
+    check_path,
+    check_source,
+    list_or_empty,
+    load_checked,
+    mapping_or_empty,
+    wrong_kind,
+)
 from drills.durations import parse_duration
 from drills.errors import ConditionSyntaxError, Diagnostic
 from drills.rulebook import ast
@@ -213,7 +221,7 @@ class _Builder:
             if "escalate" in item and "deescalate" in item:
                 self.error(where, "a rule either escalates or de-escalates, not both")
             require = tuple(
-                ob for j, o in enumerate(item.get("require") or [])
+                ob for j, o in enumerate(list_or_empty(item.get("require")))
                 if (ob := self.obligation((*where, "require", j), o, templates)) is not None
             )
             once_within = self.duration((*where, "once_within"), item.get("once_within"))
@@ -319,7 +327,7 @@ class _Builder:
     def build(self) -> Rulebook | None:
         roles = self.roles()
         templates = self.templates()
-        rules = self.rules(self.raw.get("templates") or {})
+        rules = self.rules(mapping_or_empty(self.raw.get("templates")))
         forbid = self.forbid()
         calm = self.calm()
         weights, late = self.weights()

@@ -9,6 +9,7 @@ from drills.checked import (
     Checked,
     check_path,
     check_source,
+    list_or_empty,
     load_checked,
     number_or,
     wrong_kind,
@@ -120,7 +121,7 @@ def _build(doc: Document, found: list[Diagnostic]) -> Team | None:
     raw: dict[str, Any] = doc.value
     members: list[Member] = []
     names: set[str] = set()
-    for i, item in enumerate(raw.get("members") or []):
+    for i, item in enumerate(list_or_empty(raw.get("members"))):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             continue
         where: Path = ("members", i)
