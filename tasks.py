@@ -47,9 +47,21 @@ def _ensure_env(extras: str) -> None:
         stamp.touch()
 
 
+#: The default drill's options; each is kept unless the arguments give that option.
+DRILL_DEFAULTS = {"--seed": "1", "--start": "fri 17:30"}
+
+
+def drill_args(args: list[str]) -> list[str]:
+    """``args`` plus every default option they do not override (``--seed 3`` or ``--seed=3``)."""
+    given = {a.split("=", 1)[0] for a in args if a.startswith("--")}
+    extra = [part for flag, value in DRILL_DEFAULTS.items() if flag not in given
+             for part in (flag, value)]
+    return [*args, *extra]
+
+
 def drill(args: list[str]) -> None:
     _ensure_env("")
-    _run(BIN / "drill", "run", *(args or ["--seed", "1", "--start", "fri 17:30"]))
+    _run(BIN / "drill", "run", *drill_args(args))
 
 
 def test(args: list[str]) -> None:

@@ -22,8 +22,13 @@ def builtin_catalogue() -> list[dict[str, Any]]:
                 title = str(value.get(_TITLE_KEYS[kind], "")) if isinstance(value, dict) else ""
             except Exception:  # a broken built-in still gets listed; lint says what is wrong
                 title = "(cannot be read: run drill lint)"
-            rows.append({"kind": kind, "name": name, "title": _first_sentence(title)})
+            rows.append({"kind": kind, "name": name, "title": " ".join(title.split())})
     return rows
+
+
+def catalogue_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The catalogue for a terminal: each title cut to its first sentence."""
+    return [{**row, "title": _first_sentence(row["title"])} for row in rows]
 
 
 def _first_sentence(text: str) -> str:
@@ -41,7 +46,30 @@ def _minutes(value: float | None) -> str:
     return f"{value:g}m"
 
 
+def rule_data(book: Rulebook) -> list[dict[str, Any]]:
+    """A rulebook's rules as data (``drill rules show --json``): durations in minutes."""
+    rows = []
+    for rule in book.rules:
+        rows.append({
+            "id": rule.id, "enabled": rule.enabled, "trigger": rule.trigger,
+            "description": rule.description, "when": " ".join(rule.when.split()),
+            "escalate": book.severity[rule.escalate] if rule.escalate is not None else None,
+            "deescalate": book.severity[rule.deescalate] if rule.deescalate is not None
+            else None,
+            "once": rule.once, "once_within": rule.once_within,
+            "require": [{
+                "action": ob.action, "role": ob.role, "within": ob.within, "every": ob.every,
+                "approve": list(ob.approve),
+                "channels": list(ob.channels) if isinstance(ob.channels, tuple)
+                else ob.channels,
+                "template": ob.template, "weight": ob.weight,
+            } for ob in rule.require],
+        })
+    return rows
+
+
 def rule_rows(book: Rulebook) -> list[dict[str, Any]]:
+    """A rulebook's rules for a terminal table."""
     rows = []
     for rule in book.rules:
         obligations = []

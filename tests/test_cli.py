@@ -63,7 +63,15 @@ def test_rules_show_table_and_json() -> None:
     rows = json.loads(CliRunner().invoke(cli, ["rules", "show", "strict", "--json"]).output)
     press = next(r for r in rows if r["id"] == "press-inquiry")
     assert press["trigger"] == "event"
-    assert "within 15m" in press["requires"]
+    # --json is data: structured fields, durations in minutes, no display strings.
+    assert press["require"][0] == {"action": "route", "role": "spokesperson", "within": 15.0,
+                                   "every": None, "approve": [], "channels": None,
+                                   "template": None, "weight": 1.0}
+    crisis = next(r for r in rows if r["id"] == "crisis-threshold")
+    assert crisis["escalate"] == "crisis" and "->" not in json.dumps(rows)
+    listed = json.loads(CliRunner().invoke(cli, ["list", "--json"]).output)
+    assert all(not row["title"].endswith("...") for row in listed)
+    assert any(len(row["title"]) > 90 for row in listed)
 
 
 def test_rules_show_unknown_name_suggests() -> None:

@@ -348,3 +348,35 @@ def test_a_long_drill_keeps_memory_flat_scoring_as_it_streams() -> None:
     doc, _summary, count = run_scored(KETTLE, DEFAULT, STANDARD, seed=1, start=540.0,
                                       log_feed="none")
     assert count > 0 and doc["score"] >= 0
+
+
+def test_tasks_drill_keeps_its_defaults_unless_overridden() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
+    assert spec is not None and spec.loader is not None
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    assert tasks.drill_args(["--team", "understaffed"]) == [
+        "--team", "understaffed", "--seed", "1", "--start", "fri 17:30"]
+    assert tasks.drill_args(["--seed=4"]) == ["--seed=4", "--start", "fri 17:30"]
+    assert tasks.drill_args(["--start", "sat 21:00", "--seed", "2"]) == [
+        "--start", "sat 21:00", "--seed", "2"]
+
+
+def test_scenario_show_fills_the_brand_and_speaks_the_locale() -> None:
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["scenario", "show", "sv-data-breach"])
+    assert shown.exit_code == 0 and "{brand}" not in shown.output
+    other = runner.invoke(cli, ["scenario", "show", "sv-data-breach", "--seed", "2"])
+    assert other.output != shown.output  # the brand is drawn per seed, as in a drill
+    swedish = runner.invoke(cli, ["scenario", "show", "overheating-kettle", "--locale", "sv_SE"])
+    assert "Produktsäkerhet" in swedish.output and "Product safety" not in swedish.output
+    # A translation without a description shows none rather than the wrong language.
+    scenario = load_scenario(resolve("scenario", "overheating-kettle"))
+    bare = {**scenario.translations["sv_SE"]}
+    bare.pop("description")
+    from dataclasses import replace
+
+    untranslated = replace(scenario, translations={"sv_SE": bare}).localized("sv_SE")
+    assert untranslated.description == ""

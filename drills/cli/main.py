@@ -61,9 +61,11 @@ def list_cmd(as_json: bool, fmt: str) -> None:
         drill list
         drill list --json
     """
-    from drills.describe import builtin_catalogue
+    from drills.describe import builtin_catalogue, catalogue_table
 
-    emit(builtin_catalogue(), as_json=as_json, fmt=fmt, headers=["kind", "name", "title"])
+    rows = builtin_catalogue()
+    emit(rows if as_json else catalogue_table(rows), as_json=as_json, fmt=fmt,
+         headers=["kind", "name", "title"])
 
 
 @cli.command()
@@ -123,11 +125,11 @@ def rules_show(rulebook: str, as_json: bool, fmt: str) -> None:
         drill rules show default
         drill rules show ./rules/strict.yaml --fmt github
     """
-    from drills.describe import rule_rows
+    from drills.describe import rule_data, rule_rows
     from drills.rulebook.load import load_rulebook
 
     book = load_rulebook(resolve("rulebook", rulebook))
-    emit(rule_rows(book), as_json=as_json, fmt=fmt)
+    emit(rule_data(book) if as_json else rule_rows(book), as_json=as_json, fmt=fmt)
 
 
 @cli.command()
@@ -203,8 +205,10 @@ def scenario() -> None:
 @scenario.command("show")
 @click.argument("name")
 @click.option("--locale", help="Show the scenario in another of its locales.")
+@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Draw the brand's name as a drill with this seed does.")
 @fmt_option
-def scenario_show(name: str, locale: str | None, fmt: str) -> None:
+def scenario_show(name: str, locale: str | None, seed: int, fmt: str) -> None:
     """Show a scenario: what it is about, its phases, injects and platform mix.
 
     \b
@@ -213,10 +217,12 @@ def scenario_show(name: str, locale: str | None, fmt: str) -> None:
         drill scenario show ./my-scenario.yaml --fmt github
     """
     from drills.feed.describe import describe_scenario
+    from drills.feed.generator import FeedGenerator
     from drills.feed.scenario_load import load_scenario
 
-    click.echo(describe_scenario(load_scenario(resolve("scenario", name)).localized(locale),
-                                 fmt))
+    loaded = load_scenario(resolve("scenario", name)).localized(locale)
+    constants = FeedGenerator(loaded, seed, duration=1.0).constants
+    click.echo(describe_scenario(loaded, fmt, constants))
 
 
 def _start_option(value: str) -> str:

@@ -8,6 +8,7 @@ from tabulate import tabulate
 
 from drills.durations import format_minutes
 from drills.feed.scenario import Scenario
+from drills.templates import placeholders, render_template
 
 
 def _when(minutes: float) -> str:
@@ -18,14 +19,23 @@ def _span(minutes: float) -> str:
     return f"{minutes / 60:g}h" if minutes >= 60 and minutes % 60 == 0 else f"{minutes:g}m"
 
 
-def describe_scenario(s: Scenario, fmt: str = "simple") -> str:
+def fill_known(text: str, values: dict[str, str]) -> str:
+    """``text`` with the placeholders ``values`` knows filled; any other is left as written."""
+    names = {name for _offset, name in placeholders(text)}
+    return render_template(text, {**{n: f"{{{n}}}" for n in names}, **values})
+
+
+def describe_scenario(s: Scenario, fmt: str = "simple",
+                      constants: dict[str, str] | None = None) -> str:
+    """``constants`` (brand, product, issue, ...) fill the description, as a drill would."""
     parts = [f"{s.title}  ({s.id}, {s.locale})",
              f"SCCT cluster: {s.cluster}" + (f" - {s.crisis_type.replace('_', ' ')}"
                                             if s.crisis_type else ""),
              f"Duration: {_when(s.duration)}   Crowd: {s.crowd.size:,} people, median "
              f"{s.crowd.median_followers:g} followers"]
     if s.description:
-        parts += ["", textwrap.fill(" ".join(s.description.split()), 92)]
+        text = fill_known(s.description, constants or {})
+        parts += ["", textwrap.fill(" ".join(text.split()), 92)]
     phases = []
     for p in s.phases:
         branching = p.branching if p.branching is not None else s.cascade.branching

@@ -154,7 +154,8 @@ class Scenario:
         # Texts in the original language never leak into a translation: platform texts and
         # claims the translation does not give are dropped, not kept.
         changes: dict[str, object] = {"locale": locale, "injects": injects,
-                                      "platform_messages": {}, "claims": ()}
+                                      "platform_messages": {}, "claims": (),
+                                      "description": ""}
         for key in ("title", "description", "brand", "messages", "platform_messages",
                     "outlets", "claims"):
             if key in tr:
