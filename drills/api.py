@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from drills.builtins import resolve
+from drills.combination import Finding
 from drills.errors import InputError
+from drills.feed.scenario import Scenario
 from drills.feed.scenario_load import load_scenario
 from drills.logfile import atomic_log, read_log
 from drills.rulebook.load import load_rulebook
@@ -17,6 +19,7 @@ from drills.sim.log import Record
 from drills.sim.run import run_scored
 from drills.team.clock import parse_start
 from drills.team.load import load_team
+from drills.team.model import Team
 
 
 @dataclass
@@ -27,22 +30,49 @@ class DrillResult:
     records: int
 
 
-def run_drill(*, scenario: str = "overheating-kettle", rulebook: str = "default",
-              team: str = "standard", seed: int, start: str = "mon 09:00",
-              log: str | None = None, log_feed: str = "full", hours: float | None = None,
-              locale: str | None = None,
-              progress: Callable[[float, float], None] | None = None) -> DrillResult:
-    """Run one drill from names or paths; write its log atomically if ``log`` is given.
-
-    Records stream to the log file and to the scorer; none is kept in memory.
-    """
+def load_inputs(*, scenario: str, rulebook: str, team: str, start: str,
+                locale: str | None = None, map_roles: str | None = None
+                ) -> tuple[Scenario, Rulebook, Team, float]:
+    """The three input files, loaded and checked, the team's roles mapped, and the start."""
     loaded_scenario = load_scenario(resolve("scenario", scenario)).localized(locale)
     loaded_rulebook = load_rulebook(resolve("rulebook", rulebook))
     loaded_team = load_team(resolve("team", team))
+    if map_roles:
+        from drills.combination import map_roles as rename
+        from drills.combination import parse_role_map
+
+        loaded_team = rename(loaded_team, parse_role_map(map_roles), loaded_rulebook)
     try:
         week_minute = parse_start(start)
     except ValueError as exc:
         raise InputError(f"--start: {exc}") from None
+    return loaded_scenario, loaded_rulebook, loaded_team, week_minute
+
+
+def check_drill(*, scenario: str = "overheating-kettle", rulebook: str = "default",
+                team: str = "standard", start: str = "mon 09:00", locale: str | None = None,
+                map_roles: str | None = None) -> list[Finding]:
+    """What makes these three files a poor drill together (``drill check``)."""
+    from drills.combination import check_combination
+
+    loaded = load_inputs(scenario=scenario, rulebook=rulebook, team=team, start=start,
+                         locale=locale, map_roles=map_roles)
+    return check_combination(*loaded)
+
+
+def run_drill(*, scenario: str = "overheating-kettle", rulebook: str = "default",
+              team: str = "standard", seed: int, start: str = "mon 09:00",
+              log: str | None = None, log_feed: str = "full", hours: float | None = None,
+              locale: str | None = None, map_roles: str | None = None,
+              progress: Callable[[float, float], None] | None = None) -> DrillResult:
+    """Run one drill from names or paths; write its log atomically if ``log`` is given.
+
+    Records stream to the log file and to the scorer; none is kept in memory.
+    ``map_roles`` renames the team's roles to the rulebook's (``a=b,c=d``).
+    """
+    loaded_scenario, loaded_rulebook, loaded_team, week_minute = load_inputs(
+        scenario=scenario, rulebook=rulebook, team=team, start=start, locale=locale,
+        map_roles=map_roles)
     options: dict[str, Any] = {"seed": seed, "start": week_minute, "log_feed": log_feed,
                                "hours": hours, "progress": progress}
     if log is None:

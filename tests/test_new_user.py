@@ -380,3 +380,57 @@ def test_scenario_show_fills_the_brand_and_speaks_the_locale() -> None:
 
     untranslated = replace(scenario, translations={"sv_SE": bare}).localized("sv_SE")
     assert untranslated.description == ""
+
+
+def _swedish_rulebook(tmp_path: Path) -> Path:
+    text = (ROOT / "rules" / "default.yaml").read_text()
+    path = tmp_path / "sv.yaml"
+    path.write_text(text.replace("comms_lead", "kommunikationschef").replace(
+        "rulebook: default", "rulebook: sv"))
+    return path
+
+
+def test_role_names_a_short_error_and_a_mapping(tmp_path: Path) -> None:
+    rulebook = _swedish_rulebook(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["run", "--seed", "1", "--hours", "2", "--rulebook",
+                                 str(rulebook)])
+    assert result.exit_code == 2
+    line = result.output.strip().splitlines()[-1]
+    assert len(line) < 300, line
+    assert "lacks: comms_lead" in line and "--map-roles comms_lead=kommunikationschef" in line
+    mapped = runner.invoke(cli, ["run", "--seed", "1", "--hours", "2", "--rulebook",
+                                 str(rulebook), "--map-roles", "comms_lead=kommunikationschef",
+                                 "--json"])
+    assert mapped.exit_code == 0, mapped.output
+    doc = json.loads(mapped.output)
+    assert all(o["role"] != "comms_lead" for o in doc["obligations"])
+    bad = runner.invoke(cli, ["run", "--seed", "1", "--rulebook", str(rulebook),
+                              "--map-roles", "comms_lead=chef"])
+    assert bad.exit_code == 2 and "has no role chef" in bad.output
+    syntax = runner.invoke(cli, ["run", "--seed", "1", "--map-roles", "comms_lead"])
+    assert syntax.exit_code == 2 and "is not TEAM_ROLE=RULEBOOK_ROLE" in syntax.output
+
+
+def test_check_a_combination(tmp_path: Path) -> None:
+    runner = CliRunner()
+    rulebook = _swedish_rulebook(tmp_path)
+    mismatch = runner.invoke(cli, ["check", "--rulebook", str(rulebook)])
+    assert mismatch.exit_code == 2 and "error: team 'standard' has roles" in mismatch.stdout
+    assert runner.invoke(cli, ["check", "--rulebook", str(rulebook), "--map-roles",
+                               "comms_lead=kommunikationschef"]).exit_code == 0
+    no_press = tmp_path / "no-press.yaml"
+    text = (ROOT / "rules" / "default.yaml").read_text()
+    start = text.index("  - id: press-inquiry")
+    end = text.index("  - id: regulator-letter")
+    no_press.write_text(text[:start] + text[end:])
+    result = runner.invoke(cli, ["check", "--rulebook", str(no_press)])
+    assert result.exit_code == 0
+    assert "press_inquiry injects match no rule" in result.stdout
+    assert runner.invoke(cli, ["check", "--rulebook", str(no_press), "--strict"]).exit_code == 2
+    weekend = runner.invoke(cli, ["check", "--team", "standard", "--start", "sat 21:00"])
+    assert "no legal is on shift or on call at sat 21:00" in weekend.stdout
+    nobody = tmp_path / "no-comments.yaml"
+    nobody.write_text(text.replace(" works_comments: true,", ""))
+    assert "works the comments" in runner.invoke(cli, ["check", "--rulebook",
+                                                       str(nobody)]).stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from drills.combination import role_mismatch
 from drills.errors import InputError
 from drills.feed.limits import drill_size_problem
 from drills.feed.scenario import Scenario
@@ -12,16 +13,14 @@ from drills.rulebook.model import Rulebook
 from drills.score.score import LogScorer
 from drills.sim.log import ListSink, Record, Sink, TeeSink
 from drills.sim.world import DrillConfig, DrillSummary, World
-from drills.team.load import check_team_roles
 from drills.team.model import Team
 
 
 def check_compatible(rulebook: Rulebook, team: Team) -> None:
     """A team whose members hold roles the rulebook does not know is a user mistake."""
-    problems = check_team_roles(team, set(rulebook.roles))
-    if problems:
-        where = team.source or team.name
-        raise InputError(f"{where}: " + "; ".join(problems))
+    mismatch = role_mismatch(team, rulebook)
+    if mismatch:
+        raise InputError(f"{team.source or team.name}: {mismatch}")
 
 
 def _config(scenario: Scenario, rulebook: Rulebook, team: Team, seed: int, start: float,

@@ -1,0 +1,128 @@
+"""Commands that run and score drills."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from drills.cli.output import fmt_option
+from drills.feed.limits import MAX_DRILL_HOURS
+
+
+def _start_option(value: str) -> str:
+    from drills.team.clock import parse_start
+
+    try:
+        parse_start(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
+@click.command()
+@click.option("--scenario", default="overheating-kettle", show_default=True,
+              help="A built-in scenario's name or a path to a scenario YAML file.")
+@click.option("--rulebook", default="default", show_default=True,
+              help="A built-in rulebook's name or a path.")
+@click.option("--team", default="standard", show_default=True,
+              help="A built-in team's name or a path.")
+@click.option("--seed", type=click.IntRange(min=0),
+              help="The seed (drawn and printed when omitted, so the run can be repeated).")
+@click.option("--start", default="mon 09:00", show_default=True,
+              callback=lambda _c, _p, v: _start_option(v),
+              help="When the crisis breaks, team-local weekday and time: 'fri 17:30'.")
+@click.option("--hours", type=click.FloatRange(min=0, min_open=True, max=MAX_DRILL_HOURS),
+              help="Run only this many hours (default: the scenario's duration; at most 31 "
+                   "days).")
+@click.option("--locale", help="Run the scenario in another of its locales (sv_SE, ...).")
+@click.option("--map-roles", "map_roles", metavar="TEAM=RULEBOOK,...",
+              help="Rename the team's roles to the rulebook's: comms_lead=kommunikationschef.")
+@click.option("--log", "log", type=click.Path(dir_okay=False),
+              help="Write the drill log (JSON Lines) here; written atomically at the end.")
+@click.option("--log-feed", type=click.Choice(["full", "sample", "none"]), default="full",
+              show_default=True, help="Feed events in the log: all, a sample, or none.")
+@click.option("--json", "as_json", is_flag=True, help="Print the score document as JSON.")
+@fmt_option
+@click.option("--fail-under", type=click.FloatRange(0, 100),
+              help="Exit 1 when the score is below this.")
+def run(scenario: str, rulebook: str, team: str, seed: int | None, start: str,
+        hours: float | None, locale: str | None, map_roles: str | None, log: str | None,
+        log_feed: str,
+        as_json: bool, fmt: str, fail_under: float | None) -> None:
+    """Run a drill: a crisis against a rulebook and a team, scored.
+
+    Prints the after-action report: score and HSEEP-style rating, obligations, violations,
+    response times and the three most important improvements.
+
+    \b
+    Example:
+        drill run
+        drill run --scenario sv-data-breach --team skeleton-weekend --start "sat 21:00" --seed 3
+        drill run --rulebook strict --team understaffed --seed 7 --log drill.jsonl --json
+        drill run --seed 7 --fail-under 70
+    """
+    from drills.api import run_drill
+
+    if seed is None:
+        import secrets
+
+        seed = secrets.randbelow(1_000_000)
+        click.echo(f"seed {seed} (repeat this drill with --seed {seed})", err=True)
+    from drills.cli.progress import drill_progress
+
+    report, finish = drill_progress()
+    try:
+        result = run_drill(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
+                           start=start, log=log, log_feed=log_feed, hours=hours,
+                           locale=locale, map_roles=map_roles, progress=report)
+    finally:
+        finish()
+    _print_score(result.score, as_json, fmt)
+    if log:
+        click.echo(f"log written to {log} ({result.records:,} records)", err=True)
+    _check_threshold(result.score, fail_under)
+
+
+@click.command()
+@click.argument("log", type=click.Path(dir_okay=False))
+@click.option("--rulebook", help="Score with this rulebook (default: the one the log names).")
+@click.option("--json", "as_json", is_flag=True, help="Print the score document as JSON.")
+@fmt_option
+@click.option("--fail-under", type=click.FloatRange(0, 100),
+              help="Exit 1 when the score is below this.")
+def score(log: str, rulebook: str | None, as_json: bool, fmt: str,
+          fail_under: float | None) -> None:
+    """Score a saved drill log: exactly the score the run printed.
+
+    Also scores hand-written logs of tabletop sessions (see docs/log.md).
+
+    \b
+    Example:
+        drill score drill.jsonl
+        drill score tabletop.jsonl --rulebook ./rules/acme.yaml --json
+    """
+    from drills.api import score_drill
+
+    document = score_drill(log, rulebook=rulebook)
+    for warning in document.get("warnings") or ():
+        click.echo(f"warning: {warning}", err=True)
+    _print_score(document, as_json, fmt)
+    _check_threshold(document, fail_under)
+
+
+def _print_score(document: dict[str, Any], as_json: bool, fmt: str) -> None:
+    if as_json:
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        from drills.score.report import render_report
+
+        click.echo(render_report(document, fmt))
+
+
+def _check_threshold(document: dict[str, Any], fail_under: float | None) -> None:
+    if fail_under is not None and document["score"] < fail_under:
+        click.echo(f"score {document['score']} is below --fail-under {fail_under:g}", err=True)
+        sys.exit(1)
