@@ -305,7 +305,7 @@ def test_a_team_with_a_role_the_rulebook_lacks(tmp_path: Path) -> None:
     assert check_team_text(team.read_text()).value is not None  # valid on its own
     result = CliRunner().invoke(cli, ["run", "--seed", "1", "--team", str(team)])
     assert result.exit_code == 2
-    assert "member 'Ann' has role 'wizard', which the rulebook does not define" in result.output
+    assert "team 'odd' has roles rulebook 'default' lacks: wizard" in result.output
 
 
 def test_without_seed_one_is_drawn_and_printed() -> None:
