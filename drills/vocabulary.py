@@ -40,6 +40,11 @@ PUBLIC_ACTIONS: frozenset[str] = frozenset(
 )
 
 PLATFORMS: tuple[str, ...] = ("x", "tiktok", "instagram", "facebook", "linkedin", "youtube", "news")
+#: Channels that are not public: an internal report arrives internally, a regulator writes a
+#: letter. Events there are seen by the team, not by the crowd or by monitoring.
+PRIVATE_CHANNELS: tuple[str, ...] = ("internal", "mail")
+#: Where an event can appear.
+EVENT_PLATFORMS: tuple[str, ...] = PLATFORMS + PRIVATE_CHANNELS
 
 EVENT_KINDS: tuple[str, ...] = (
     "mention",

@@ -151,7 +151,12 @@ def test_signal_counts_press_influencers_misinformation_and_skips_internal() -> 
     monitor.observe(_event(1, kind="press_inquiry"))
     monitor.observe(_event(2, followers=150_000, reach=150_000))
     monitor.observe(_event(3, kind="misinformation"))
-    monitor.observe(_event(4, kind="internal_report"))
+    internal = _event(4, kind="internal_report")
+    internal["platform"] = "internal"
+    letter = _event(4.5, kind="regulator_inquiry")
+    letter["platform"] = "mail"
+    monitor.observe(internal)
+    monitor.observe(letter)  # a letter on a private channel: monitoring cannot see it
     snap = monitor.snapshot(5)
     assert snap["mentions_1h"] == 3
     assert snap["press_1h"] == 1 and snap["press_total"] == 1

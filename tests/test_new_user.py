@@ -434,3 +434,18 @@ def test_check_a_combination(tmp_path: Path) -> None:
     nobody.write_text(text.replace(" works_comments: true,", ""))
     assert "works the comments" in runner.invoke(cli, ["check", "--rulebook",
                                                        str(nobody)]).stdout
+
+
+def test_internal_and_institutional_injects_have_their_own_sender_and_channel() -> None:
+    from drills.feed.generator import FeedGenerator
+    from drills.feed.scenario import Inject
+
+    for scenario_name, lang_name in (("overheating-kettle", "Consumer Safety Authority"),
+                                     ("sv-data-breach", "Konsumentverket")):
+        scenario = load_scenario(resolve("scenario", scenario_name))
+        feed = FeedGenerator(scenario, 1)
+        letter = feed._inject_event(10.0, Inject(id="reg", kind="regulator_inquiry", at=10.0))
+        assert letter["platform"] == "mail" and letter["author"]["name"] == lang_name
+        assert letter["author"]["role"] == "regulator" and letter["reach"] == 0
+        report = feed._inject_event(11.0, Inject(id="lab", kind="internal_report", at=11.0))
+        assert report["platform"] == "internal" and report["author"]["followers"] == 0

@@ -48,6 +48,14 @@ DEFAULT_PRESS_TEXTS = {
     "en": "Hello, this is {journalist} from {outlet}. Could {brand} comment on {issue}?",
     "sv": "Hej, det här är {journalist} från {outlet}. Kan {brand} kommentera {issue}?",
 }
+#: Injects of institutional or internal kinds come from their own sender on their own channel,
+#: never from a crowd persona: (channel, {language: (name, handle)}).
+INSTITUTIONAL: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
+    "regulator_inquiry": ("mail", {"en": ("Consumer Safety Authority", "consumer-safety"),
+                                   "sv": ("Konsumentverket", "konsumentverket")}),
+    "internal_report": ("internal", {"en": ("Quality lab", "quality-lab"),
+                                     "sv": ("Kvalitetslabbet", "kvalitetslabbet")}),
+}
 _MAX_BRANCHING = 0.98
 #: Event kinds that are not public posts: they start no cascade.
 _PRIVATE = frozenset({"press_inquiry", "regulator_inquiry", "internal_report"})
@@ -473,7 +481,14 @@ class FeedGenerator:
             event["inject"] = inject.id
             return event
         spec = inject.author
-        crowd_author, _mark = self.crowd.draw()
+        institution = INSTITUTIONAL.get(inject.kind)
+        if institution is not None:
+            senders = institution[1]
+            name, handle = senders.get(self.lang, senders["en"])
+            crowd_author: dict[str, Any] = {"handle": handle, "name": name, "followers": 0,
+                                            "verified": True}
+        else:
+            crowd_author, _mark = self.crowd.draw()
         followers = int(spec.get("followers", crowd_author["followers"]))  # type: ignore[call-overload]
         role = str(spec.get("role") or (
             "regulator" if inject.kind == "regulator_inquiry" else
@@ -484,7 +499,7 @@ class FeedGenerator:
                   "followers": followers,
                   "verified": bool(spec.get("verified", crowd_author["verified"])),
                   "role": role}
-        platform = inject.platform or ("news" if inject.kind == "regulator_inquiry"
+        platform = inject.platform or (institution[0] if institution is not None
                                        else self.crowd.platform())
         sentiment = inject.sentiment if inject.sentiment is not None else -0.7
         arousal = inject.arousal if inject.arousal is not None else 0.8

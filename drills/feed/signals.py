@@ -17,9 +17,9 @@ import bisect
 from typing import Any
 
 from drills.feed.crowd import INFLUENCER_FOLLOWERS
+from drills.vocabulary import PRIVATE_CHANNELS
 
 NEGATIVE = -0.05
-_NOT_PUBLIC = "internal_report"
 _ZERO = (0, 0, 0, 0, 0, 0, 0, 0.0)
 # Row fields: count, negative, reach, negative reach, press, misinformation, influencers,
 # arousal (all running totals since the start).
@@ -38,7 +38,7 @@ class SignalMonitor:
 
     def observe(self, event: dict[str, Any]) -> None:
         kind = event["kind"]
-        if kind == _NOT_PUBLIC:
+        if event.get("platform") in PRIVATE_CHANNELS:  # not public: monitoring cannot see it
             return
         count, negative, reach, negative_reach, press, misinfo, influencers, arousal = \
             self._last

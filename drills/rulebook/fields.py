@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drills.vocabulary import AUTHOR_ROLES, CLUSTERS, EVENT_KINDS, PLATFORMS
+from drills.vocabulary import AUTHOR_ROLES, CLUSTERS, EVENT_KINDS, EVENT_PLATFORMS
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ EVENT_FIELDS: dict[str, FieldSpec] = {
     "id": FieldSpec("string", "unique id of the event in its drill"),
     "t": FieldSpec("duration", "simulated minutes since the drill started"),
     "kind": FieldSpec("string", "what the event is", EVENT_KINDS),
-    "platform": FieldSpec("string", "where it appeared", PLATFORMS),
+    "platform": FieldSpec("string", "where it appeared", EVENT_PLATFORMS),
     "author.handle": FieldSpec("string", "the author's handle"),
     "author.name": FieldSpec("string", "the author's display name"),
     "author.followers": FieldSpec("number", "the author's follower count"),

@@ -25,7 +25,7 @@ from drills.sim.log import LOG_SCHEMA, Record, Sink
 from drills.team.clock import format_start
 from drills.team.model import Member, Team
 from drills.templates import render_template
-from drills.vocabulary import ACTION_STRATEGY, PUBLIC_ACTIONS
+from drills.vocabulary import ACTION_STRATEGY, PRIVATE_CHANNELS, PUBLIC_ACTIONS
 
 #: Minutes of work an action takes (times a lognormal factor around 1).
 WORK_MINUTES: dict[str, float] = {
@@ -211,8 +211,8 @@ class World:
                 summary.events % _SAMPLE_EVERY == 1 or kind not in ("mention", "reply",
                                                                      "reshare"))):
             self.sink.write_event(event)
-        if kind != "internal_report":
-            platform = event["platform"]
+        platform = event["platform"]
+        if platform not in PRIVATE_CHANNELS:
             if platform not in self.active_platforms and platform != "news":
                 self.active_platforms[platform] = None
             if event["sentiment"] <= -0.05:
