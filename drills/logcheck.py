@@ -17,7 +17,7 @@ from drills.team.clock import parse_start
 from drills.vocabulary import ACTIONS, CLUSTERS
 
 RECORD_TYPES = ("drill", "event", "signal", "firing", "severity", "episode", "obligation",
-                "action", "violation", "end")
+                "action", "violation", "cluster", "end")
 OBLIGATION_STATUSES = ("created", "paged", "acknowledged", "escalated", "waiting",
                        "unstaffed", "skipped", "approval_requested", "approved",
                        "approval_skipped", "approval_missing", "overdue", "done", "missed",
@@ -211,6 +211,11 @@ class LogChecker:
     def _violation(self, record: Record) -> None:
         self._string(record, "rule")
         self._action_name(record, "action")
+
+    def _cluster(self, record: Record) -> None:
+        cluster = record.get("cluster")
+        if cluster not in CLUSTERS:
+            raise self.fail(f"'cluster' is {_one_of(cluster, CLUSTERS)}")
 
     def _end(self, record: Record) -> None:
         for key in ("events", "negative_reach", "peak_mentions_1h", "statements", "episodes"):

@@ -449,3 +449,50 @@ def test_internal_and_institutional_injects_have_their_own_sender_and_channel() 
         assert letter["author"]["role"] == "regulator" and letter["reach"] == 0
         report = feed._inject_event(11.0, Inject(id="lab", kind="internal_report", at=11.0))
         assert report["platform"] == "internal" and report["author"]["followers"] == 0
+
+
+def test_phase_messages_belong_to_their_phase_and_platform_messages_mix() -> None:
+    from drills.feed.crisis import Crisis
+
+    scenario = load_scenario(resolve("scenario", "product-tampering"))
+    texts = [(e["t"], e["text"]) for e in Crisis(scenario, 1).feed]
+    praise = [t for t, text in texts if "pulled every bottle" in text]
+    assert praise and min(praise) >= 10 * 60  # never before the vigilance phase
+    assert any("Hope nobody got hurt" in text for t, text in texts if t < 120)
+    # Platform messages are mixed with the general ones, not a replacement for them.
+    kettle = load_scenario(resolve("scenario", "overheating-kettle"))
+    general = set(kettle.messages["negative"])
+    on_x = {text for e in Crisis(kettle, 2).feed if e["platform"] == "x"
+            and e["kind"] == "mention" for text in [e["text"]]}
+    if "x" in kettle.platform_messages and "negative" in kettle.platform_messages["x"]:
+        own = kettle.platform_messages["x"]["negative"]
+        assert any(t.split("{")[0] and t.split("{")[0] in text for t in own for text in on_x)
+    assert any(g.split("{")[0] and g.split("{")[0] in text for g in general for text in on_x)
+
+
+def test_an_inject_can_move_the_crisis_to_another_cluster() -> None:
+    text = (ROOT / "scenarios" / "rumour-wave.yaml").read_text()
+    assert "cluster: victim" in text
+    confirmed = text.replace("injects:\n", "injects:\n  - id: rumour-confirmed\n    at: 4h\n"
+                             "    kind: mention\n    platform: x\n    cluster: preventable\n"
+                             "    text: \"Leaked memo: {brand} knew all along.\"\n", 1)
+    scenario = check_scenario_text(confirmed, "confirmed.yaml").value
+    assert scenario is not None
+    records, _ = simulate(scenario, DEFAULT, WELL, seed=1, start=540.0, log_feed="none")
+    moves = [r for r in records if r["type"] == "cluster"]
+    assert len(moves) == 1 and moves[0]["t"] == 240.0
+    assert moves[0]["previous"] == "victim" and moves[0]["cluster"] == "preventable"
+    doc = score_log(records, DEFAULT)
+    assert doc["strategy"]["cluster"] == "preventable"
+    assert doc["strategy"]["cluster_changes"][0]["inject"] == "rumour-confirmed"
+    assert "rebuild" in doc["strategy"]["expected"]
+    # The scorer judges each action by the cluster of its moment.
+    log = [{"type": "drill", "t": 0, "schema": 1, "rulebook": "default", "start": "tue 10:00",
+            "cluster": "victim"},
+           {"type": "action", "t": 10, "id": "a1", "member": "Bo", "action": "apology"},
+           {"type": "cluster", "t": 20, "cluster": "preventable", "previous": "victim"},
+           {"type": "action", "t": 30, "id": "a2", "member": "Bo", "action": "apology"},
+           {"type": "end", "t": 60}]
+    assert score_log(log, DEFAULT)["strategy"]["misfits"] == ["apology"]  # only the first
+    late = [r for r in log if r.get("id") != "a1"]
+    assert score_log(late, DEFAULT)["strategy"]["misfits"] == []

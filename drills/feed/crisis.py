@@ -39,6 +39,8 @@ class Crisis:
         self._fired: set[str] = set()
         self._triggered = [i for i in scenario.injects if i.trigger is not None]
         self._silent = False
+        #: The SCCT cluster now: an inject can move it (a rumour that proves true).
+        self.cluster = scenario.cluster
 
     @property
     def duration(self) -> float:
@@ -47,7 +49,7 @@ class Crisis:
     def drill_state(self, now: float) -> dict[str, Any]:
         since = now - (self.last_statement if self.last_statement is not None else 0.0)
         return {"elapsed": now, "statements": self.statements, "since_statement": since,
-                "cluster": self.scenario.cluster}
+                "cluster": self.cluster}
 
     def signals(self, now: float) -> dict[str, float]:
         return self.monitor.snapshot(now)

@@ -119,25 +119,39 @@ class _Texts:
         self.base = {k: prepare(v) for k, v in scenario.messages.items()}
         self.platform = {p: {k: prepare(v) for k, v in table.items()}
                          for p, table in scenario.platform_messages.items()}
+        self.phase = {p: {k: prepare(v) for k, v in table.items()}
+                      for p, table in scenario.phase_messages.items()}
         self.raw_platform = scenario.platform_messages
+        self.raw_phase = scenario.phase_messages
+        self._options: dict[tuple[str, str, str], tuple[str, ...]] = {}
 
-    def pick(self, category: str, platform: str, u: float) -> str | None:
-        """A text for ``category`` on ``platform`` (platform-specific first); ``u`` in [0, 1)."""
-        table = self.platform.get(platform)
-        options = table.get(category) if table else None
-        if not options:
-            options = self.base.get(category)
+    @staticmethod
+    def _mix(category: str, platform: str, phase: str, base: dict[str, tuple[str, ...]],
+             platforms: dict[str, dict[str, tuple[str, ...]]],
+             phases: dict[str, dict[str, tuple[str, ...]]]) -> tuple[str, ...]:
+        """A phase's own messages replace the rest (a rumour phase must not praise the
+        recall yet); a platform's messages are mixed with the general ones."""
+        own = phases.get(phase, {}).get(category)
+        if own:
+            return own
+        return platforms.get(platform, {}).get(category, ()) + base.get(category, ())
+
+    def pick(self, category: str, platform: str, u: float, phase: str = "") -> str | None:
+        """A text for ``category`` on ``platform`` in ``phase``; ``u`` in [0, 1)."""
+        key = (category, platform, phase)
+        options = self._options.get(key)
+        if options is None:
+            options = self._options[key] = self._mix(category, platform, phase, self.base,
+                                                     self.platform, self.phase)
         if not options:
             return None
         return options[int(u * len(options))]
 
-    def render(self, category: str, platform: str, u: float, values: dict[str, str]
-               ) -> str | None:
+    def render(self, category: str, platform: str, u: float, values: dict[str, str],
+               phase: str = "") -> str | None:
         """A text for ``category`` rendered with explicit per-event ``values``."""
-        table = self.raw_platform.get(platform)
-        options = table.get(category) if table else None
-        if not options:
-            options = self.raw.get(category)
+        options = self._mix(category, platform, phase, self.raw, self.raw_platform,
+                            self.raw_phase)
         if not options:
             return None
         return render_template(options[int(u * len(options))], {**values, **self.constants})
@@ -301,10 +315,11 @@ class FeedGenerator:
 
     def _pick(self, category: str, platform: str) -> str:
         texts = self.texts
-        text = texts.pick(category, platform, self.rng.random())
+        phase = self._phase.name
+        text = texts.pick(category, platform, self.rng.random(), phase)
         if text is None:
             fallback = "negative" if category not in ("neutral", "positive") else "neutral"
-            text = texts.pick(fallback, platform, self.rng.random()) or ""
+            text = texts.pick(fallback, platform, self.rng.random(), phase) or ""
         return text
 
     def _spawn(self, t: float, event_id: str, root: str, platform: str, sentiment: float,
@@ -375,7 +390,8 @@ class FeedGenerator:
             kind = "misinformation"
             claim = self.claims[int(random_() * len(self.claims))]
             text = self.texts.render("misinformation", platform, random_(),
-                                     {**self._person_values(), "claim": claim}) or claim
+                                     {**self._person_values(), "claim": claim},
+                                     self._phase.name) or claim
             if sentiment > -0.3:
                 sentiment = -0.3
         elif followers >= INFLUENCER_FOLLOWERS:
@@ -512,7 +528,8 @@ class FeedGenerator:
         if inject.text:
             text = render_template(inject.text, {**values, **self.constants})
         else:
-            text = self.texts.render(inject.kind, platform, self.rng.random(), values) or \
+            text = self.texts.render(inject.kind, platform, self.rng.random(), values,
+                                     self._phase.name) or \
                 self._pick("negative", platform)
         reach = inject.reach if inject.reach is not None else followers
         event = self._new_event(t, inject.kind, platform, author, text, sentiment, arousal,

@@ -87,6 +87,8 @@ class Inject:
     deadline: float | None = None
     claim: str | None = None
     reach: int | None = None
+    #: The SCCT cluster the crisis moves to when this inject fires, if it changes.
+    cluster: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,9 @@ class Scenario:
     cascade: Cascade = Cascade()
     injects: tuple[Inject, ...] = ()
     platform_messages: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    #: Messages of one phase, by phase name: they replace the general (and platform)
+    #: messages of the categories they give while the phase lasts.
+    phase_messages: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     outlets: tuple[str, ...] = ()
     claims: tuple[str, ...] = ()
     effects: dict[str, Effect] = field(default_factory=dict)
@@ -154,10 +159,10 @@ class Scenario:
         # Texts in the original language never leak into a translation: platform texts and
         # claims the translation does not give are dropped, not kept.
         changes: dict[str, object] = {"locale": locale, "injects": injects,
-                                      "platform_messages": {}, "claims": (),
-                                      "description": ""}
+                                      "platform_messages": {}, "phase_messages": {},
+                                      "claims": (), "description": ""}
         for key in ("title", "description", "brand", "messages", "platform_messages",
-                    "outlets", "claims"):
+                    "phase_messages", "outlets", "claims"):
             if key in tr:
                 changes[key] = tr[key]
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -91,6 +91,7 @@ class _Builder:
         self.doc = doc
         self.raw: dict[str, Any] = doc.value
         self.diags = list(diags)
+        self._phases: tuple[Phase, ...] = ()
 
     def error(self, where: Path, message: str, *, offset: int | None = None) -> None:
         self.diags.append(self.doc.diagnostic(where, message, offset=offset))
@@ -146,6 +147,20 @@ class _Builder:
         for key, value in raw.items():
             if isinstance(value, str) and self.template((*where, key), value, BRAND_PLACEHOLDERS):
                 result[key] = value
+        return result
+
+    def phase_messages(self, where: Path, raw: Any, phases: tuple[Phase, ...]
+                       ) -> dict[str, dict[str, tuple[str, ...]]]:
+        if not isinstance(raw, dict):
+            return {}
+        names = [p.name for p in phases]
+        result = {}
+        for name, table in raw.items():
+            if name not in names:
+                self.error((*where, name), f"no phase named {name!r}{suggest(str(name), names)};"
+                           f" phases: {', '.join(names)}")
+                continue
+            result[name] = self.message_table((*where, name), table)
         return result
 
     def phases(self, duration: float) -> tuple[Phase, ...]:
@@ -256,6 +271,7 @@ class _Builder:
                 outlet=item.get("outlet"), journalist=item.get("journalist"),
                 deadline=self.minutes(item.get("deadline")), claim=item.get("claim"),
                 reach=item.get("reach"),
+                cluster=item.get("cluster") if isinstance(item.get("cluster"), str) else None,
             ))
         return tuple(injects)
 
@@ -304,6 +320,9 @@ class _Builder:
             if self.raw.get("claims") and "claims" not in spec:
                 self.error(where, f"translation {locale} needs its own claims: (the "
                            "scenario's are in its own language)")
+            if isinstance(spec.get("phase_messages"), dict):
+                tr["phase_messages"] = self.phase_messages(
+                    (*where, "phase_messages"), spec["phase_messages"], self._phases)
             if isinstance(spec.get("platform_messages"), dict):
                 tr["platform_messages"] = {
                     p: self.message_table((*where, "platform_messages", p), m)
@@ -359,7 +378,7 @@ class _Builder:
             influence=number_or(cascade_raw.get("influence"), 0.5),
             replies=number_or(cascade_raw.get("replies"), 0.35),
         )
-        phases = self.phases(duration)
+        phases = self._phases = self.phases(duration)
         messages = self.message_table(("messages",), raw.get("messages"))
         for needed in ("negative", "neutral"):
             if isinstance(raw.get("messages"), dict) and needed not in raw["messages"]:
@@ -368,6 +387,8 @@ class _Builder:
         if isinstance(raw.get("platform_messages"), dict):
             platform_messages = {p: self.message_table(("platform_messages", p), m)
                                  for p, m in raw["platform_messages"].items()}
+        phase_messages = self.phase_messages(("phase_messages",), raw.get("phase_messages"),
+                                             phases)
         injects = self.injects(duration)
         needs = {i.kind for i in injects} | {"misinformation" for p in phases
                                               if p.misinformation > 0}
@@ -388,6 +409,7 @@ class _Builder:
             phases=phases, messages=messages, description=str(raw.get("description", "")),
             crisis_type=str(crisis_type or ""), crowd=crowd, cascade=cascade,
             injects=injects, platform_messages=platform_messages,
+            phase_messages=phase_messages,
             outlets=self.texts(("outlets",), raw.get("outlets"), MESSAGE_PLACEHOLDERS),
             claims=self.texts(("claims",), raw.get("claims"), MESSAGE_PLACEHOLDERS),
             effects=self.effects(), translations=self.translations(), source=self.doc.path,

@@ -79,6 +79,9 @@ class LogScorer:
         self.used: dict[str, int] = {}
         self.misfits: list[tuple[int, Record]] = []
         self.firings: dict[str, int] = defaultdict(int)
+        #: The SCCT cluster now (an inject may move it) and every move.
+        self.cluster = ""
+        self.clusters: list[dict[str, Any]] = []
         self.silence = _SilenceGaps(rulebook)
 
     def add(self, record: Record) -> None:
@@ -90,7 +93,12 @@ class LogScorer:
             return
         if kind == "drill":
             self.header = record
+            self.cluster = str(record.get("cluster", ""))
             self.silence.start(record)
+        elif kind == "cluster":
+            self.cluster = str(record["cluster"])
+            self.clusters.append({"t": record["t"], "cluster": self.cluster,
+                                  "inject": record.get("inject")})
         elif kind == "obligation":
             _obligation_record(self.obligations, record, line)
         elif kind == "action":
@@ -117,8 +125,7 @@ class LogScorer:
         if family is None:
             return
         self.used.setdefault(family, line)
-        cluster = str(self.header.get("cluster", ""))
-        expected = set(self.rulebook.strategies.get(cluster, ())) | {"instruct"}
+        expected = set(self.rulebook.strategies.get(self.cluster, ())) | {"instruct"}
         if self.rulebook.strategies and family not in expected:
             self.misfits.append((line, record))
 
@@ -137,7 +144,7 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
     from drills.team.clock import parse_start
 
     start = parse_start(header["start"]) if isinstance(header.get("start"), str) else 0.0
-    cluster = str(header.get("cluster", ""))
+    cluster = scorer.cluster
     end_t = float(end["t"])
     items = sorted(scorer.obligations.values(), key=lambda o: (o.created, _num(o.id)))
     for ob in items:
@@ -203,7 +210,8 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
                         "member": r.get("member"), "reason": r.get("reason"), "line": line}
                        for line, r in violations],
         "strategy": {"cluster": cluster, "expected": sorted(expected),
-                     "used": sorted(used), "misfits": misfit_kinds, "mixed_deny": mixed},
+                     "used": sorted(used), "misfits": misfit_kinds, "mixed_deny": mixed,
+                     "cluster_changes": scorer.clusters},
         "response_times": _percentiles(counted, key=lambda o: o.action),
         "response_times_by_role": _percentiles(counted, key=lambda o: o.acting_role or o.role),
         "updates": {**_update_gaps(counted), "silence_gaps": scorer.silence.gaps},

@@ -130,6 +130,7 @@ class World:
         self._session: Session | None = None
         #: Triggered by the episode's first public statement (updates wait for it).
         self._first_statement = self.env.event()
+        self._cluster_injects = {i.id: i.cluster for i in config.scenario.injects if i.cluster}
         self._base_level = config.rulebook.calm.to if config.rulebook.calm else 0
         #: Holders of the roles that work the comments, as the rulebook declares them.
         self._comment_workers = tuple(dict.fromkeys(
@@ -207,6 +208,8 @@ class World:
         summary.events += 1
         mode = self.config.log_feed
         kind = event["kind"]
+        if self._cluster_injects and event.get("inject") in self._cluster_injects:
+            self._change_cluster(self._cluster_injects[event["inject"]], event)
         if mode == "full" or (mode == "sample" and (
                 summary.events % _SAMPLE_EVERY == 1 or kind not in ("mention", "reply",
                                                                      "reshare"))):
@@ -220,6 +223,17 @@ class World:
                 if kind in _ENGAGEABLE:
                     self.candidates.append(event)
         return self._on_event_rules(event, self.signals, self.drill_state, event["t"])
+
+    def _change_cluster(self, cluster: str | None, event: dict[str, Any]) -> None:
+        """An inject moved the crisis to another SCCT cluster: expected strategies change."""
+        previous = self.crisis.cluster
+        if cluster is None or cluster == previous:
+            return
+        self.crisis.cluster = cluster
+        # Logged at the event's time, before the event itself.
+        self.sink.write({"type": "cluster", "t": event["t"], "cluster": cluster,
+                         "previous": previous, "inject": event["inject"],
+                         "event": event["id"]})
 
     def _monitor(self) -> None:
         now = self.env.now
