@@ -496,3 +496,10 @@ def test_an_inject_can_move_the_crisis_to_another_cluster() -> None:
     assert score_log(log, DEFAULT)["strategy"]["misfits"] == ["apology"]  # only the first
     late = [r for r in log if r.get("id") != "a1"]
     assert score_log(late, DEFAULT)["strategy"]["misfits"] == []
+
+
+def test_the_report_says_plainly_who_must_be_told() -> None:
+    result = CliRunner().invoke(cli, ["run", "--seed", "2", "--hours", "6"])
+    assert result.exit_code == 0
+    assert "tell comms_lead" in result.output
+    assert "notify" not in result.output.split("Obligations")[1].split("Rules")[0]

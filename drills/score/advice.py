@@ -56,6 +56,16 @@ def describe(action: str, role: str) -> str:
     return f"the {action.replace('_', ' ')} by {role}"
 
 
+def plain(action: str, role: str) -> str:
+    """An obligation as a table cell: ``tell comms_lead``, ``route to spokesperson``,
+    ``holding statement by comms_lead``."""
+    if action == "notify":
+        return f"tell {role}"
+    if action == "route":
+        return f"route to {role}"
+    return f"{action.replace('_', ' ')} by {role}"
+
+
 def _lateness(minutes: float) -> float:
     """0.25 for a minute late, 1 from two hours late: how bad a late finding is."""
     return min(1.0, 0.25 + max(0.0, minutes) / 160.0)

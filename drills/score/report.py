@@ -6,6 +6,7 @@ from typing import Any
 
 from tabulate import tabulate
 
+from drills.score.advice import plain
 from drills.team.clock import format_start, parse_start
 
 
@@ -54,12 +55,13 @@ def render_report(doc: dict[str, Any], fmt: str = "simple") -> str:
         by = ob["by"] or "-"
         if ob["as_role"] and ob["as_role"] != ob["role"]:
             by += f" (as {ob['as_role']})"
-        rows.append([ob["id"], ob["rule"], ob["action"], ob["role"], _clock(doc, ob["due"]),
+        rows.append([ob["id"], ob["rule"], plain(ob["action"], ob["role"]),
+                     _clock(doc, ob["due"]),
                      _clock(doc, ob["done"]), ob["status"],
                      "-" if ob["latency"] is None else f"{ob['latency']:g}m", by,
                      "; ".join(notes)])
     lines += ["", "Obligations"]
-    lines.append(tabulate(rows, headers=["id", "rule", "action", "role", "due", "done",
+    lines.append(tabulate(rows, headers=["id", "rule", "obligation", "due", "done",
                                          "status", "latency", "by", "notes"], tablefmt=fmt)
                  if rows else "(none: no rule demanded anything)")
     lines += ["", "Rules"]
