@@ -137,16 +137,7 @@ def bench_rules(quick: bool, progress: Progress) -> dict[str, float]:
     run(drills)
     gc.collect()
     growth = _rss_mb() - before
-
-    big = 30_000 if quick else 1_000_000
-    progress(f"drill: peak RSS of a drill of ~{big:,} events, logged and scored as it streams "
-             "(in a fresh process)")
-    result = subprocess.run([sys.executable, "-c", _DRILL_PEAK_RSS_CHILD, str(big)],
-                            check=True, capture_output=True, text=True)
-    big_events, max_rss_kb = (int(x) for x in result.stdout.split())
     return {
-        "drill.peak_rss_mb_1m_events": round(max_rss_kb / 1024, 1),
-        "drill.peak_rss_events": big_events,
         "rules.adapter_events_per_s": round(adapter),
         "rules.adapter_guarded_events_per_s": round(guarded),
         "rules.raw_events_per_s": round(raw),

@@ -7,6 +7,7 @@ import sys
 import click
 
 from drills.builtins import builtin_names, resolve
+from drills.cli.output import drill_inputs
 
 
 @click.command()
@@ -46,16 +47,7 @@ def _name_or_path(value: str) -> str:
 
 
 @click.command()
-@click.option("--scenario", default="overheating-kettle", show_default=True,
-              help="A built-in scenario's name or a path.")
-@click.option("--rulebook", default="default", show_default=True,
-              help="A built-in rulebook's name or a path.")
-@click.option("--team", default="standard", show_default=True,
-              help="A built-in team's name or a path.")
-@click.option("--start", default="mon 09:00", show_default=True,
-              help="When the drill would start (who is on shift then).")
-@click.option("--map-roles", "map_roles", metavar="TEAM=RULEBOOK,...",
-              help="Rename the team's roles to the rulebook's first.")
+@drill_inputs
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
 def check(scenario: str, rulebook: str, team: str, start: str, map_roles: str | None,
           strict: bool) -> None:

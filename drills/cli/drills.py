@@ -8,38 +8,18 @@ from typing import Any
 
 import click
 
-from drills.cli.output import fmt_option
+from drills.cli.output import drill_inputs, fmt_option
 from drills.feed.limits import MAX_DRILL_HOURS
 
 
-def _start_option(value: str) -> str:
-    from drills.team.clock import parse_start
-
-    try:
-        parse_start(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-    return value
-
-
 @click.command()
-@click.option("--scenario", default="overheating-kettle", show_default=True,
-              help="A built-in scenario's name or a path to a scenario YAML file.")
-@click.option("--rulebook", default="default", show_default=True,
-              help="A built-in rulebook's name or a path.")
-@click.option("--team", default="standard", show_default=True,
-              help="A built-in team's name or a path.")
+@drill_inputs
 @click.option("--seed", type=click.IntRange(min=0),
               help="The seed (drawn and printed when omitted, so the run can be repeated).")
-@click.option("--start", default="mon 09:00", show_default=True,
-              callback=lambda _c, _p, v: _start_option(v),
-              help="When the crisis breaks, team-local weekday and time: 'fri 17:30'.")
 @click.option("--hours", type=click.FloatRange(min=0, min_open=True, max=MAX_DRILL_HOURS),
               help="Run only this many hours (default: the scenario's duration; at most 31 "
                    "days).")
 @click.option("--locale", help="Run the scenario in another of its locales (sv_SE, ...).")
-@click.option("--map-roles", "map_roles", metavar="TEAM=RULEBOOK,...",
-              help="Rename the team's roles to the rulebook's: comms_lead=kommunikationschef.")
 @click.option("--log", "log", type=click.Path(dir_okay=False),
               help="Write the drill log (JSON Lines) here; written atomically at the end.")
 @click.option("--log-feed", type=click.Choice(["full", "sample", "none"]), default="full",
@@ -48,10 +28,9 @@ def _start_option(value: str) -> str:
 @fmt_option
 @click.option("--fail-under", type=click.FloatRange(0, 100),
               help="Exit 1 when the score is below this.")
-def run(scenario: str, rulebook: str, team: str, seed: int | None, start: str,
-        hours: float | None, locale: str | None, map_roles: str | None, log: str | None,
-        log_feed: str,
-        as_json: bool, fmt: str, fail_under: float | None) -> None:
+def run(scenario: str, rulebook: str, team: str, start: str, map_roles: str | None,
+        seed: int | None, hours: float | None, locale: str | None, log: str | None,
+        log_feed: str, as_json: bool, fmt: str, fail_under: float | None) -> None:
     """Run a drill: a crisis against a rulebook and a team, scored.
 
     Prints the after-action report: score and HSEEP-style rating, obligations, violations,

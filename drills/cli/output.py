@@ -35,3 +35,36 @@ def emit(rows: Sequence[dict[str, Any]], *, as_json: bool, fmt: str,
     keys = list(headers or (rows[0].keys() if rows else []))
     click.echo(tabulate([[r.get(k, "") for k in keys] for r in rows], headers=keys,
                         tablefmt=fmt))
+
+
+def _valid_start(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    from drills.team.clock import parse_start
+
+    try:
+        parse_start(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
+def drill_inputs(func: F) -> F:
+    """``--scenario``, ``--rulebook``, ``--team``, ``--start`` and ``--map-roles``: what every
+    command that sets up a drill takes, spelled the same everywhere."""
+    options = [
+        click.option("--scenario", default="overheating-kettle", show_default=True,
+                     help="A built-in scenario's name or a path to a scenario YAML file."),
+        click.option("--rulebook", default="default", show_default=True,
+                     help="A built-in rulebook's name or a path."),
+        click.option("--team", default="standard", show_default=True,
+                     help="A built-in team's name or a path."),
+        click.option("--start", default="mon 09:00", show_default=True,
+                     callback=_valid_start,
+                     help="When the crisis breaks, team-local weekday and time: 'fri 17:30' "
+                          "(or 'fre 17:30')."),
+        click.option("--map-roles", "map_roles", metavar="TEAM=RULEBOOK,...",
+                     help="Rename the team's roles to the rulebook's: "
+                          "comms_lead=kommunikationschef."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
