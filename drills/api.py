@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from drills.builtins import resolve
+from drills.builtins import builtin_names, resolve
 from drills.combination import Finding
 from drills.errors import InputError
 from drills.feed.scenario import Scenario
 from drills.feed.scenario_load import load_scenario
-from drills.logfile import atomic_log, read_log
+from drills.logfile import atomic_log, read_log_lines
 from drills.rulebook.load import load_rulebook
 from drills.rulebook.model import Rulebook
 from drills.score.score import check_log, score_log
@@ -85,22 +86,36 @@ def run_drill(*, scenario: str = "overheating-kettle", rulebook: str = "default"
     return DrillResult(document, seed, count)
 
 
-def rulebook_for_log(records: list[Record], rulebook: str | None) -> Rulebook:
-    """The rulebook to score a log with: the one given, or the built-in the log names."""
+def rulebook_for_log(records: list[Record], rulebook: str | None,
+                     log: str | None = None) -> Rulebook:
+    """The rulebook to score a log with: the one given, or the one the log names.
+
+    A name in the header is a built-in, or a file relative to the log's own folder (so a
+    log scores the same from any working directory): ``rulebook: ./acme.yaml``, or ``acme``
+    for ``acme.yaml`` beside the log.
+    """
     if rulebook is not None:
         return load_rulebook(resolve("rulebook", rulebook))
     name = records[0].get("rulebook") if records else None
-    if not isinstance(name, str):
+    if not isinstance(name, str) or not name:
         raise InputError("the log does not name its rulebook; pass --rulebook")
-    try:
+    folder = os.path.dirname(os.path.abspath(log)) if log else os.getcwd()
+    looks_like_path = name.endswith((".yaml", ".yml")) or "/" in name or os.sep in name
+    if not looks_like_path and name in builtin_names("rulebook"):
         return load_rulebook(resolve("rulebook", name))
-    except InputError:
-        raise InputError(f"the log was made with rulebook {name!r}, which is not a built-in; "
-                         "pass --rulebook PATH") from None
+    candidate = os.path.join(folder, name if looks_like_path else f"{name}.yaml")
+    if os.path.isfile(candidate):
+        return load_rulebook(candidate)
+    where = f"not at {candidate}" if looks_like_path else \
+        f"neither a built-in nor a file {name}.yaml beside the log"
+    raise InputError(f"the log was made with rulebook {name!r}, which is {where}; pass "
+                     "--rulebook PATH")
 
 
 def score_drill(log: str, *, rulebook: str | None = None) -> dict[str, Any]:
     """Re-score a saved drill log."""
-    records = read_log(log)
-    check_log(records, log)
-    return score_log(records, rulebook_for_log(records, rulebook), log)
+    numbered = read_log_lines(log)
+    records = [record for _line, record in numbered]
+    lines = [line for line, _record in numbered]
+    check_log(records, log, lines)
+    return score_log(records, rulebook_for_log(records, rulebook, log), log, lines)

@@ -43,15 +43,24 @@ def atomic_log(path: str) -> Iterator[TextSink]:
 
 def read_log(path: str) -> list[Record]:
     """Every record of a drill log; LogError (or InputError for a missing file) otherwise."""
+    return [record for _line, record in read_log_lines(path)]
+
+
+def read_log_lines(path: str) -> list[tuple[int, Record]]:
+    """Every record of a drill log with its line number in the file.
+
+    Hand-writers' habits are accepted: a UTF-8 byte-order mark (Notepad's "UTF-8 with BOM"),
+    blank lines, and whole-line comments starting with ``#``.
+    """
     if not os.path.exists(path):
         raise InputError(f"{path}: no such file")
     if os.path.isdir(path):
         raise InputError(f"{path}: is a directory, not a log file")
-    records: list[Record] = []
+    records: list[tuple[int, Record]] = []
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8-sig") as handle:
             for line_number, line in enumerate(handle, start=1):
-                if not line.strip():
+                if not line.strip() or line.lstrip().startswith("#"):
                     continue
                 try:
                     record: Any = json.loads(line)
@@ -61,7 +70,7 @@ def read_log(path: str) -> list[Record]:
                 if not isinstance(record, dict) or "type" not in record:
                     raise LogError(f"{path}:{line_number}:1: a log record must be a JSON "
                                    "object with a 'type'")
-                records.append(record)
+                records.append((line_number, record))
     except UnicodeDecodeError as exc:
         raise LogError(f"{path}: not UTF-8 text ({exc.reason})") from None
     if not records:

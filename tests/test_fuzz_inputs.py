@@ -19,7 +19,9 @@ import yaml
 
 from drills.errors import DrillError
 from drills.feed.scenario_load import check_scenario_text, load_scenario
+from drills.logfile import read_log_lines
 from drills.rulebook.load import check_rulebook_text, load_rulebook
+from drills.score.report import render_report
 from drills.score.score import check_log, score_log
 from drills.sim.run import run_scored, simulate
 from drills.team.load import check_team_text, load_team
@@ -133,7 +135,7 @@ def test_mutated_files_give_diagnostics_never_a_crash(kind: str, path: Path) -> 
 def _log_sources() -> list[list[dict[str, Any]]]:
     logs = []
     for path in sorted((ROOT / "tests" / "data" / "logs").glob("*.jsonl")):
-        logs.append([json.loads(line) for line in path.read_text().splitlines() if line])
+        logs.append([record for _line, record in read_log_lines(str(path))])
     defaults = _defaults()
     records, _summary = simulate(defaults["scenario"], defaults["rulebook"],
                                  defaults["team"], seed=3, start=540.0, log_feed="sample")
@@ -157,7 +159,7 @@ def test_mutated_logs_are_scored_or_refused_never_a_crash() -> None:
         mutant = [r if isinstance(r, dict) else {"type": r} for r in mutant]
         try:
             check_log(mutant, f"mutant-{n}.jsonl")
-            score_log(mutant, rulebook, f"mutant-{n}.jsonl")
+            render_report(score_log(mutant, rulebook, f"mutant-{n}.jsonl"))  # as drill score
             scored += 1
         except DrillError as exc:
             assert str(exc).startswith(f"mutant-{n}.jsonl"), str(exc)

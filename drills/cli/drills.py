@@ -72,22 +72,30 @@ def run(scenario: str, rulebook: str, team: str, start: str, map_roles: str | No
 @fmt_option
 @click.option("--fail-under", type=click.FloatRange(0, 100),
               help="Exit 1 when the score is below this.")
+@click.option("--strict", is_flag=True,
+              help="Treat warnings about the log (unknown roles or rules, a missing start or "
+                   "cluster, violations the rulebook does not produce) as errors: exit 2.")
 def score(log: str, rulebook: str | None, as_json: bool, fmt: str,
-          fail_under: float | None) -> None:
+          fail_under: float | None, strict: bool) -> None:
     """Score a saved drill log: exactly the score the run printed.
 
-    Also scores hand-written logs of tabletop sessions (see docs/log.md).
+    Also scores hand-written logs of tabletop sessions (see docs/log.md). The log is
+    judged, not believed: forbidden conduct is derived from its actions and the rulebook.
 
     \b
     Example:
         drill score drill.jsonl
         drill score tabletop.jsonl --rulebook ./rules/acme.yaml --json
+        drill score tabletop.jsonl --strict
     """
     from drills.api import score_drill
 
     document = score_drill(log, rulebook=rulebook)
     for warning in document.get("warnings") or ():
         click.echo(f"warning: {warning}", err=True)
+    if strict and document.get("warnings"):
+        click.echo(f"error: {len(document['warnings'])} warning(s) with --strict", err=True)
+        sys.exit(2)
     _print_score(document, as_json, fmt)
     _check_threshold(document, fail_under)
 

@@ -18,6 +18,11 @@ def _clock(doc: dict[str, Any], t: float | None) -> str:
     return format_start(base + t)
 
 
+def _count(value: Any) -> str:
+    """A count from the end record, which a hand-written log may leave out."""
+    return f"{value:,}" if isinstance(value, (int, float)) else "-"
+
+
 def render_report(doc: dict[str, Any], fmt: str = "simple") -> str:
     drill = doc["drill"]
     sub = doc["subscores"]
@@ -38,8 +43,10 @@ def render_report(doc: dict[str, Any], fmt: str = "simple") -> str:
         f"timeliness {sub['timeliness']:.1f} | adherence {sub['adherence']:.1f} | "
         f"conduct {sub['conduct']:.1f}   (weights {doc['weights']['timeliness']:g} / "
         f"{doc['weights']['adherence']:g} / {doc['weights']['conduct']:g})",
-        f"Outcome: peak {out['peak_mentions_1h']:,} mentions/h | negative reach "
-        f"{out['negative_reach']:,} | final severity {out['final_severity']} | {calm_text}",
+        f"Outcome: peak {_count(out.get('peak_mentions_1h'))} mentions/h | negative reach "
+        f"{_count(out.get('negative_reach'))} | final severity "
+        f"{out.get('final_severity') if out.get('final_severity') is not None else '-'} | "
+        f"{calm_text}",
     ]
     rows = []
     for ob in doc["obligations"]:

@@ -14,6 +14,7 @@ from drills.errors import LogError
 from drills.logcheck import LogChecker
 from drills.rulebook.model import Rulebook
 from drills.score.advice import STATEMENT_ACTIONS, improvements
+from drills.score.conduct import ConductJudge
 from drills.score.model import (
     CHANNEL_PENALTY,
     MISFIT_PENALTY,
@@ -23,6 +24,7 @@ from drills.score.model import (
     missing_share,
 )
 from drills.sim.log import Record
+from drills.validation import suggest
 from drills.vocabulary import ACTION_STRATEGY
 
 SCORE_SCHEMA = 1
@@ -39,11 +41,28 @@ def rating(score: float) -> str:
     return next(letter for bound, letter in RATINGS if score >= bound)
 
 
-def check_log(records: list[Record], path: str = "<log>") -> dict[str, Any]:
+#: Misconduct caps the rating, whatever the points: P means *no* challenges (HSEEP).
+#: (violations at least, best rating allowed)
+VIOLATION_CAPS = ((3, "M"), (1, "S"))
+_ORDER = "PSMU"
+
+
+def capped_rating(score: float, violations: int) -> str:
+    """The rating of ``score``, no better than its violations allow: any violation rules
+    out P; three or more cap it at M."""
+    letter = rating(score)
+    for at_least, cap in VIOLATION_CAPS:
+        if violations >= at_least:
+            return max(letter, cap, key=_ORDER.index)
+    return letter
+
+
+def check_log(records: list[Record], path: str = "<log>",
+              lines: list[int] | None = None) -> dict[str, Any]:
     """The drill header of a complete, readable log; LogError otherwise."""
     checker = LogChecker(path)
-    for line, record in enumerate(records, start=1):
-        checker.check(record, line)
+    for i, record in enumerate(records):
+        checker.check(record, lines[i] if lines else i + 1)
     if records[-1].get("type") != "end":
         raise LogError(f"{path}: the log is incomplete (no 'end' record): the drill did not "
                        "finish")
@@ -51,11 +70,13 @@ def check_log(records: list[Record], path: str = "<log>") -> dict[str, Any]:
     return checker.header
 
 
-def score_log(records: list[Record], rulebook: Rulebook, path: str = "<log>") -> dict[str, Any]:
-    """The score document of a drill log (see docs/score.md)."""
+def score_log(records: list[Record], rulebook: Rulebook, path: str = "<log>",
+              lines: list[int] | None = None) -> dict[str, Any]:
+    """The score document of a drill log (see docs/score.md); ``lines`` are the records'
+    line numbers in the file when it had blank or comment lines."""
     scorer = LogScorer(rulebook, path)
-    for record in records:
-        scorer.add(record)
+    for i, record in enumerate(records):
+        scorer.add(record, lines[i] if lines else None)
     return scorer.document()
 
 
@@ -79,45 +100,84 @@ class LogScorer:
         self.used: dict[str, int] = {}
         self.misfits: list[tuple[int, Record]] = []
         self.firings: dict[str, int] = defaultdict(int)
+        self.severities: list[tuple[float, int]] = []
+        self.warnings: list[str] = []
+        self.rule_ids = {r.id for r in rulebook.rules}
+        self.conduct = ConductJudge(rulebook)
         #: The SCCT cluster now (an inject may move it) and every move.
         self.cluster = ""
         self.clusters: list[dict[str, Any]] = []
         self.silence = _SilenceGaps(rulebook)
 
-    def add(self, record: Record) -> None:
-        self.line += 1
+    def add(self, record: Record, line: int | None = None) -> None:
+        self.line = self.line + 1 if line is None else line
         line = self.line
         self.checker.check(record, line)
         kind = record["type"]
-        if kind == "event" or kind == "signal":
+        if kind == "event":
+            self.conduct.event(record)
+            return
+        if kind == "signal":
             return
         if kind == "drill":
-            self.header = record
-            self.cluster = str(record.get("cluster", ""))
-            self.silence.start(record)
+            self._header(record, line)
         elif kind == "cluster":
             self.cluster = str(record["cluster"])
             self.clusters.append({"t": record["t"], "cluster": self.cluster,
                                   "inject": record.get("inject")})
         elif kind == "obligation":
+            if record["status"] == "created":
+                self._known(line, "rule", record["rule"], self.rule_ids, "rule")
+                self._known(line, "role", record["role"], self.rulebook.roles, "role")
             _obligation_record(self.obligations, record, line)
         elif kind == "action":
             self._action(line, record)
         elif kind == "violation":
-            self.violations.append((line, record))
+            self.conduct.record(line, record)
         elif kind == "episode":
             self.episodes.append(record)
+        elif kind == "severity":
+            self.severities.append((float(record["t"]), int(record["level"])))
         elif kind == "firing":
+            self._known(line, "rule", record["rule"], self.rule_ids, "rule")
             self.firings[str(record["rule"])] += 1
         elif kind == "end":
             self.end = record
         self.silence.add(record)
 
-    def skip_line(self) -> None:
-        """A line the score does not depend on (a feed event written by our own world)."""
+    def skip_line(self, event: Record | None = None) -> None:
+        """A feed event written by our own world: it changes no score, only what forbidden
+        conduct it excuses (and the line numbers)."""
         self.line += 1
+        if event is not None:
+            self.conduct.event(event)
+
+    def _header(self, record: Record, line: int) -> None:
+        self.header = record
+        self.cluster = str(record.get("cluster", ""))
+        self.silence.start(record)
+        self.conduct = ConductJudge(self.rulebook, record.get("log_feed", "full") == "full")
+        if "start" not in record:
+            self.warn(line, "the header has no 'start' (like 'tue 09:00'): clock times are "
+                      "shown from Monday 00:00")
+        if "cluster" not in record:
+            self.warn(line, "the header has no 'cluster' (victim, accidental or preventable): "
+                      "the strategy fit is judged against none")
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(f"{self.path}:{line}: {message}")
+
+    def _known(self, line: int, key: str, value: Any, known: Any, what: str) -> None:
+        if value not in known:
+            self.warn(line, f"{what} {value!r} is not in rulebook {self.rulebook.name!r}"
+                      f"{suggest(str(value), sorted(known))}")
 
     def _action(self, line: int, record: Record) -> None:
+        role = record.get("role")
+        if role is not None:
+            self._known(line, "role", role, self.rulebook.roles, "role")
+        level = self.severities[-1][1] if self.severities else 0
+        self.conduct.action(line, record, {"cluster": self.cluster, "severity": level})
         ob = self.obligations.get(record.get("obligation") or "")
         if ob is not None:
             ob.published = list(record.get("channels") or [])
@@ -168,7 +228,7 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
     expected = set(rulebook.strategies.get(cluster, ())) | {"instruct"}
     used = scorer.used
     misfits = scorer.misfits
-    violations = scorer.violations
+    violations, mismatches = scorer.conduct.verdict()
     mixed = "deny" in used and bool({"diminish", "rebuild"} & set(used))
     misfit_kinds = sorted({str(r.get("action")) for _l, r in misfits})
     channel_gaps = [(ob, missing_share(ob)) for ob in counted if missing_share(ob) > 0]
@@ -180,7 +240,10 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
     weights = rulebook.weights
     overall = weights.timeliness * timeliness + weights.adherence * adherence + \
         weights.conduct * conduct
-    warnings = _rulebook_warnings(header, rulebook)
+    warnings = _rulebook_warnings(header, rulebook) + scorer.warnings + [
+        f"{scorer.path}:{m}" for m in mismatches]
+    letter = capped_rating(overall, len(violations))
+    episodes = scorer.episodes or _episodes_from(scorer.severities, rulebook, end_t)
 
     document: dict[str, Any] = {
         "schema": SCORE_SCHEMA,
@@ -189,8 +252,8 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
         "scored_with": {"rulebook": rulebook.name, "version": rulebook.version},
         "warnings": warnings,
         "score": round(overall, 1),
-        "rating": rating(overall),
-        "rating_meaning": RATING_WORDS[rating(overall)],
+        "rating": letter,
+        "rating_meaning": RATING_WORDS[letter],
         "subscores": {"timeliness": round(timeliness, 1), "adherence": round(adherence, 1),
                       "conduct": round(conduct, 1)},
         "weights": {"timeliness": weights.timeliness, "adherence": weights.adherence,
@@ -223,7 +286,7 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
             "negative_reach": end.get("negative_reach"),
             "events": end.get("events"),
             "final_severity": _severity_name(header, end.get("severity")),
-            "time_to_calm": _time_to_calm(scorer.episodes),
+            "time_to_calm": _time_to_calm(episodes),
         },
     }
     document["improvements"] = improvements(counted, violations, misfits, mixed, start,
@@ -377,6 +440,25 @@ def _update_gaps(items: list[ScoredObligation]) -> dict[str, Any]:
     return {"kept": kept, "broken": len(broken),
             "gaps": [{"due": o.due, "done": o.done, "status": o.status, "id": o.id}
                      for o in broken]}
+
+
+def _episodes_from(severities: list[tuple[float, int]], rulebook: Rulebook,
+                   end: float) -> list[Record]:
+    """Episodes of a hand-written log that has severity records but no episode records: a
+    rise above the calm level starts one, a fall back to it ends it."""
+    base = rulebook.calm.to if rulebook.calm else 0
+    episodes: list[Record] = []
+    level, number = base, 0
+    for t, new in severities:
+        if level <= base < new:
+            number += 1
+            episodes.append({"type": "episode", "t": t, "number": number, "status": "start"})
+        elif new <= base < level:
+            episodes.append({"type": "episode", "t": t, "number": number, "status": "end"})
+        level = new
+    if level > base:
+        episodes.append({"type": "episode", "t": end, "number": number, "status": "open"})
+    return episodes
 
 
 def _time_to_calm(episodes: list[Record]) -> list[dict[str, Any]]:

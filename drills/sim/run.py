@@ -60,7 +60,7 @@ class ScoringSink:
 
     def write_event(self, event: Record) -> None:
         self.records += 1
-        self.scorer.skip_line()  # feed events do not change the score; line numbers do
+        self.scorer.skip_line(event)
 
 
 def run_scored(scenario: Scenario, rulebook: Rulebook, team: Team, *, seed: int,

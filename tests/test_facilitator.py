@@ -1,0 +1,174 @@
+"""What a facilitator hit (issue 13): the scorer judges a hand-written log, the rating
+respects misconduct, and a log can be written by hand without reading the source."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from drills.builtins import resolve
+from drills.cli.main import cli
+from drills.feed.scenario_load import load_scenario
+from drills.rulebook.load import load_rulebook
+from drills.score.score import capped_rating, score_log
+from drills.sim.run import simulate
+from drills.team.load import load_team
+
+LOGS = Path(__file__).parent / "data" / "logs"
+DEFAULT = load_rulebook(resolve("rulebook", "default"))
+HEADER = {"type": "drill", "t": 0, "schema": 1, "rulebook": "default", "start": "tue 10:00",
+          "cluster": "accidental"}
+
+
+def _score(*records: dict) -> dict:
+    return score_log([HEADER, *records, {"type": "end", "t": 60}], DEFAULT)
+
+
+def test_forbidden_conduct_is_derived_from_actions_not_believed() -> None:
+    doc = _score({"type": "action", "t": 5, "id": "a1", "member": "Kim", "action": "argue"},
+                 {"type": "action", "t": 9, "id": "a2", "member": "Kim",
+                  "action": "delete_comment"})
+    assert [v["rule"] for v in doc["violations"]] == ["no-arguing", "no-deleting-criticism"]
+    assert doc["subscores"]["conduct"] < 100
+    assert doc["rating"] != "P"
+
+
+def test_a_violation_the_rulebook_does_not_produce_is_a_mismatch() -> None:
+    doc = _score({"type": "action", "t": 5, "id": "a1", "member": "Kim", "action": "reply"},
+                 {"type": "violation", "t": 5, "rule": "no-arguing", "action": "reply",
+                  "member": "Kim", "action_id": "a1"})
+    assert doc["violations"] == []
+    assert any("does not produce" in w for w in doc["warnings"])
+
+
+def test_an_excused_deletion_is_no_violation_when_the_event_shows_it() -> None:
+    event = {"type": "event", "t": 1, "id": "e1", "kind": "mention", "violates_policy": True}
+    excused = _score(event, {"type": "action", "t": 5, "id": "a1", "member": "Kim",
+                             "action": "delete_comment", "event": "e1"})
+    assert excused["violations"] == []
+    unexcused = _score({**event, "violates_policy": False},
+                       {"type": "action", "t": 5, "id": "a1", "member": "Kim",
+                        "action": "delete_comment", "event": "e1"})
+    assert [v["rule"] for v in unexcused["violations"]] == ["no-deleting-criticism"]
+
+
+def test_a_sampled_log_keeps_its_own_word_where_the_event_is_missing() -> None:
+    header = {**HEADER, "log_feed": "none"}
+    action = {"type": "action", "t": 5, "id": "a1", "member": "Kim",
+              "action": "delete_comment", "event": "e77"}
+    # The world excused it (the post broke the policy) and wrote no violation: none here.
+    assert score_log([header, action, {"type": "end", "t": 60}], DEFAULT)["violations"] == []
+    claimed = {"type": "violation", "t": 5, "rule": "no-deleting-criticism",
+               "action": "delete_comment", "member": "Kim", "action_id": "a1"}
+    doc = score_log([header, action, claimed, {"type": "end", "t": 60}], DEFAULT)
+    assert len(doc["violations"]) == 1 and doc["warnings"] == []
+
+
+def test_simulated_logs_derive_exactly_the_violations_they_record() -> None:
+    scenario = load_scenario(resolve("scenario", "overheating-kettle"))
+    team = load_team(resolve("team", "understaffed"))
+    for seed in (1, 2, 3):
+        for feed in ("full", "sample", "none"):
+            records, summary = simulate(scenario, DEFAULT, team, seed=seed, start=540.0,
+                                        log_feed=feed)
+            doc = score_log(records, DEFAULT)
+            assert len(doc["violations"]) == summary.violations, (seed, feed)
+            assert not any("does not produce" in w for w in doc["warnings"]), (seed, feed)
+
+
+def test_misconduct_caps_the_rating() -> None:
+    assert capped_rating(96.5, 0) == "P"
+    assert capped_rating(96.5, 1) == "S"
+    assert capped_rating(96.5, 3) == "M"
+    assert capped_rating(40.0, 1) == "U"  # a cap never raises a rating
+    arguments = [{"type": "action", "t": float(i), "id": f"a{i}", "member": "Kim",
+                  "action": "argue"} for i in range(1, 11)]
+    assert _score(*arguments)["rating"] == "M"
+
+
+def test_references_the_rulebook_lacks_are_warnings_and_strict_makes_them_errors() -> None:
+    log = LOGS / "sv-vattenrykte.jsonl"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["score", str(log), "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    warnings = "\n".join(doc["warnings"])
+    assert f"{log}:6: rule 'rykte-sprids' is not in rulebook 'default'" in warnings
+    assert f"{log}:6: role 'kontaktcenter' is not in rulebook 'default'" in warnings
+    strict = runner.invoke(cli, ["score", str(log), "--strict"])
+    assert strict.exit_code == 2
+    # Argue and delete with no violation records: derived, and the rating is not P.
+    assert [v["action"] for v in doc["violations"]] == ["argue", "delete_comment"]
+    assert doc["rating"] != "P"
+    # Hand-written severity records give the episode and its calm.
+    assert doc["outcome"]["time_to_calm"] == [{"episode": 1, "start": 5.0,
+                                                "calm_after": 95.0}]
+
+
+def test_bad_header_values_and_swedish_weekdays(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for start, ok in (("tis 09:00", True), ("fre 17:30", True), ("tue 09.00", False),
+                      ("09:00", False), ("2024-09-17 09:00", False)):
+        log = tmp_path / "log.jsonl"
+        log.write_text(json.dumps({**HEADER, "start": start}) + "\n"
+                       + '{"type":"end","t":10}\n')
+        result = runner.invoke(cli, ["score", str(log)])
+        assert result.exit_code == (0 if ok else 2), (start, result.output)
+        if not ok:
+            assert f"{log}:1: 'start': bad start" in result.output
+            assert "Traceback" not in result.output
+    for cluster in ("offer",):
+        log = tmp_path / "c.jsonl"
+        log.write_text(json.dumps({**HEADER, "cluster": cluster}) + "\n"
+                       + '{"type":"end","t":10}\n')
+        result = runner.invoke(cli, ["score", str(log)])
+        assert result.exit_code == 2 and "'cluster' is 'offer'" in result.output
+    missing = tmp_path / "m.jsonl"
+    header = {k: v for k, v in HEADER.items() if k not in ("start", "cluster")}
+    missing.write_text(json.dumps(header) + "\n" + '{"type":"end","t":10}\n')
+    result = runner.invoke(cli, ["score", str(missing), "--json"])
+    warnings = json.loads(result.stdout)["warnings"]
+    assert any("no 'start'" in w for w in warnings) and any("no 'cluster'" in w for w in warnings)
+
+
+def test_duplicate_created_and_done_before_created(tmp_path: Path) -> None:
+    created = {"type": "obligation", "t": 5, "id": "o1", "status": "created",
+               "rule": "press-inquiry", "action": "route", "role": "spokesperson", "due": 35}
+    done_first = {"type": "obligation", "t": 0, "id": "o1", "status": "done", "member": "A"}
+    runner = CliRunner()
+    for records, message in (([created, created], "obligation 'o1' is created twice"),
+                             ([done_first, created], "has a 'done' record before it was "
+                                                     "created")):
+        log = tmp_path / "o.jsonl"
+        log.write_text("\n".join(json.dumps(r) for r in
+                                 [HEADER, *records, {"type": "end", "t": 60}]) + "\n")
+        result = runner.invoke(cli, ["score", str(log)])
+        assert result.exit_code == 2 and message in result.output, result.output
+
+
+def test_the_rulebook_a_log_names_is_found_beside_the_log(tmp_path: Path) -> None:
+    folder = tmp_path / "drills"
+    folder.mkdir()
+    rules = Path(__file__).resolve().parent.parent / "rules" / "default.yaml"
+    (folder / "acme.yaml").write_text(rules.read_text().replace("rulebook: default",
+                                                                "rulebook: acme"))
+    log = folder / "log.jsonl"
+    for name in ("acme", "./acme.yaml"):
+        log.write_text(json.dumps({**HEADER, "rulebook": name}) + "\n"
+                       + '{"type":"end","t":10}\n')
+        result = CliRunner().invoke(cli, ["score", str(log)])  # run from elsewhere
+        assert result.exit_code == 0, result.output
+    log.write_text(json.dumps({**HEADER, "rulebook": "./missing.yaml"}) + "\n"
+                   + '{"type":"end","t":10}\n')
+    result = CliRunner().invoke(cli, ["score", str(log)])
+    assert result.exit_code == 2 and "missing.yaml" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_log_with_a_bom_blank_lines_and_comments_is_read() -> None:
+    raw = (LOGS / "sv-vattenrykte.jsonl").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\n#" in raw and b"\n\n" in raw
+    assert CliRunner().invoke(cli, ["score", str(LOGS / "sv-vattenrykte.jsonl")]).exit_code \
+        == 0
