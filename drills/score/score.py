@@ -181,6 +181,8 @@ class LogScorer:
         ob = self.obligations.get(record.get("obligation") or "")
         if ob is not None:
             ob.published = list(record.get("channels") or [])
+            if ob.done is None:  # an action for an obligation completes it
+                ob.done, ob.by, ob.done_line = float(record["t"]), record.get("member"), line
         family = ACTION_STRATEGY.get(str(record.get("action")))
         if family is None:
             return
@@ -385,7 +387,7 @@ def _obligation_record(obligations: dict[str, ScoredObligation], record: Record,
         ob.open_at_end = True
     elif status == "acknowledged":
         ob.acting_role = record.get("role")
-    elif status == "done":
+    elif status == "done" and ob.done is None:  # done by its action already, or now
         ob.done = float(record["t"])
         ob.by = record.get("member")
         ob.done_line = line
