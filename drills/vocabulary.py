@@ -79,6 +79,9 @@ ACTION_STRATEGY: dict[str, str] = {
 }
 
 #: Placeholders a response template may use; the drill fills every one of them.
+#: Languages a rulebook template may be given in, besides its own (``language:``).
+TEMPLATE_LANGUAGES: tuple[str, ...] = ("en", "sv", "fr")
+
 TEMPLATE_PLACEHOLDERS: frozenset[str] = frozenset(
     {"brand", "product", "issue", "next_update", "channel", "url", "outlet", "name", "time"}
 )

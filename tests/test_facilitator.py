@@ -15,6 +15,7 @@ from drills.rulebook.load import load_rulebook
 from drills.score.score import capped_rating, score_log
 from drills.sim.run import simulate
 from drills.team.load import load_team
+from drills.vocabulary import PUBLIC_ACTIONS
 
 LOGS = Path(__file__).parent / "data" / "logs"
 DEFAULT = load_rulebook(resolve("rulebook", "default"))
@@ -172,3 +173,37 @@ def test_a_log_with_a_bom_blank_lines_and_comments_is_read() -> None:
     assert raw.startswith(b"\xef\xbb\xbf") and b"\n#" in raw and b"\n\n" in raw
     assert CliRunner().invoke(cli, ["score", str(LOGS / "sv-vattenrykte.jsonl")]).exit_code \
         == 0
+
+
+def test_a_swedish_drill_speaks_swedish_with_text_fit_for_each_action() -> None:
+    scenario = load_scenario(resolve("scenario", "sv-data-breach"))
+    team = load_team(resolve("team", "understaffed"))  # personal texts too (template < 1)
+    texts: dict[str, set[str]] = {}
+    for rulebook in ("default", "strict"):
+        book = load_rulebook(resolve("rulebook", rulebook))
+        for seed in (1, 2, 3):
+            records, _ = simulate(scenario, book, team, seed=seed, start=540.0,
+                                  log_feed="none")
+            for r in records:
+                if r["type"] == "action":
+                    texts.setdefault(r["action"], set()).add(r["text"])
+    assert texts["delete_comment"] == {None}  # a deleted comment has no text of ours
+    public = {a: t for a, t in texts.items() if a in PUBLIC_ACTIONS and a != "delete_comment"}
+    assert {"holding_statement", "update"} <= set(public)
+    for action, found in public.items():
+        for text in found:
+            assert text and not any(word in f" {text} " for word in
+                                    (" the ", " We ", " we ", " you ")), (action, text)
+    # One stock sentence no longer stands in for every action.
+    assert not (public["holding_statement"] & public.get("correct_misinformation", set()))
+    assert all("Vi hör er och jobbar på det" not in t for found in public.values()
+               for t in found)
+
+
+def test_templates_by_language_and_platform() -> None:
+    book = DEFAULT
+    assert book.template_text("holding_statement", "x", "sv").startswith("Vi känner till")
+    assert book.template_text("holding_statement", "facebook", "sv").startswith(
+        "Vi känner till uppgifterna")
+    assert book.template_text("holding_statement", "x", "en").startswith("We're aware")
+    assert book.template_text("holding_statement", None, "fr") is None  # no French text

@@ -26,7 +26,7 @@ from drills.rulebook.model import Calm, Forbid, Obligation, Role, Rule, Rulebook
 from drills.rulebook.typecheck import check
 from drills.templates import placeholders
 from drills.validation import suggest, validate
-from drills.vocabulary import TEMPLATE_PLACEHOLDERS
+from drills.vocabulary import TEMPLATE_LANGUAGES, TEMPLATE_PLACEHOLDERS
 from drills.yamldoc import Document, Path
 
 
@@ -257,37 +257,63 @@ class _Builder:
                                  str(item.get("unless", ""))))
         return tuple(result)
 
-    def templates(self) -> dict[str, dict[str, str]]:
+    def templates(self) -> dict[str, dict[str, dict[str, str]]]:
+        """name -> language ("" = the rulebook's own) -> platform or "default" -> text."""
         raw = self.raw.get("templates")
-        result: dict[str, dict[str, str]] = {}
+        result: dict[str, dict[str, dict[str, str]]] = {}
         if not isinstance(raw, dict):
             return result
         for name, spec in raw.items():
-            variants = {"default": spec} if isinstance(spec, str) else spec
-            if not isinstance(variants, dict):
+            where: Path = ("templates", name)
+            if isinstance(spec, str):
+                own: Any = {"default": spec}
+                languages: dict[str, Any] = {}
+            elif isinstance(spec, dict):
+                own = {k: v for k, v in spec.items() if k not in TEMPLATE_LANGUAGES}
+                languages = {k: v for k, v in spec.items() if k in TEMPLATE_LANGUAGES}
+            else:
                 continue
+            tables: dict[str, dict[str, str]] = {}
             good = True
-            for platform, text in variants.items():
-                if not isinstance(text, str):
-                    good = False
+            for lang, table in [("", own), *languages.items()]:
+                if isinstance(table, str):
+                    table = {"default": table}
+                if not isinstance(table, dict) or not table:
                     continue
-                where: Path = ("templates", name) if isinstance(spec, str) else (
-                    "templates", name, platform)
-                try:
-                    found = placeholders(text)
-                except ValueError as exc:
-                    self.error(where, f"template: {exc}")
-                    good = False
-                    continue
-                for offset, placeholder in found:
-                    if placeholder not in TEMPLATE_PLACEHOLDERS:
-                        self.error(where, f"placeholder {{{placeholder}}} is not provided"
-                                   f"{suggest(placeholder, TEMPLATE_PLACEHOLDERS)}; available: "
-                                   f"{', '.join(sorted(TEMPLATE_PLACEHOLDERS))}", offset=offset)
+                texts = {}
+                for platform, text in table.items():
+                    at: Path = where if isinstance(spec, str) else (
+                        (*where, platform) if not lang else
+                        (*where, lang) if isinstance(spec[lang], str) else
+                        (*where, lang, platform))
+                    if not isinstance(text, str) or not self._template_text(at, text):
                         good = False
+                        continue
+                    texts[platform] = text
+                if texts and "default" not in texts:
+                    self.error((*where, lang) if lang else where,
+                               f"template {name!r}{f' ({lang})' if lang else ''} needs a "
+                               "'default' text beside its per-platform ones")
+                    good = False
+                tables[lang] = texts
             if good:
-                result[name] = dict(variants)
+                result[name] = tables
         return result
+
+    def _template_text(self, where: Path, text: str) -> bool:
+        try:
+            found = placeholders(text)
+        except ValueError as exc:
+            self.error(where, f"template: {exc}")
+            return False
+        good = True
+        for offset, placeholder in found:
+            if placeholder not in TEMPLATE_PLACEHOLDERS:
+                self.error(where, f"placeholder {{{placeholder}}} is not provided"
+                           f"{suggest(placeholder, TEMPLATE_PLACEHOLDERS)}; available: "
+                           f"{', '.join(sorted(TEMPLATE_PLACEHOLDERS))}", offset=offset)
+                good = False
+        return good
 
     def calm(self) -> Calm | None:
         raw = self.raw.get("calm")
@@ -346,6 +372,7 @@ class _Builder:
             description=str(self.raw.get("description", "")), forbid=forbid,
             strategies=strategies, templates=templates, weights=weights, late_credit=late,
             calm=calm, source=self.doc.path,
+            language=str(self.raw.get("language", "en")),
         )
 
     def _warnings(self, rules: tuple[Rule, ...], roles: dict[str, Role]) -> None:

@@ -100,12 +100,15 @@ class Rulebook:
     description: str = ""
     forbid: tuple[Forbid, ...] = ()
     strategies: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    templates: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: template name -> language ("" for the rulebook's own) -> platform or "default" -> text
+    templates: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     weights: Weights = Weights()
     #: Share of an obligation's credit kept when it is done late.
     late_credit: float = 0.5
     calm: Calm | None = None
     source: str = ""
+    #: The language of the templates' top-level texts.
+    language: str = "en"
 
     @property
     def enabled_rules(self) -> tuple[Rule, ...]:
@@ -116,8 +119,17 @@ class Rulebook:
         """The roles that work the comments, in rulebook order."""
         return tuple(name for name, role in self.roles.items() if role.works_comments)
 
-    def template_text(self, name: str, platform: str | None = None) -> str | None:
-        variants = self.templates.get(name)
-        if variants is None:
+    def template_text(self, name: str, platform: str | None = None,
+                      lang: str | None = None) -> str | None:
+        """The template for ``platform`` in ``lang``; None when the rulebook has no text in
+        that language (a Swedish drill never publishes the English text)."""
+        languages = self.templates.get(name)
+        if languages is None:
             return None
-        return variants.get(platform or "default", variants["default"])
+        wanted = lang or self.language
+        table = languages.get(wanted)
+        if table is None and wanted == self.language:
+            table = languages.get("")
+        if table is None:
+            return None
+        return table.get(platform or "default") or table.get("default")

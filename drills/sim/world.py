@@ -22,6 +22,7 @@ from drills.feed.crisis import Crisis
 from drills.feed.scenario import Scenario
 from drills.rulebook.model import Obligation, Rule, Rulebook
 from drills.sim.log import LOG_SCHEMA, Record, Sink
+from drills.sim.texts import personal_text
 from drills.team.clock import format_start
 from drills.team.model import Member, Team
 from drills.templates import render_template
@@ -34,10 +35,12 @@ WORK_MINUTES: dict[str, float] = {
     "correct_misinformation": 12.0, "reply": 3.0, "move_private": 3.0,
     "compensation_offer": 5.0, "delete_comment": 1.0, "argue": 2.0, "deny": 10.0,
 }
-PERSONAL_TEXT = {
-    "en": "We hear you and we're on it - more from us shortly.",
-    "sv": "Vi hör er och jobbar på det - vi återkommer strax.",
-}
+
+
+def _address(author: Any) -> str:
+    handle = author.get("handle") if isinstance(author, dict) else None
+    return f"@{handle}" if handle else ""
+
 LOG_FEED_MODES = ("full", "sample", "none")
 _SAMPLE_EVERY = 10
 _ENGAGE_TOP = 3
@@ -477,18 +480,23 @@ class World:
                  late=self.env.now > ob.due + 1e-9)
 
     def _text(self, action: str, template: str | None, platform: str | None,
-              event: dict[str, Any] | None = None) -> str:
-        if self.rng.random() >= self.team.habits.template:
-            return PERSONAL_TEXT.get(self.lang, PERSONAL_TEXT["en"])
-        text = self.rulebook.template_text(template or action, platform)
+              event: dict[str, Any] | None = None) -> str | None:
+        """The rulebook's template in the drill's language, or the responder's own words
+        fit for the action (also when the rulebook has no text in this language)."""
+        text: str | None = None
+        if self.rng.random() < self.team.habits.template:
+            text = self.rulebook.template_text(template or action, platform, self.lang)
         if text is None:
-            return PERSONAL_TEXT.get(self.lang, PERSONAL_TEXT["en"])
+            text = personal_text(action, self.lang)
+            if text is None:
+                return None
         brand = self.crisis.feed.brand
         values = {"brand": brand.get("name", ""), "product": brand.get("product", ""),
                   "issue": brand.get("issue", ""), "url": brand.get("url", ""),
                   "next_update": self.clock(self.env.now + 120).split()[1],
                   "channel": platform or "", "outlet": (event or {}).get("outlet", ""),
-                  "name": (event or {}).get("author", {}).get("name", "").split(" ")[0],
+                  # People are addressed by their handle: a group account has no first name.
+                  "name": _address((event or {}).get("author")),
                   "time": self.clock(self.env.now).split()[1]}
         return render_template(text, values)
 
