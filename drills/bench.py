@@ -242,7 +242,7 @@ scorer = LogScorer(rulebook)
 with tempfile.TemporaryDirectory() as folder:
     with open(os.path.join(folder, "drill.jsonl"), "w", encoding="utf-8") as handle:
         config = DrillConfig(scenario, rulebook, team, 1, 0.0, "full",
-                             rate_scale=60 * target / 52_000)  # ~target events
+                             rate_scale=60 * target / 43_000)  # ~target events
         summary = World(config, TeeSink(ScoringSink(scorer), TextSink(handle))).run()
     document = scorer.document()
 print(summary.events, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)

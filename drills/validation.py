@@ -115,7 +115,8 @@ def _diagnostics_for(doc: Document, error: jsonschema.ValidationError) -> list[D
         for key in error.instance:
             if key in allowed or patterns:
                 continue
-            hint = suggest(key, allowed)
+            hint = suggest(key, allowed) or (f"; expected one of: {', '.join(allowed)}"
+                                             if allowed else "")
             result.append(doc.diagnostic((*where, key), f"unknown key {key!r}{hint}", key=True))
         return result or [doc.diagnostic(where, error.message)]
     if error.validator in ("oneOf", "anyOf") and error.context:

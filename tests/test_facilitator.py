@@ -207,3 +207,40 @@ def test_templates_by_language_and_platform() -> None:
         "Vi känner till uppgifterna")
     assert book.template_text("holding_statement", "x", "en").startswith("We're aware")
     assert book.template_text("holding_statement", None, "fr") is None  # no French text
+
+
+def test_an_outlet_has_one_audience_and_a_crisis_keeps_its_own_place() -> None:
+    from drills.feed.crisis import Crisis
+    from drills.feed.scenario_load import check_scenario_text
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "scenarios" / "sv-data-breach.yaml").read_text()
+    scenario = load_scenario(resolve("scenario", "sv-data-breach"))
+    audiences: dict[str, set[int]] = {}
+    for event in Crisis(scenario, 1).feed:
+        if event["kind"] == "press_inquiry":
+            audiences.setdefault(event["outlet"], set()).add(event["reach"])
+    assert audiences and all(len(r) == 1 for r in audiences.values())
+    placed = text.replace("brand:\n", "brand:\n  city: Skellefteå\n", 1)
+    assert placed != text
+    local = check_scenario_text(placed.replace("{brand}", "{brand} i {city}"), "s.yaml").value
+    assert local is not None and local.brand["city"] == "Skellefteå"
+    cities = {word for e in Crisis(local, 2).feed for word in ("Skellefteå", "Trollhättan")
+              if word in e["text"]}
+    assert cities == {"Skellefteå"}
+
+
+def test_lint_speaks_plainly_to_a_swedish_author() -> None:
+    from drills.feed.scenario_load import check_scenario_text
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "scenarios" / "sv-data-breach.yaml").read_text()
+    renamed = text.replace("scenario: sv-data-breach", "scenario: sv-vattenrykte-ö")
+    messages = [str(d) for d in check_scenario_text(renamed, "s.yaml").diagnostics]
+    assert any("ASCII letters a-z" in m and "no å, ä, ö" in m for m in messages)
+    bad_effect = text.replace("effects:\n", "effects:\n  ursakt: {rate: 0.5}\n", 1)
+    if bad_effect == text:
+        bad_effect = text + "effects:\n  ursakt: {rate: 0.5}\n"
+    messages = [str(d) for d in check_scenario_text(bad_effect, "s.yaml").diagnostics]
+    assert any("unknown key 'ursakt'; expected one of: acknowledge, apology" in m
+               for m in messages)

@@ -178,11 +178,13 @@ class FeedGenerator:
                         "first_name": rng.choice(pools.first_names),
                         "last_name": rng.choice(pools.last_names)}
         self.brand = {k: render_template(v, brand_values) for k, v in scenario.brand.items()}
+        self._city = self.brand.get("city", "")
         constants = {"brand": self.brand.get("name", ""),
                      "product": self.brand.get("product", self.brand.get("name", "")),
                      "issue": self.brand.get("issue", ""), "url": self.brand.get("url", ""),
                      "hashtag": self.brand.get("hashtag", "")}
         self.constants = constants
+        self._audiences: dict[str, int] = {}
         blanks = {n: "" for n in _PER_EVENT}
         self.outlets = tuple(render_template(o, {**blanks, **constants}) for o in
                              scenario.outlets or DEFAULT_OUTLETS.get(self.lang,
@@ -456,7 +458,8 @@ class FeedGenerator:
 
     def _person_values(self) -> dict[str, str]:
         name, handle, city = self.crowd.person()
-        return {"name": name, "handle": handle, "city": city,
+        # A crisis with a place of its own (brand.city) keeps it in every post.
+        return {"name": name, "handle": handle, "city": self._city or city,
                 "outlet": self.outlets[int(self.rng.random() * len(self.outlets))],
                 "journalist": name,
                 "claim": self.claims[int(self.rng.random() * len(self.claims))]
@@ -481,7 +484,9 @@ class FeedGenerator:
                                 {**values, **self.constants})
         deadline = inject.deadline if inject and inject.deadline else \
             rng.choice((60, 120, 180, 240))
-        reach = int(rng.lognormvariate(math.log(200000), 1.0))
+        reach = self._audiences.get(outlet)
+        if reach is None:  # an outlet has one audience per drill
+            reach = self._audiences[outlet] = int(rng.lognormvariate(math.log(200000), 1.0))
         event = self._new_event(t, "press_inquiry", "news", author, text, -0.2, 0.3, reach)
         event["outlet"] = outlet
         event["deadline"] = float(deadline)

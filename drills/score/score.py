@@ -95,7 +95,6 @@ class LogScorer:
         self.header: Record = {}
         self.end: Record | None = None
         self.obligations: dict[str, ScoredObligation] = {}
-        self.violations: list[tuple[int, Record]] = []
         self.episodes: list[Record] = []
         self.used: dict[str, int] = {}
         self.misfits: list[tuple[int, Record]] = []
