@@ -7,6 +7,7 @@ monitoring tick (default 5 minutes).
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -38,6 +39,8 @@ class Crisis:
         self._actions: list[tuple[float, str]] = []
         self._fired: set[str] = set()
         self._triggered = [i for i in scenario.injects if i.trigger is not None]
+        #: `after` injects armed by their first event: (due, order, inject), a heap.
+        self._after: list[tuple[float, int, Inject]] = []
         self._silent = False
         #: The SCCT cluster now: an inject can move it (a rumour that proves true).
         self.cluster = scenario.cluster
@@ -58,11 +61,21 @@ class Crisis:
         """Events up to ``until``, observed by monitoring; triggers checked at each tick."""
         until = min(until, self.duration)
         while True:
-            stop = min(until, self._next_tick)
+            after = self._after[0][0] if self._after else math.inf
+            stop = min(until, self._next_tick, after)
             for event in self.feed.events_until(stop):
                 self.monitor.observe(event)
-                self._first_seen.setdefault(event["kind"], event["t"])
+                if event["kind"] not in self._first_seen:
+                    self._first_seen[event["kind"]] = event["t"]
+                    self._arm(event["kind"], event["t"])
                 yield event
+            if self._after and self._after[0][0] <= min(until, self._next_tick) and \
+                    self._after[0][0] < self.duration:
+                due, _order, inject = heapq.heappop(self._after)
+                if not self._prevented(inject, due):
+                    self._fired.add(inject.id)
+                    self.feed.schedule_inject(inject, due)
+                continue
             if self._next_tick <= until and self._next_tick < self.duration:
                 self._check(self._next_tick)
                 self._next_tick += self.tick
@@ -101,11 +114,22 @@ class Crisis:
     def _due(self, inject: Inject, now: float, state: dict[str, Any]) -> bool:
         trigger = inject.trigger
         assert trigger is not None
-        if trigger.condition is not None:
-            context = {"signal": self.monitor.snapshot(now), "drill": state}
-            return holds(trigger.condition, context)
-        first = self._first_seen.get(trigger.after_kind or "")
-        if first is None or now < first + trigger.within:
-            return False
-        return not any(first <= t <= now and action in trigger.unless
-                       for t, action in self._actions)
+        if trigger.condition is None:
+            return False  # `after` injects are timed from their event, not from ticks
+        context = {"signal": self.monitor.snapshot(now), "drill": state}
+        return holds(trigger.condition, context)
+
+    def _arm(self, kind: str, first: float) -> None:
+        """The first event of ``kind``: `after` injects waiting for it fall due ``within``
+        after that event, to the minute, not at the next monitoring tick."""
+        for order, inject in enumerate(self._triggered):
+            trigger = inject.trigger
+            if trigger is not None and trigger.condition is None and \
+                    trigger.after_kind == kind and inject.id not in self._fired:
+                heapq.heappush(self._after, (first + trigger.within, order, inject))
+
+    def _prevented(self, inject: Inject, due: float) -> bool:
+        trigger = inject.trigger
+        assert trigger is not None
+        first = self._first_seen[trigger.after_kind or ""]
+        return any(first <= t <= due and action in trigger.unless for t, action in self._actions)
