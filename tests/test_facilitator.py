@@ -244,3 +244,36 @@ def test_lint_speaks_plainly_to_a_swedish_author() -> None:
     messages = [str(d) for d in check_scenario_text(bad_effect, "s.yaml").diagnostics]
     assert any("unknown key 'ursakt'; expected one of: acknowledge, apology" in m
                for m in messages)
+
+
+def test_an_approver_on_shift_is_paged_and_the_advice_says_slow_not_absent() -> None:
+    scenario = load_scenario(resolve("scenario", "sv-data-breach"))
+    team = load_team(resolve("team", "standard"))
+    found_slow = False
+    for seed in range(1, 8):
+        records, _ = simulate(scenario, DEFAULT, team, seed=seed, start=8 * 60 + 1440,
+                              log_feed="none")
+        asked = [r for r in records if r.get("status") == "approval_requested"]
+        # On a Tuesday in office hours legal is on shift: every request names who was paged.
+        assert asked and all(r.get("member") == "Jonas Berg" for r in asked)
+        doc = score_log(records, DEFAULT)
+        for item in doc["improvements"]:
+            if "without legal's approval" in item["text"] and "habit" not in item["text"]:
+                assert "Jonas Berg (legal) was paged at" in item["text"]
+                assert "on call" not in item["text"]
+                found_slow = True
+    assert found_slow
+
+
+def test_approvers_are_paged_when_drafting_starts() -> None:
+    scenario = load_scenario(resolve("scenario", "overheating-kettle"))
+    team = load_team(resolve("team", "standard"))
+    records, _ = simulate(scenario, DEFAULT, team, seed=1, start=540.0, log_feed="none")
+    acks = {r["id"]: r["t"] for r in records if r.get("status") == "acknowledged"}
+    asked = [r for r in records if r.get("status") == "approval_requested"]
+    assert asked
+    for request in asked:  # paged the moment the drafter took it up, not after drafting
+        assert request["t"] >= acks[request["id"]]
+        done = next(r["t"] for r in records if r.get("id") == request["id"] and
+                    r.get("status") == "done")
+        assert request["t"] < done

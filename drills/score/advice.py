@@ -30,8 +30,8 @@ from drills.sim.log import Record
 STATEMENT_ACTIONS = frozenset({"holding_statement", "update", "statement", "apology",
                                "correct_misinformation"})
 #: How much a kind of failure matters, before its own severity and weight.
-TIER = {"statement": 3.0, "approval": 3.0, "violation": 2.5, "fatigue": 1.5, "channels": 1.5,
-        "misfit": 1.5, "mixed": 2.0, "task": 1.0}
+TIER = {"statement": 3.0, "approval": 3.0, "violation": 2.5, "press": 2.0, "mixed": 2.0,
+        "fatigue": 1.5, "channels": 1.5, "misfit": 1.5, "task": 1.0}
 #: A rule firing more often than this in one drill is noise the team learns to ignore.
 FATIGUE_FIRINGS = 12
 #: One person doing more than this share of the work (with at least FATIGUE_TASKS done).
@@ -90,7 +90,9 @@ def improvements(items: list[ScoredObligation], violations: list[tuple[int, Reco
 
     for ob in items:
         what = describe(ob.action, ob.role)
-        tier = TIER["statement"] if ob.action in STATEMENT_ACTIONS else TIER["task"]
+        # A journalist or a regulator nobody answers goes public too.
+        tier = TIER["statement"] if ob.action in STATEMENT_ACTIONS else \
+            TIER["press"] if ob.action == "route" else TIER["task"]
         if ob.status == "missed":
             why = f" ({ob.reasons[-1]})" if ob.reasons else ""
             if ob.skipped:
@@ -115,11 +117,17 @@ def improvements(items: list[ScoredObligation], violations: list[tuple[int, Reco
                 ob.done_line or ob.line, ("late", ob.rule, ob.action), text, ob.done)
         for approver, state in ob.approvals.items():
             if state != "approved":
-                reason = "skipped" if state == "skipped" else \
-                    f"no {approver} approved in time"
+                reason = ob.approval_reasons.get(approver) or (
+                    "skipped" if state == "skipped" else f"no {approver} approved in time")
+                if state == "skipped":
+                    fix = f"Wait for {approver}, or agree pre-approved wording."
+                elif reason.startswith("no "):
+                    fix = f"Put {approver} on call, or agree pre-approved wording."
+                else:  # reachable, but slow: the log says who and when
+                    fix = (f"Agree how fast {approver} answers in a crisis, or pre-approve "
+                           "holding-statement wording.")
                 text = (f"The {ob.action.replace('_', ' ')} at {when(ob.done or ob.due)} went "
-                        f"out without {approver}'s approval ({reason}). Page {approver} as "
-                        "soon as drafting starts, or agree pre-approved wording.")
+                        f"out without {approver}'s approval ({reason}). {fix}")
                 add(TIER["approval"] * ob.weight, 100 * weights.adherence / n, ob.line,
                     ("approval", approver), text, ob.done)
         share = missing_share(ob)

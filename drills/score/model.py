@@ -32,6 +32,8 @@ class ScoredObligation:
     by: str | None = None
     acting_role: str | None = None
     approvals: dict[str, str] = field(default_factory=dict)
+    #: Why an approval was not given, as the log says (slow, absent, skipped).
+    approval_reasons: dict[str, str] = field(default_factory=dict)
     published: list[str] | None = None
     reasons: list[str] = field(default_factory=list)
     escalations: int = 0

@@ -391,9 +391,13 @@ def _obligation_record(obligations: dict[str, ScoredObligation], record: Record,
         ob.by = record.get("member")
         ob.done_line = line
     elif status in ("approved", "approval_skipped", "approval_missing"):
-        ob.approvals[str(record.get("approver"))] = {
+        approver = str(record.get("approver"))
+        ob.approvals[approver] = {
             "approved": "approved", "approval_skipped": "skipped",
             "approval_missing": "missing"}[status]
+        if record.get("reason"):
+            ob.approval_reasons[approver] = str(record["reason"]).removesuffix(
+                "; published without")
     elif status == "escalated":
         ob.escalations += 1
         if record.get("reason"):

@@ -426,13 +426,14 @@ class World:
                 return
         with self.resources[member.name].request() as request:
             yield request
+            # Every approver is paged at once, as drafting starts: not one after another,
+            # and not only when the draft is done.
+            asks = [self.env.process(self._approval(ob, role)) for role in spec.approve]
             work = self._work(member, spec.action)
             if work:
                 yield self.env.timeout(work)
             approvals_ok = True
-            if spec.approve:
-                # Every approver is asked at once, not one after another.
-                asks = [self.env.process(self._approval(ob, role)) for role in spec.approve]
+            if asks:
                 answers = yield self.env.all_of(asks)
                 approvals_ok = all(answers[ask] for ask in asks)
             self._act(member, spec.action, ob=ob, approvals_ok=approvals_ok)
@@ -448,7 +449,6 @@ class World:
             self.log("obligation", id=ob.id, status="approval_skipped", approver=role,
                      reason="published without waiting for approval (team habit)")
             return False
-        self.log("obligation", id=ob.id, status="approval_requested", approver=role)
         until = max(ob.due, self.env.now + 30.0)
         holders = self.team.holders(role)
         week = self._week()
@@ -460,17 +460,25 @@ class World:
                     m.response_at(week)
                 options.append((wait + self.rng.lognormvariate(response.mu, response.sigma),
                                 m))
-        if options:
+        if not options:
+            self.log("obligation", id=ob.id, status="approval_requested", approver=role)
+            reason = f"no {role} is on shift or on call"
+        else:
+            # The approver is paged like anyone else: the log says who, and when.
             when, approver = min(options, key=lambda x: x[0])
+            self.log("obligation", id=ob.id, status="approval_requested", approver=role,
+                     member=approver.name)
             if self.env.now + when <= until:
                 yield self.env.timeout(when)
                 self.log("obligation", id=ob.id, status="approved", approver=role,
                          member=approver.name)
                 return True
+            reason = (f"{approver.name} ({role}) was paged at {self.clock(self.env.now)} and "
+                      f"had not approved by {self.clock(until)}")
         if until > self.env.now:
             yield self.env.timeout(until - self.env.now)
         self.log("obligation", id=ob.id, status="approval_missing", approver=role,
-                 reason=f"no {role} could approve by {self.clock(until)}; published without")
+                 reason=f"{reason}; published without")
         return False
 
     def _done(self, ob: OpenObligation, member: Member) -> None:
