@@ -119,8 +119,10 @@ def test_scripted_and_conditional_injects() -> None:
     assert second[0]["t"] == pytest.approx(first_press + 120, abs=1e-3)
     # A holding statement right after the first inquiry prevents the second outlet.
     crisis = Crisis(scenario, 1)
-    list(crisis.events_until(first_press))
-    crisis.record_action("holding_statement", first_press)
+    for event in crisis.events_until(scenario.duration):
+        if event["kind"] == "press_inquiry":
+            crisis.record_action("holding_statement", event["t"])
+            break
     assert not [e for e in crisis.events_until(scenario.duration)
                 if e.get("inject") == "second-outlet"]
 

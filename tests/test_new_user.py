@@ -76,13 +76,16 @@ def test_a_press_inquiry_a_minute_before_the_end_is_not_advice() -> None:
 
 
 def test_every_is_a_rhythm_after_the_last_statement_not_a_grid() -> None:
-    records, _ = simulate(KETTLE, DEFAULT, WELL, seed=2, start=540.0, log_feed="none")
-    created = {r["id"]: r for r in records
-               if r["type"] == "obligation" and r["status"] == "created"}
-    done = {r["id"]: r["t"] for r in records
-            if r["type"] == "obligation" and r["status"] == "done"}
-    updates = sorted((r for r in created.values() if r["action"] == "update"),
-                     key=lambda r: r["t"])
+    for seed in range(1, 20):  # a drill that reaches crisis and keeps updating
+        records, _ = simulate(KETTLE, DEFAULT, WELL, seed=seed, start=540.0, log_feed="none")
+        created = {r["id"]: r for r in records
+                   if r["type"] == "obligation" and r["status"] == "created"}
+        done = {r["id"]: r["t"] for r in records
+                if r["type"] == "obligation" and r["status"] == "done"}
+        updates = sorted((r for r in created.values() if r["action"] == "update"),
+                         key=lambda r: r["t"])
+        if len(updates) >= 3:
+            break
     assert len(updates) >= 3
     by_instance = {(u["rule"], u["instance"]): u for u in updates}
     chained = 0
@@ -454,20 +457,24 @@ def test_internal_and_institutional_injects_have_their_own_sender_and_channel() 
 def test_phase_messages_belong_to_their_phase_and_platform_messages_mix() -> None:
     from drills.feed.crisis import Crisis
 
+    def has(template: str, text: str) -> bool:  # a voice may add words around it
+        return template.split("{")[0].lower() in text.lower()
+
     scenario = load_scenario(resolve("scenario", "product-tampering"))
     texts = [(e["t"], e["text"]) for e in Crisis(scenario, 1).feed]
-    praise = [t for t, text in texts if "pulled every bottle" in text]
+    praise = [t for t, text in texts if has("Good that {brand} pulled every bottle", text)]
     assert praise and min(praise) >= 10 * 60  # never before the vigilance phase
-    assert any("Hope nobody got hurt" in text for t, text in texts if t < 120)
+    early = [text for seed in range(1, 6) for e in Crisis(scenario, seed).feed
+             if e["t"] < 120 for text in [e["text"]]]
+    assert any(has("Hope nobody got hurt", text) for text in early)
     # Platform messages are mixed with the general ones, not a replacement for them.
     kettle = load_scenario(resolve("scenario", "overheating-kettle"))
-    general = set(kettle.messages["negative"])
-    on_x = {text for e in Crisis(kettle, 2).feed if e["platform"] == "x"
-            and e["kind"] == "mention" for text in [e["text"]]}
-    if "x" in kettle.platform_messages and "negative" in kettle.platform_messages["x"]:
-        own = kettle.platform_messages["x"]["negative"]
-        assert any(t.split("{")[0] and t.split("{")[0] in text for t in own for text in on_x)
-    assert any(g.split("{")[0] and g.split("{")[0] in text for g in general for text in on_x)
+    on_tiktok = [e["text"] for e in Crisis(kettle, 2).feed
+                 if e["platform"] == "tiktok" and e["kind"] == "mention"]
+    own = kettle.platform_messages["tiktok"]["negative"]
+    general = kettle.messages["negative"]
+    assert any(has(t, text) for t in own for text in on_tiktok)
+    assert any(has(g, text) for g in general for text in on_tiktok)
 
 
 def test_an_inject_can_move_the_crisis_to_another_cluster() -> None:

@@ -34,6 +34,7 @@ from drills.feed.effects import NEUTRAL_MOOD, CrowdModifier, Mood, combine
 from drills.feed.kernel import poisson, sample_delay
 from drills.feed.platforms import DECAY_SCALE, LANGUAGE
 from drills.feed.scenario import Inject, Scenario
+from drills.feed.voice import voiced
 from drills.templates import placeholders, render_template
 
 Event = dict[str, Any]
@@ -318,11 +319,12 @@ class FeedGenerator:
     def _pick(self, category: str, platform: str) -> str:
         texts = self.texts
         phase = self._phase.name
-        text = texts.pick(category, platform, self.rng.random(), phase)
+        random_ = self.rng.random
+        text = texts.pick(category, platform, random_(), phase)
         if text is None:
             fallback = "negative" if category not in ("neutral", "positive") else "neutral"
-            text = texts.pick(fallback, platform, self.rng.random(), phase) or ""
-        return text
+            text = texts.pick(fallback, platform, random_(), phase) or ""
+        return voiced(text, category, self.lang, random_(), random_(), random_())
 
     def _spawn(self, t: float, event_id: str, root: str, platform: str, sentiment: float,
                text: str, lam: float, first: float) -> None:

@@ -1,0 +1,72 @@
+"""How people write: the same complaint is never typed twice the same way.
+
+A scenario's message templates say *what* people post; a voice varies *how*: an opener, a
+closer, an emoji, all lower case. Drawn from the drill's RNG, so it stays deterministic by
+seed. Without it, 546 posts had 47 distinct texts and read like a bot farm.
+"""
+
+from __future__ import annotations
+
+#: (openers, closers) per language and tone. The empty string keeps a plain text common.
+VOICES: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
+    "en": {
+        "negative": (
+            ("", "", "", "Wow. ", "Honestly, ", "Ugh. ", "So ", "Unbelievable. ", "Just saw "
+             "this: ", "Seriously, ", "Great. ", "PSA: ", "Not again. ", "Update: "),
+            ("", "", "", " Unreal.", " Not ok.", " 😡", " 🙄", " Do better.", " Still waiting.",
+             " Done with them.", " #fail", " Anyone else?", " This is a joke.", " 😤"),
+        ),
+        "neutral": (
+            ("", "", "", "Quick question: ", "Hm. ", "Genuine question: ", "So ", "Hi, ",
+             "Out of interest, ", "Anyone know? "),
+            ("", "", "", " Thanks!", " 🤔", " Anyone?", " Asking for a friend.",
+             " Any info?", " Cheers."),
+        ),
+        "positive": (
+            ("", "", "", "Tbh ", "For what it's worth, ", "Honestly ", "Fair play: ",
+             "To be fair, "),
+            ("", "", "", " 👍", " 🙂", " Respect.", " Give them a chance.", " ❤️",
+             " Good on them."),
+        ),
+    },
+    "sv": {
+        "negative": (
+            ("", "", "", "Alltså. ", "Ärligt talat, ", "Usch. ", "Jaha. ", "Otroligt. ",
+             "Såg precis detta: ", "Allvarligt, ", "Toppen. ", "Tips: ", "Igen?! "),
+            ("", "", "", " Sjukt.", " Inte ok.", " 😡", " 🙄", " Skärpning.",
+             " Väntar fortfarande.", " Aldrig mer.", " #fail", " Någon mer?", " Skämt.",
+             " 😤"),
+        ),
+        "neutral": (
+            ("", "", "", "Snabb fråga: ", "Hm. ", "Ärlig fråga: ", "Så ", "Hej, ",
+             "Av ren nyfikenhet, ", "Någon som vet? "),
+            ("", "", "", " Tack!", " 🤔", " Någon?", " Frågar åt en kompis.",
+             " Någon info?", " Tack på förhand."),
+        ),
+        "positive": (
+            ("", "", "", "Ärligt talat ", "För vad det är värt: ", "Faktiskt ", "Rimligt: ",
+             "Ska sägas att "),
+            ("", "", "", " 👍", " 🙂", " Respekt.", " Ge dem en chans.", " ❤️",
+             " Bra jobbat."),
+        ),
+    },
+}
+#: Share of people who type everything in lower case.
+LOWER_CASE = 0.12
+_TONE = {"negative": "negative", "reply_negative": "negative", "influencer_post": "negative",
+         "misinformation": "negative", "neutral": "neutral", "positive": "positive",
+         "reply_positive": "positive"}
+
+
+def voiced(text: str, category: str, lang: str, u1: float, u2: float, u3: float) -> str:
+    """``text`` as one person writes it; ``u1``..``u3`` are uniform draws in [0, 1)."""
+    tones = VOICES.get(lang, VOICES["en"])
+    openers, closers = tones[_TONE.get(category, "neutral")]
+    opener = openers[int(u1 * len(openers))]
+    closer = closers[int(u2 * len(closers))]
+    # After "Honestly, " or "So " the sentence goes on in lower case; after "Ugh. " it starts anew.
+    if opener and opener.rstrip()[-1:] not in ".!?:" and text[:1].isupper() and \
+            not text[1:2].isupper():
+        text = text[0].lower() + text[1:]
+    result = f"{opener}{text}{closer}"
+    return result.lower() if u3 < LOWER_CASE else result
