@@ -277,3 +277,28 @@ def test_approvers_are_paged_when_drafting_starts() -> None:
         done = next(r["t"] for r in records if r.get("id") == request["id"] and
                     r.get("status") == "done")
         assert request["t"] < done
+
+
+def test_a_translation_never_shows_texts_in_the_wrong_language() -> None:
+    from drills.feed.crisis import Crisis
+    from drills.feed.scenario_load import check_scenario_text
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "scenarios" / "overheating-kettle.yaml").read_text()
+    # Drop the Swedish text of one inject: lint warns, and the Swedish drill leaves it out.
+    untranslated = text.replace(
+        '      creator-piles-on:\n        text: "Slänger min {product} I DAG. Om {brand} inte '
+        'varnar folk gör jag det. {hashtag}"\n', "")
+    assert untranslated != text
+    checked = check_scenario_text(untranslated, "k.yaml")
+    assert any("inject 'creator-piles-on' has no sv_SE text" in str(d)
+               for d in checked.diagnostics)
+    assert checked.value is not None
+    swedish = checked.value.localized("sv_SE")
+    english_words = [i.text for i in checked.value.injects if i.id == "creator-piles-on"]
+    assert english_words and english_words[0]
+    for event in Crisis(swedish, 1).feed:
+        if event.get("inject") == "creator-piles-on":
+            assert event["text"] != english_words[0] and event["lang"] == "sv"
+        if event["kind"] == "press_inquiry":
+            assert event["outlet"] not in ("Consumer Watch Weekly", "The Daily Ledger")

@@ -152,15 +152,18 @@ class Scenario:
 
             raise InputError(f"scenario {self.id!r} has no {locale} texts; available locales: "
                              f"{', '.join(self.locales)}")
-        injects = self.injects
+        # An inject's own words (text, outlet, journalist, claim) come from the translation;
+        # what it does not give is left out, and the drill draws its own in the new language.
         inject_texts = tr.get("injects")
-        if isinstance(inject_texts, dict):
-            injects = tuple(replace(i, **inject_texts.get(i.id, {})) for i in injects)
+        given = inject_texts if isinstance(inject_texts, dict) else {}
+        own_words = {"text": None, "outlet": None, "journalist": None, "claim": None}
+        injects = tuple(replace(i, **{**own_words, **given.get(i.id, {})})
+                        for i in self.injects)
         # Texts in the original language never leak into a translation: platform texts and
         # claims the translation does not give are dropped, not kept.
         changes: dict[str, object] = {"locale": locale, "injects": injects,
                                       "platform_messages": {}, "phase_messages": {},
-                                      "claims": (), "description": ""}
+                                      "claims": (), "description": "", "outlets": ()}
         for key in ("title", "description", "brand", "messages", "platform_messages",
                     "phase_messages", "outlets", "claims"):
             if key in tr:

@@ -340,6 +340,18 @@ class _Builder:
                                       MESSAGE_PLACEHOLDERS)
                 tr["injects"] = {k: dict(v) for k, v in spec["injects"].items()
                                  if isinstance(v, dict)}
+            given = tr.get("injects") or {}
+            assert isinstance(given, dict)
+            for item in self.raw.get("injects") or []:
+                if not isinstance(item, dict):
+                    continue
+                ident = str(item.get("id", item.get("kind")))
+                missing = [k for k in ("text", "outlet", "journalist", "claim")
+                           if k in item and k not in given.get(ident, {})]
+                if missing:
+                    self.warn(where, f"inject {ident!r} has no {locale} "
+                              f"{', '.join(missing)}: left out in that locale (the drill draws "
+                              "its own), never shown in the wrong language")
             result[locale] = tr
         return result
 
