@@ -41,6 +41,12 @@ def atomic_log(path: str) -> Iterator[TextSink]:
         raise
 
 
+def atomic_text(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (a crash leaves the old file, never half)."""
+    with atomic_log(path) as sink:
+        sink._write(text)
+
+
 def read_log(path: str) -> list[Record]:
     """Every record of a drill log; LogError (or InputError for a missing file) otherwise."""
     return [record for _line, record in read_log_lines(path)]

@@ -302,3 +302,32 @@ def test_a_translation_never_shows_texts_in_the_wrong_language() -> None:
             assert event["text"] != english_words[0] and event["lang"] == "sv"
         if event["kind"] == "press_inquiry":
             assert event["outlet"] not in ("Consumer Watch Weekly", "The Daily Ledger")
+
+
+def test_a_log_template_is_a_skeleton_the_facilitator_fills_in(tmp_path: Path) -> None:
+    runner = CliRunner()
+    skeleton = tmp_path / "t.jsonl"
+    made = runner.invoke(cli, ["log", "template", "--hours", "6", "--seed", "2", "-o",
+                               str(skeleton)])
+    assert made.exit_code == 0, made.output
+    lines = [line for line in skeleton.read_text().splitlines() if not line.startswith("#")]
+    records = [json.loads(line) for line in lines]
+    obligations = [r for r in records if r["type"] == "obligation"]
+    assert records[0]["type"] == "drill" and records[-1]["type"] == "end"
+    assert obligations and all(r["status"] == "created" for r in obligations)
+    empty = json.loads(runner.invoke(cli, ["score", str(skeleton), "--json"]).stdout)
+    assert empty["subscores"]["timeliness"] < 100  # nothing done yet: missed
+    # The room did everything a minute after it arose: fill it in, in time order.
+    filled = list(records[:-1])
+    for ob in obligations:
+        filled.append({"type": "action", "t": ob["t"] + 1, "member": "Ana",
+                       "action": ob["action"], "obligation": ob["id"],
+                       "channels": ob.get("channels", [])})
+        for approver in ob.get("approve", []):
+            filled.append({"type": "obligation", "t": ob["t"] + 1, "id": ob["id"],
+                           "status": "approved", "approver": approver})
+    filled.sort(key=lambda r: r["t"])
+    filled.append(records[-1])
+    skeleton.write_text("\n".join(json.dumps(r) for r in filled) + "\n")
+    full = json.loads(runner.invoke(cli, ["score", str(skeleton), "--json"]).stdout)
+    assert full["subscores"]["timeliness"] == 100.0 and full["score"] > empty["score"]

@@ -113,3 +113,50 @@ def _check_threshold(document: dict[str, Any], fail_under: float | None) -> None
     if fail_under is not None and document["score"] < fail_under:
         click.echo(f"score {document['score']} is below --fail-under {fail_under:g}", err=True)
         sys.exit(1)
+
+
+@click.group("log")
+def log_group() -> None:
+    """Work with drill logs.
+
+    \b
+    Example:
+        drill log template --scenario sv-data-breach --seed 3 > tabletop.jsonl
+    """
+
+
+@log_group.command("template")
+@drill_inputs
+@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True,
+              help="The crisis to write the skeleton for.")
+@click.option("--hours", type=click.FloatRange(min=0, min_open=True, max=MAX_DRILL_HOURS),
+              help="Only this many hours (a 2-hour tabletop: --hours 2).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write here instead of standard output.")
+def log_template_cmd(scenario: str, rulebook: str, team: str, start: str,
+                     map_roles: str | None, seed: int, hours: float | None,
+                     output: str | None) -> None:
+    """Write a log skeleton for a tabletop: the obligations a drill would create.
+
+    The facilitator fills in when the room did each thing (and who), then scores it
+    with `drill score`.
+
+    \b
+    Example:
+        drill log template --scenario sv-data-breach --start "tis 09:00" --hours 2 -o t.jsonl
+        drill score t.jsonl
+    """
+    from drills.api import load_inputs
+    from drills.logtemplate import log_template
+
+    loaded_scenario, loaded_rulebook, loaded_team, week_minute = load_inputs(
+        scenario=scenario, rulebook=rulebook, team=team, start=start, map_roles=map_roles)
+    text = log_template(loaded_scenario, loaded_rulebook, loaded_team, seed=seed,
+                        start=week_minute, hours=hours)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from drills.logfile import atomic_text
+
+    atomic_text(output, text)
+    click.echo(f"skeleton written to {output}", err=True)

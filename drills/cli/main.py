@@ -48,10 +48,10 @@ def cli() -> None:
 
 from drills.cli.bench import bench  # noqa: E402 - commands register on the group above
 from drills.cli.checks import check, lint  # noqa: E402
-from drills.cli.drills import run, score  # noqa: E402
+from drills.cli.drills import log_group, run, score  # noqa: E402
 from drills.cli.inspect import feed, list_cmd, rules, scenario  # noqa: E402
 
-for command in (list_cmd, lint, check, rules, scenario, feed, run, score, bench):
+for command in (list_cmd, lint, check, rules, scenario, feed, run, score, log_group, bench):
     cli.add_command(command)
 
 
