@@ -35,18 +35,18 @@ WORK_MINUTES: dict[str, float] = {
     "correct_misinformation": 12.0, "reply": 3.0, "move_private": 3.0,
     "compensation_offer": 5.0, "delete_comment": 1.0, "argue": 2.0, "deny": 10.0,
 }
-
-
-def _address(author: Any) -> str:
-    handle = author.get("handle") if isinstance(author, dict) else None
-    return f"@{handle}" if handle else ""
-
 LOG_FEED_MODES = ("full", "sample", "none")
 _SAMPLE_EVERY = 10
 _ENGAGE_TOP = 3
 #: Public statements to everyone (not replies to one person).
 STATEMENTS = frozenset({"holding_statement", "statement", "update", "apology"})
 _ENGAGEABLE = frozenset({"mention", "reply", "influencer_post", "misinformation"})
+
+
+def _address(author: Any) -> str:
+    """How a reply addresses a person: by handle (a group account has no first name)."""
+    handle = author.get("handle") if isinstance(author, dict) else None
+    return f"@{handle}" if handle else ""
 
 
 @dataclass
@@ -135,6 +135,9 @@ class World:
         self._first_statement = self.env.event()
         self._cluster_injects = {i.id: i.cluster for i in config.scenario.injects if i.cluster}
         self._base_level = config.rulebook.calm.to if config.rulebook.calm else 0
+        #: The promise a statement makes ("next update by ..."): the rulebook's rhythm.
+        self._update_every = min((o.every for r in config.rulebook.enabled_rules
+                                  for o in r.require if o.every), default=120.0)
         #: Holders of the roles that work the comments, as the rulebook declares them.
         self._comment_workers = tuple(dict.fromkeys(
             m for role in config.rulebook.comment_roles for m in config.team.holders(role)))
@@ -439,8 +442,7 @@ class World:
             self._act(member, spec.action, ob=ob, approvals_ok=approvals_ok)
         self._done(ob, member)
         self._next_instance(ob, self.env.now)
-        if spec.action in ("holding_statement", "statement", "apology", "update") and \
-                self.rng.random() < habits.wrong_strategy:
+        if spec.action in STATEMENTS and self.rng.random() < habits.wrong_strategy:
             self._act(member, "deny", ob=None, note="off-strategy statement (team habit)")
 
     def _approval(self, ob: OpenObligation, role: str) -> Any:
@@ -501,9 +503,8 @@ class World:
         brand = self.crisis.feed.brand
         values = {"brand": brand.get("name", ""), "product": brand.get("product", ""),
                   "issue": brand.get("issue", ""), "url": brand.get("url", ""),
-                  "next_update": self.clock(self.env.now + 120).split()[1],
+                  "next_update": self.clock(self.env.now + self._update_every).split()[1],
                   "channel": platform or "", "outlet": (event or {}).get("outlet", ""),
-                  # People are addressed by their handle: a group account has no first name.
                   "name": _address((event or {}).get("author")),
                   "time": self.clock(self.env.now).split()[1]}
         return render_template(text, values)
