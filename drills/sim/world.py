@@ -461,13 +461,19 @@ class World:
                 response = m.response if wait > 0 or m.shift.covers(week) else \
                     m.response_at(week)
                 options.append((wait + self.rng.lognormvariate(response.mu, response.sigma),
-                                m))
+                                wait, m))
         if not options:
             self.log("obligation", id=ob.id, status="approval_requested", approver=role)
             reason = f"no {role} is on shift or on call"
+        elif min(o[1] for o in options) > 0 and \
+                self.env.now + min(o[1] for o in options) > until:
+            # Absent, not slow: nobody holding the role comes on before the deadline.
+            self.log("obligation", id=ob.id, status="approval_requested", approver=role)
+            back = self.clock(self.env.now + min(o[1] for o in options))
+            reason = f"no {role} is on shift or on call until {back}"
         else:
             # The approver is paged like anyone else: the log says who, and when.
-            when, approver = min(options, key=lambda x: x[0])
+            when, _wait, approver = min(options, key=lambda x: x[0])
             self.log("obligation", id=ob.id, status="approval_requested", approver=role,
                      member=approver.name)
             if self.env.now + when <= until:
