@@ -7,7 +7,7 @@ substitutes whole names from a fixed set. ``{{`` and ``}}`` stand for literal br
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -28,6 +28,21 @@ def placeholders(template: str) -> list[tuple[int, str]]:
             raise ValueError(f"placeholder {{{name}}} must be a plain name like {{brand}}")
         found.append((match.start(), name))
     return found
+
+
+def placeholder_problems(template: str, allowed: Iterable[str]) -> list[tuple[int | None, str]]:
+    """What is wrong with ``template``'s placeholders, as (offset or None, message): the
+    one check every file kind with templates runs."""
+    from drills.validation import suggest
+
+    try:
+        found = placeholders(template)
+    except ValueError as exc:
+        return [(None, f"template: {exc}")]
+    names = sorted(allowed)
+    return [(offset, f"placeholder {{{name}}} is not provided{suggest(name, names)}; "
+                     f"available: {', '.join(names)}")
+            for offset, name in found if name not in names]
 
 
 def render_template(template: str, values: Mapping[str, str]) -> str:

@@ -35,7 +35,7 @@ from drills.feed.scenario import (
 from drills.rulebook import ast
 from drills.rulebook.grammar import parse_condition
 from drills.rulebook.typecheck import check
-from drills.templates import placeholders
+from drills.templates import placeholder_problems
 from drills.validation import suggest, validate
 from drills.yamldoc import Document, Path
 
@@ -121,19 +121,10 @@ class _Builder:
         return tuple(good)
 
     def template(self, where: Path, text: str, allowed: frozenset[str]) -> bool:
-        try:
-            found = placeholders(text)
-        except ValueError as exc:
-            self.error(where, f"template: {exc}")
-            return False
-        ok = True
-        for offset, name in found:
-            if name not in allowed:
-                self.error(where, f"placeholder {{{name}}} is not provided"
-                           f"{suggest(name, allowed)}; available: {', '.join(sorted(allowed))}",
-                           offset=offset)
-                ok = False
-        return ok
+        problems = placeholder_problems(text, allowed)
+        for offset, message in problems:
+            self.error(where, message, offset=offset)
+        return not problems
 
     def message_table(self, where: Path, raw: Any) -> dict[str, tuple[str, ...]]:
         if not isinstance(raw, dict):

@@ -24,7 +24,7 @@ from drills.rulebook import ast
 from drills.rulebook.grammar import parse_condition
 from drills.rulebook.model import Calm, Forbid, Obligation, Role, Rule, Rulebook, Weights
 from drills.rulebook.typecheck import check
-from drills.templates import placeholders
+from drills.templates import placeholder_problems
 from drills.validation import suggest, validate
 from drills.vocabulary import TEMPLATE_LANGUAGES, TEMPLATE_PLACEHOLDERS
 from drills.yamldoc import Document, Path
@@ -301,19 +301,10 @@ class _Builder:
         return result
 
     def _template_text(self, where: Path, text: str) -> bool:
-        try:
-            found = placeholders(text)
-        except ValueError as exc:
-            self.error(where, f"template: {exc}")
-            return False
-        good = True
-        for offset, placeholder in found:
-            if placeholder not in TEMPLATE_PLACEHOLDERS:
-                self.error(where, f"placeholder {{{placeholder}}} is not provided"
-                           f"{suggest(placeholder, TEMPLATE_PLACEHOLDERS)}; available: "
-                           f"{', '.join(sorted(TEMPLATE_PLACEHOLDERS))}", offset=offset)
-                good = False
-        return good
+        problems = placeholder_problems(text, TEMPLATE_PLACEHOLDERS)
+        for offset, message in problems:
+            self.error(where, message, offset=offset)
+        return not problems
 
     def calm(self) -> Calm | None:
         raw = self.raw.get("calm")
