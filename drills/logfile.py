@@ -47,11 +47,6 @@ def atomic_text(path: str, text: str) -> None:
         sink._write(text)
 
 
-def read_log(path: str) -> list[Record]:
-    """Every record of a drill log; LogError (or InputError for a missing file) otherwise."""
-    return [record for _line, record in read_log_lines(path)]
-
-
 def read_log_lines(path: str) -> list[tuple[int, Record]]:
     """Every record of a drill log with its line number in the file.
 

@@ -156,14 +156,3 @@ def _build(doc: Document, found: list[Diagnostic]) -> Team | None:
     return Team(name=raw["team"], members=tuple(members), habits=habits,
                 description=str(raw.get("description", "")),
                 timezone=str(raw.get("timezone", "")), source=doc.path)
-
-
-def check_team_roles(team: Team, roles: set[str]) -> list[str]:
-    """Problems between a team and a rulebook: roles a member holds that the rulebook lacks."""
-    problems = []
-    for member in team.members:
-        for role in member.roles:
-            if role not in roles:
-                problems.append(f"member {member.name!r} has role {role!r}, which the rulebook "
-                                f"does not define (roles: {', '.join(sorted(roles))})")
-    return problems
