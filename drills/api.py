@@ -21,6 +21,7 @@ from drills.sim.run import run_scored
 from drills.team.clock import parse_start
 from drills.team.load import load_team
 from drills.team.model import Team
+from drills.validate.runner import TestResult
 
 
 @dataclass
@@ -119,3 +120,15 @@ def score_drill(log: str, *, rulebook: str | None = None) -> dict[str, Any]:
     lines = [line for line, _record in numbered]
     check_log(records, log, lines)
     return score_log(records, rulebook_for_log(records, rulebook, log), log, lines)
+
+
+def test_rulebook(rulebook: str, test_files: list[str]) -> list[TestResult]:
+    """Run rulebook unit tests (``drill test``) against ``rulebook`` (a name or a path)."""
+    from drills.validate.cases import load_rule_tests
+    from drills.validate.runner import run_rule_tests
+
+    loaded = load_rulebook(resolve("rulebook", rulebook))
+    results: list[TestResult] = []
+    for path in test_files:
+        results += run_rule_tests(load_rule_tests(path), loaded)
+    return results

@@ -53,6 +53,10 @@ def lint_file(path: str) -> list[Diagnostic]:
     if not isinstance(doc.value, dict):
         return [doc.diagnostic((), "expected a mapping with a 'rulebook:', 'scenario:' or "
                                "'team:' key at the top")]
+    if "tests" in doc.value:  # rulebook unit tests name their rulebook too
+        from drills.validate.cases import check_rule_tests
+
+        return check_rule_tests(doc).diagnostics
     checkers = _checkers()
     kinds = [k for k in checkers if k in doc.value]
     if len(kinds) != 1:

@@ -1,0 +1,1 @@
+"""Validating rulebook changes: unit tests for rules (``drill test``)."""

@@ -1,0 +1,197 @@
+"""Run rulebook unit tests through the real engine adapter (not the pure evaluator).
+
+Each test is its own engine session. Inputs are applied in time order: a ``signal`` input
+replaces the monitoring signals (what it does not name is a neutral default, below) and
+state rules are evaluated; an ``event`` input is matched by the event rules; a ``drill``
+input sets drill state (severity, cluster, statements ...) and state rules are evaluated. A
+firing escalates or de-escalates severity and creates its obligations, as in a drill.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from drills.engine.durable_engine import Firing, Session, engine_for
+from drills.errors import Diagnostic, InputError
+from drills.rulebook.model import Rulebook
+from drills.validate.cases import Expect, RuleTest, RuleTestFile
+
+#: What an input does not name. Quiet signals, a mention from an ordinary account.
+NEUTRAL_SIGNAL: dict[str, float] = {
+    "mentions_15m": 0, "mentions_1h": 0, "negative_15m": 0, "negative_1h": 0,
+    "negative_share": 0.0, "reach_1h": 0, "negative_reach_1h": 0, "velocity": 1.0,
+    "influencers_1h": 0, "press_1h": 0, "press_total": 0, "misinformation_share": 0.0,
+    "arousal_1h": 0.0,
+}
+NEUTRAL_EVENT: dict[str, Any] = {
+    "kind": "mention", "platform": "x", "text": "", "sentiment": 0.0, "arousal": 0.5,
+    "reach": 100, "lang": "en",
+    "author": {"handle": "someone", "name": "Someone", "followers": 100, "verified": False,
+               "role": "public"},
+}
+
+
+@dataclass
+class Outcome:
+    """What happened in one test: firings, obligations and severity over time."""
+
+    firings: list[Firing] = field(default_factory=list)
+    obligations: list[dict[str, Any]] = field(default_factory=list)
+    severity: list[tuple[float, int]] = field(default_factory=list)
+
+    def severity_at(self, t: float) -> int:
+        level = 0
+        for when, value in self.severity:
+            if when <= t + 1e-9:
+                level = value
+        return level
+
+
+@dataclass(frozen=True)
+class TestResult:
+    test: RuleTest
+    path: str
+    failures: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def _level(rulebook: Rulebook, value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value < len(rulebook.severity) else None
+    return rulebook.severity.index(value) if value in rulebook.severity else None
+
+
+def check_references(cases: RuleTestFile, rulebook: Rulebook) -> None:
+    """Names the rulebook lacks are mistakes in the test file (exit 2), not failures."""
+    rules = {r.id for r in rulebook.rules}
+    found = []
+    for test in cases.tests:
+        for expect in test.expects:
+            problem = None
+            if expect.kind in ("fires", "never") and expect.value not in rules:
+                problem = f"rulebook {rulebook.name!r} has no rule {expect.value!r}"
+            elif expect.kind == "severity" and _level(rulebook, expect.value) is None:
+                problem = (f"no severity {expect.value!r}; levels are "
+                           f"{', '.join(rulebook.severity)}")
+            elif expect.kind == "obligation" and expect.value["role"] not in rulebook.roles:
+                problem = f"rulebook {rulebook.name!r} has no role {expect.value['role']!r}"
+            if problem:
+                found.append(Diagnostic(cases.path, expect.line, 1, problem))
+        for item in test.inputs:
+            if item.kind == "drill" and "severity" in item.values and \
+                    _level(rulebook, item.values["severity"]) is None:
+                found.append(Diagnostic(cases.path, item.line, 1,
+                                        f"no severity {item.values['severity']!r}; levels are "
+                                        f"{', '.join(rulebook.severity)}"))
+    if found:
+        raise InputError(found)
+
+
+def run_test(test: RuleTest, rulebook: Rulebook, path: str) -> TestResult:
+    """Feed one test's inputs to a fresh engine session and compare with its expectations."""
+    outcome = Outcome()
+    engine = engine_for(rulebook)
+    with engine.session() as session:
+        _play(test, rulebook, session, outcome)
+    failures = tuple(f for e in test.expects if (f := _judge(e, outcome, rulebook)))
+    return TestResult(test, path, failures)
+
+
+def _play(test: RuleTest, rulebook: Rulebook, session: Session, outcome: Outcome) -> None:
+    signal = dict(NEUTRAL_SIGNAL)
+    drill: dict[str, Any] = {"severity": 0, "cluster": test.cluster, "episode": 0,
+                             "statements": 0}
+    ids = 0
+
+    def state(t: float) -> dict[str, Any]:
+        since = drill.get("since_statement", t)
+        return {**drill, "elapsed": t, "since_statement": since}
+
+    def apply(firings: list[Firing], t: float) -> None:
+        for firing in firings:
+            outcome.firings.append(firing)
+            rule = next(r for r in rulebook.rules if r.id == firing.rule_id)
+            for spec in rule.require:
+                outcome.obligations.append({"t": t, "rule": rule.id, "action": spec.action,
+                                            "role": spec.role, "due": t + spec.first_due})
+            level = drill["severity"]
+            if rule.escalate is not None and rule.escalate > level:
+                set_severity(rule.escalate, t)
+            elif rule.deescalate is not None and rule.deescalate < level:
+                set_severity(rule.deescalate, t)
+
+    def set_severity(level: int, t: float) -> None:
+        base = rulebook.calm.to if rulebook.calm else 0
+        if drill["severity"] <= base < level:
+            drill["episode"] += 1
+        drill["severity"] = level
+        outcome.severity.append((t, level))
+        apply(session.on_state(signal, state(t), t).firings, t)
+
+    for item in test.inputs:
+        t = item.at
+        if item.kind == "signal":
+            signal = {**NEUTRAL_SIGNAL, **item.values}
+            apply(session.on_state(signal, state(t), t).firings, t)
+        elif item.kind == "drill":
+            values = dict(item.values)
+            level = _level(rulebook, values.pop("severity")) if "severity" in values else None
+            drill.update(values)
+            if level is not None and level != drill["severity"]:
+                set_severity(level, t)
+            else:
+                apply(session.on_state(signal, state(t), t).firings, t)
+        else:
+            ids += 1
+            author = {**NEUTRAL_EVENT["author"], **item.values.get("author", {})}
+            event = {**NEUTRAL_EVENT, "id": f"e{ids}", "t": t, **item.values,
+                     "author": author}
+            apply(session.on_event(event, signal, state(t), t), t)
+
+
+def _judge(expect: Expect, outcome: Outcome, rulebook: Rulebook) -> str | None:
+    """None when the expectation holds, else 'expected ... got ...'."""
+    def near(a: float, b: float) -> bool:
+        return abs(a - b) < 1e-6
+
+    def fmt(minutes: float) -> str:
+        return f"{minutes:g}m"
+
+    if expect.kind == "never":
+        times = [f.t for f in outcome.firings if f.rule_id == expect.value]
+        return None if not times else (f"expected {expect.value} never to fire; got firings "
+                                       f"at {', '.join(fmt(t) for t in times)}")
+    at = expect.at or 0.0
+    if expect.kind == "fires":
+        if any(f.rule_id == expect.value and near(f.t, at) for f in outcome.firings):
+            return None
+        fired = [f.rule_id for f in outcome.firings if near(f.t, at)]
+        return (f"expected {expect.value} to fire at {fmt(at)}; got "
+                f"{', '.join(fired) or 'no firing'} at that time")
+    if expect.kind == "severity":
+        want = _level(rulebook, expect.value)
+        got = outcome.severity_at(at)
+        return None if want == got else (f"expected severity {rulebook.severity[want or 0]} at "
+                                         f"{fmt(at)}; got {rulebook.severity[got]}")
+    want_ob = expect.value
+    candidates = [o for o in outcome.obligations if near(o["t"], at)
+                  and o["action"] == want_ob["action"] and o["role"] == want_ob["role"]
+                  and ("rule" not in want_ob or o["rule"] == want_ob["rule"])]
+    if any("due" not in want_ob or near(o["due"], want_ob["due"]) for o in candidates):
+        return None
+    made = [f"{o['action']} by {o['role']} due {fmt(o['due'])}" for o in outcome.obligations
+            if near(o["t"], at)]
+    due = f" due {fmt(want_ob['due'])}" if "due" in want_ob else ""
+    return (f"expected an obligation {want_ob['action']} by {want_ob['role']}{due} at "
+            f"{fmt(at)}; got {', '.join(made) or 'none'}")
+
+
+def run_rule_tests(cases: RuleTestFile, rulebook: Rulebook) -> list[TestResult]:
+    check_references(cases, rulebook)
+    return [run_test(test, rulebook, cases.path) for test in cases.tests]
