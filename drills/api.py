@@ -132,3 +132,26 @@ def test_rulebook(rulebook: str, test_files: list[str]) -> list[TestResult]:
     for path in test_files:
         results += run_rule_tests(load_rule_tests(path), loaded)
     return results
+
+
+def coverage_rulebook(rulebook: str, *, scenarios: str = "all", teams: str = "standard",
+                      seeds: int = 3, start: str = "mon 09:00", workers: int = 1
+                      ) -> dict[str, Any]:
+    """What ``rulebook`` exercised over scenario x team x seed drills (``drill coverage``)."""
+    from drills.validate.coverage import coverage_job, coverage_report
+    from drills.validate.sweep import jobs, run_all
+
+    try:
+        week_minute = parse_start(start)
+    except ValueError as exc:
+        raise InputError(f"--start: {exc}") from None
+    todo = jobs(rulebook, scenarios, teams, seeds, week_minute)
+    book = load_rulebook(todo[0].rulebook)
+    # Every input is checked here, so a mistake is one clear error before any worker starts.
+    for scenario_path in dict.fromkeys(j.scenario for j in todo):
+        load_scenario(scenario_path)
+    for team_path in dict.fromkeys(j.team for j in todo):
+        from drills.sim.run import check_compatible
+
+        check_compatible(book, load_team(team_path))
+    return coverage_report(run_all(coverage_job, todo, workers), book)

@@ -97,3 +97,62 @@ def test_a_bad_test_file_is_path_line_and_exit_2(tmp_path: Path, body: str,
     lint = CliRunner().invoke(cli, ["lint", str(path)])
     if "has no rule" not in message and "no severity" not in message:
         assert lint.exit_code == 2 and message in lint.stdout
+
+
+# -- drill coverage ------------------------------------------------------------------------------
+
+def test_coverage_catches_a_rule_that_can_never_fire(tmp_path: Path) -> None:
+    import json
+
+    runner = CliRunner()
+    broken = _broken(tmp_path)
+    result = runner.invoke(cli, ["coverage", str(broken), "--scenarios",
+                                 "overheating-kettle,sv-data-breach", "--seeds", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert "crisis-threshold" in doc["never_fired"]
+    assert doc["rules"]["crisis-threshold"] == {"firings": 0, "drills": 0, "scenarios": [],
+                                                "branches": []}
+    assert doc["drills"] == 4 and doc["coverage"] < 100
+    gate = runner.invoke(cli, ["coverage", str(broken), "--scenarios", "overheating-kettle",
+                               "--seeds", "1", "--min-coverage", "100"])
+    assert gate.exit_code == 1 and "below --min-coverage 100" in gate.output
+    healthy = json.loads(runner.invoke(cli, ["coverage", "default", "--scenarios",
+                                             "overheating-kettle,sv-data-breach", "--seeds",
+                                             "2", "--json"]).stdout)
+    assert "crisis-threshold" not in healthy["never_fired"]
+    assert healthy["rules"]["crisis-threshold"]["firings"] > 0
+
+
+def test_coverage_is_the_same_whatever_the_number_of_workers() -> None:
+    from drills.api import coverage_rulebook
+
+    one = coverage_rulebook("default", scenarios="viral-complaint,rumour-wave", seeds=2,
+                            workers=1)
+    two = coverage_rulebook("default", scenarios="viral-complaint,rumour-wave", seeds=2,
+                            workers=2)
+    assert one == two and one["drills"] == 4
+
+
+def test_a_branch_is_decisive_when_it_alone_decides() -> None:
+    from drills.rulebook.grammar import parse_condition
+    from drills.validate.coverage import _decisive
+
+    node = parse_condition("signal.a >= 1 or (signal.b >= 1 and signal.c >= 1)")
+    seen: set[tuple[str, str]] = set()
+    _decisive(node, {"signal": {"a": 5, "b": 0, "c": 5}}, (), "r", seen)
+    assert ("r", "signal.a >= 1") in seen  # the only true branch of the or
+    assert ("r", "signal.b >= 1") in seen  # the only false branch of the and
+    assert ("r", "signal.c >= 1") not in seen
+    both: set[tuple[str, str]] = set()
+    _decisive(node, {"signal": {"a": 5, "b": 5, "c": 5}}, (), "r", both)
+    assert ("r", "signal.a >= 1") not in both  # two true branches: neither decided alone
+
+
+def test_coverage_markdown_and_bad_names() -> None:
+    runner = CliRunner()
+    md = runner.invoke(cli, ["coverage", "default", "--scenarios", "viral-complaint",
+                             "--seeds", "1", "--markdown"])
+    assert md.exit_code == 0 and "| rule" in md.stdout and "|---" in md.stdout.replace(" ", "")
+    bad = runner.invoke(cli, ["coverage", "default", "--teams", "standrd"])
+    assert bad.exit_code == 2 and "did you mean 'standard'" in bad.output

@@ -42,3 +42,49 @@ def test_cmd(rulebook: str, test_files: tuple[str, ...], junit: str | None) -> N
         atomic_text(junit, junit_xml(results, rulebook))
     if failed:
         sys.exit(1)
+
+
+@click.command("coverage")
+@click.argument("rulebook")
+@click.option("--scenarios", default="all", show_default=True,
+              help="'all' or a comma-separated list of scenario names or paths.")
+@click.option("--teams", default="standard", show_default=True,
+              help="'all' or a comma-separated list of team names or paths.")
+@click.option("--seeds", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Seeds per scenario and team (1..N).")
+@click.option("--start", default="mon 09:00", show_default=True,
+              help="When each drill starts: 'fri 17:30'.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes to run drills in (results do not depend on it).")
+@click.option("--json", "as_json", is_flag=True, help="Print the coverage document as JSON.")
+@click.option("--markdown", is_flag=True, help="Print Markdown (for a pull-request comment).")
+@click.option("--min-coverage", type=click.FloatRange(0, 100),
+              help="Exit 1 when fewer than this percent of the rules fired.")
+def coverage_cmd(rulebook: str, scenarios: str, teams: str, seeds: int, start: str,
+                 workers: int, as_json: bool, markdown: bool,
+                 min_coverage: float | None) -> None:
+    """Report what a rulebook exercised over many drills: rules that never fired,
+    severity levels never reached, idle roles, forbid entries never triggered, and which
+    and/or branches of each condition were ever decisive.
+
+    \b
+    Example:
+        drill coverage default
+        drill coverage ./my-rules.yaml --teams all --seeds 10 --min-coverage 80
+        drill coverage strict --json > coverage.json
+    """
+    import json
+
+    from drills.api import coverage_rulebook
+    from drills.validate.report import coverage_text
+
+    document = coverage_rulebook(rulebook, scenarios=scenarios, teams=teams, seeds=seeds,
+                                 start=start, workers=workers)
+    if as_json:
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        click.echo(coverage_text(document, "github" if markdown else "simple"))
+    if min_coverage is not None and document["coverage"] < min_coverage:
+        click.echo(f"coverage {document['coverage']}% is below --min-coverage "
+                   f"{min_coverage:g}", err=True)
+        sys.exit(1)

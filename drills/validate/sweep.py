@@ -1,0 +1,70 @@
+"""Many drills at once for rulebook validation: the jobs, and one executor that runs them.
+
+Every drill is determined by its inputs and seed, so results do not depend on the executor
+or the number of workers. Inputs are loaded and compiled once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from drills.builtins import builtin_names, resolve
+from drills.errors import InputError
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Job:
+    scenario: str  # paths, so a worker process finds the same files
+    rulebook: str
+    team: str
+    seed: int
+    start: float
+
+
+def names(kind: str, choice: str) -> list[str]:
+    """``all`` or a comma-separated list of names or paths, resolved to paths."""
+    if choice == "all":
+        chosen = builtin_names(kind)
+    else:
+        chosen = [c.strip() for c in choice.split(",") if c.strip()]
+    if not chosen:
+        raise InputError(f"--{kind}s: name at least one {kind}, or 'all'")
+    return [os.path.abspath(resolve(kind, c)) for c in chosen]
+
+
+def jobs(rulebook: str, scenarios: str, teams: str, seeds: int, start: float) -> list[Job]:
+    """Scenario x team x seed, in a fixed order."""
+    if seeds < 1:
+        raise InputError(f"--seeds must be at least 1, got {seeds}")
+    book = os.path.abspath(resolve("rulebook", rulebook))
+    return [Job(s, book, t, seed, start) for s in names("scenario", scenarios)
+            for t in names("team", teams) for seed in range(1, seeds + 1)]
+
+
+@functools.cache
+def loaded(job_scenario: str, job_rulebook: str, job_team: str) -> tuple[Any, Any, Any]:
+    """The three inputs, loaded and checked once per process."""
+    from drills.feed.scenario_load import load_scenario
+    from drills.rulebook.load import load_rulebook
+    from drills.team.load import load_team
+
+    return load_scenario(job_scenario), load_rulebook(job_rulebook), load_team(job_team)
+
+
+def run_all(work: Callable[[Job], R], todo: Iterable[Job], workers: int) -> list[R]:
+    """``work`` over every job, in order: here (1 worker) or in a pool of processes."""
+    todo = list(todo)
+    if workers <= 1 or len(todo) < 2:
+        return [work(job) for job in todo]
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(work, todo, chunksize=max(1, len(todo) // (workers * 8))))
