@@ -155,3 +155,40 @@ def coverage_rulebook(rulebook: str, *, scenarios: str = "all", teams: str = "st
 
         check_compatible(book, load_team(team_path))
     return coverage_report(run_all(coverage_job, todo, workers), book)
+
+
+def compare_rulebooks(old: str, new: str, *, scenarios: str = "all", teams: str = "standard",
+                      seeds: int = 5, start: str = "mon 09:00", workers: int = 1,
+                      cache: str | None = None) -> dict[str, Any]:
+    """The same drills under two rulebooks, compared pair by pair (``drill compare``).
+
+    ``cache`` is a SQLite file of drill results (None: run everything afresh).
+    """
+    import os
+
+    from drills.validate.cache import DrillCache
+    from drills.validate.compare import compare_jobs
+    from drills.validate.sweep import jobs
+
+    try:
+        week_minute = parse_start(start)
+    except ValueError as exc:
+        raise InputError(f"--start: {exc}") from None
+    todo = jobs(old, scenarios, teams, seeds, week_minute)
+    new_path = os.path.abspath(resolve("rulebook", new))
+    books = (load_rulebook(todo[0].rulebook), load_rulebook(new_path))
+    for scenario_path in dict.fromkeys(j.scenario for j in todo):
+        load_scenario(scenario_path)
+    for team_path in dict.fromkeys(j.team for j in todo):
+        from drills.sim.run import check_compatible
+
+        for book in books:
+            check_compatible(book, load_team(team_path))
+    store = DrillCache(cache)
+    try:
+        document = compare_jobs(todo, new_path, store, workers)
+    finally:
+        store.close()
+    document["old"] = {"rulebook": books[0].name, "version": books[0].version}
+    document["new"] = {"rulebook": books[1].name, "version": books[1].version}
+    return document

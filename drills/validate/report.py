@@ -24,3 +24,38 @@ def coverage_text(doc: dict[str, Any], fmt: str = "simple") -> str:
         items = doc[key]
         lines.append(f"{label}: {', '.join(items) if items else 'none'}")
     return "\n".join(lines)
+
+
+def _number(value: float) -> str:
+    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def compare_text(doc: dict[str, Any], fmt: str = "simple") -> str:
+    """The comparison as a table: rulebook-independent metrics first."""
+    old, new = doc["old"]["rulebook"], doc["new"]["rulebook"]
+    lines = [f"{old} (old) vs {new} (new): {doc['pairs']} paired drills "
+             "(same scenario, team and seed)", ""]
+    sections = (("Outcome (independent of the rulebook)", True),
+                ("Relative to each rulebook's own protocol, and cost", False))
+    for title, independent in sections:
+        rows = []
+        for name, m in doc["metrics"].items():
+            if m["independent"] is not independent:
+                continue
+            verdict = "WORSE" if m["worse"] else ""
+            rows.append([name, _number(m["old"]), _number(m["new"]),
+                         f"{m['delta']:+,.3g}", f"[{m['ci'][0]:+,.3g}, {m['ci'][1]:+,.3g}]",
+                         f"{m['p']:.3g}", verdict])
+        lines += [title, tabulate(rows, headers=["metric", "old", "new", "delta", "95% CI",
+                                                 "p", ""], tablefmt=fmt,
+                                  disable_numparse=True), ""]
+    changed = [[rule, v["old"], v["new"]] for rule, v in doc["rules"].items()
+               if v["old"] != v["new"]]
+    lines.append("Rule firings that changed")
+    lines.append(tabulate(changed, headers=["rule", "old", "new"], tablefmt=fmt)
+                 if changed else "(none)")
+    for key, label in (("only_old", "Rules that fire only in old"),
+                       ("only_new", "Rules that fire only in new")):
+        if doc[key]:
+            lines.append(f"{label}: {', '.join(doc[key])}")
+    return "\n".join(lines)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -48,23 +48,41 @@ def jobs(rulebook: str, scenarios: str, teams: str, seeds: int, start: float) ->
             for t in names("team", teams) for seed in range(1, seeds + 1)]
 
 
-@functools.cache
 def loaded(job_scenario: str, job_rulebook: str, job_team: str) -> tuple[Any, Any, Any]:
-    """The three inputs, loaded and checked once per process."""
+    """The three inputs, loaded and checked once per process (again if a file changed)."""
     from drills.feed.scenario_load import load_scenario
     from drills.rulebook.load import load_rulebook
     from drills.team.load import load_team
 
-    return load_scenario(job_scenario), load_rulebook(job_rulebook), load_team(job_team)
+    return (_once(load_scenario, job_scenario, _stamp(job_scenario)),
+            _once(load_rulebook, job_rulebook, _stamp(job_rulebook)),
+            _once(load_team, job_team, _stamp(job_team)))
 
 
-def run_all(work: Callable[[Job], R], todo: Iterable[Job], workers: int) -> list[R]:
-    """``work`` over every job, in order: here (1 worker) or in a pool of processes."""
+def _stamp(path: str) -> tuple[int, int]:
+    stat = os.stat(path)
+    return stat.st_mtime_ns, stat.st_size
+
+
+@functools.cache
+def _once(load: Callable[[str], Any], path: str, _stamp: tuple[int, int]) -> Any:
+    return load(path)
+
+
+def run_iter(work: Callable[[Job], R], todo: Iterable[Job], workers: int) -> Iterator[R]:
+    """``work`` over every job, results in order as they finish: here (1 worker) or in a
+    pool of processes."""
     todo = list(todo)
     if workers <= 1 or len(todo) < 2:
-        return [work(job) for job in todo]
+        yield from (work(job) for job in todo)
+        return
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(work, todo, chunksize=max(1, len(todo) // (workers * 8))))
+        yield from pool.map(work, todo, chunksize=max(1, len(todo) // (workers * 8)))
+
+
+def run_all(work: Callable[[Job], R], todo: Iterable[Job], workers: int) -> list[R]:
+    """``work`` over every job, in order."""
+    return list(run_iter(work, todo, workers))

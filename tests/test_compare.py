@@ -1,0 +1,101 @@
+"""``drill compare``: two rulebooks over the same drills, compared pair by pair."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drills.api import compare_rulebooks
+from drills.cli.main import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ["--scenarios", "overheating-kettle,viral-complaint,sv-data-breach", "--seeds", "4",
+         "--workers", "1"]
+
+
+def _broken(tmp_path: Path) -> Path:
+    text = (ROOT / "rules" / "default.yaml").read_text()
+    broken = text.replace("(signal.mentions_1h >= 150 and signal.negative_share >= 0.5)\n"
+                          "      or signal.press_1h >= 2", "signal.mentions_1h < 0")
+    path = tmp_path / "broken.yaml"
+    path.write_text(broken.replace("rulebook: default", "rulebook: broken"))
+    return path
+
+
+def test_identical_rulebooks_give_zero_deltas_and_never_fail(tmp_path: Path) -> None:
+    copy = tmp_path / "copy.yaml"
+    copy.write_text((ROOT / "rules" / "default.yaml").read_text())
+    result = CliRunner().invoke(cli, ["compare", "default", str(copy), *SMALL, "--no-cache",
+                                      "--json", "--fail-if-worse"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["pairs"] == 12
+    for name, m in doc["metrics"].items():
+        assert m["delta"] == 0 and m["ci"] == [0, 0] and not m["worse"], name
+        assert m["old"] == m["new"]
+    assert all(v["old"] == v["new"] for v in doc["rules"].values())
+
+
+def test_a_rulebook_whose_crisis_rule_never_fires_is_caught(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["compare", "default", str(_broken(tmp_path)), *SMALL,
+                                 "--no-cache", "--fail-if-worse"])
+    assert result.exit_code == 1, result.output
+    assert "is significantly worse than default on:" in result.output
+    doc = json.loads(runner.invoke(cli, ["compare", "default", str(_broken(tmp_path)),
+                                         *SMALL, "--no-cache", "--json"]).stdout)
+    worse = [n for n, m in doc["metrics"].items() if m["worse"] and m["independent"]]
+    assert {"statements", "time_to_first_statement"} & set(worse)
+    assert "crisis-threshold" in doc["only_old"]
+    assert doc["rules"]["crisis-threshold"]["new"] == 0
+    # The trap: its own score says it did better.
+    assert doc["metrics"]["score"]["new"] > doc["metrics"]["score"]["old"]
+
+
+def test_results_are_the_same_whatever_the_executor(tmp_path: Path) -> None:
+    args = {"scenarios": "viral-complaint,rumour-wave", "seeds": 3}
+    one = compare_rulebooks("default", "strict", workers=1, **args)
+    two = compare_rulebooks("default", "strict", workers=2, **args)
+    assert one == two
+
+
+def test_the_cache_runs_only_what_changed(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from drills.validate import compare
+
+    calls: list[str] = []
+    original = compare.compare_job
+
+    def counting(job):  # type: ignore[no-untyped-def]
+        calls.append(job.rulebook)
+        return original(job)
+
+    monkeypatch.setattr(compare, "compare_job", counting)
+    cache = str(tmp_path / "cache.sqlite")
+    new = tmp_path / "new.yaml"
+    new.write_text((ROOT / "rules" / "strict.yaml").read_text())
+    args = {"scenarios": "viral-complaint", "seeds": 3, "workers": 1, "cache": cache}
+    first = compare_rulebooks("default", str(new), **args)
+    assert len(calls) == 6
+    calls.clear()
+    again = compare_rulebooks("default", str(new), **args)
+    assert calls == [] and again == first
+    new.write_text(new.read_text().replace("within: 45m", "within: 50m"))
+    compare_rulebooks("default", str(new), **args)
+    assert len(calls) == 3 and all(c == str(new) for c in calls)  # OLD came from the cache
+
+
+def test_output_forms_and_mistakes(tmp_path: Path) -> None:
+    runner = CliRunner()
+    md = runner.invoke(cli, ["compare", "default", "strict", "--scenarios", "viral-complaint",
+                             "--seeds", "2", "--workers", "1", "--no-cache", "--markdown"])
+    assert md.exit_code == 0 and "| metric" in md.stdout
+    assert "Relative to each rulebook's own protocol" in md.stdout
+    bad = runner.invoke(cli, ["compare", "default", "strict", "--no-cache",
+                              "--fail-if-worse", "reach"])
+    assert bad.exit_code == 2 and "unknown metric reach" in bad.output
+    folder = runner.invoke(cli, ["compare", "default", "strict", "--cache", str(tmp_path)])
+    assert folder.exit_code == 2 and "is a directory" in folder.output
