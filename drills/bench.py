@@ -47,6 +47,8 @@ TARGETS: dict[str, tuple[str, float]] = {
     "drill.speedup_2proc": (">=", 1.8),
     "drill.rss_growth_mb_2k_drills": ("<", 20),
     "drill.peak_rss_mb_1m_events": ("<", 300),
+    "compare.drills_per_min": (">=", 3_200),
+    "compare.speedup_2workers": (">=", 1.8),
 }
 
 # The default rulebook's event rules, written by hand in durable-rules JSON: the baseline.
@@ -338,8 +340,30 @@ def bench_baselines(quick: bool, progress: Progress) -> dict[str, float]:
             "baseline.durable_posts_per_s": round(durable_rate)}
 
 
+def bench_compare(quick: bool, progress: Progress) -> dict[str, float]:
+    """``drill compare default strict --scenarios all --teams all`` without a cache."""
+    from drills.api import compare_rulebooks
+
+    seeds = 1 if quick else 5
+
+    def timed(workers: int) -> tuple[float, int]:
+        start = time.perf_counter()
+        document = compare_rulebooks("default", "strict", scenarios="all", teams="all",
+                                     seeds=seeds, workers=workers, cache=None)
+        return time.perf_counter() - start, 2 * int(document["pairs"])
+
+    progress(f"compare: default vs strict, all scenarios x all teams x {seeds} seed(s), "
+             "1 worker")
+    one, drills = timed(1)
+    progress("compare: the same with 2 workers (process start-up included)")
+    two, _drills = timed(2)
+    return {"compare.drills": drills,
+            "compare.drills_per_min": round(drills / two * 60),
+            "compare.speedup_2workers": round(one / two, 2)}
+
+
 SECTIONS: list[Callable[[bool, Progress], dict[str, float]]] = [
-    bench_rules, bench_feed, bench_drill, bench_baselines]
+    bench_rules, bench_feed, bench_drill, bench_compare, bench_baselines]
 
 
 def run_benchmarks(quick: bool = False, progress: Progress = lambda _s: None) -> dict[str, Any]:
