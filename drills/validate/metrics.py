@@ -75,7 +75,7 @@ def drill_metrics(records: list[Record], score: dict[str, Any]) -> dict[str, Any
         "negative_reach": int(end.get("negative_reach") or 0),
         "peak_mentions": int(end.get("peak_mentions_1h") or 0),
         # Until the public is no longer hot: the last hot tick (the whole drill if still hot).
-        "time_to_calm": round((hot[-1] + 5.0 if hot else 0.0) - since, 3) if hot else 0.0,
+        "time_to_calm": round(max(0.0, hot[-1] + 5.0 - since), 3) if hot else 0.0,
         "violations": len(score["violations"]),
         "alert_load": sum(load.values()),
         "score": score["score"],
