@@ -139,21 +139,9 @@ def coverage_rulebook(rulebook: str, *, scenarios: str = "all", teams: str = "st
                       ) -> dict[str, Any]:
     """What ``rulebook`` exercised over scenario x team x seed drills (``drill coverage``)."""
     from drills.validate.coverage import coverage_job, coverage_report
-    from drills.validate.sweep import jobs, run_all
+    from drills.validate.sweep import checked_jobs, run_all
 
-    try:
-        week_minute = parse_start(start)
-    except ValueError as exc:
-        raise InputError(f"--start: {exc}") from None
-    todo = jobs(rulebook, scenarios, teams, seeds, week_minute)
-    book = load_rulebook(todo[0].rulebook)
-    # Every input is checked here, so a mistake is one clear error before any worker starts.
-    for scenario_path in dict.fromkeys(j.scenario for j in todo):
-        load_scenario(scenario_path)
-    for team_path in dict.fromkeys(j.team for j in todo):
-        from drills.sim.run import check_compatible
-
-        check_compatible(book, load_team(team_path))
+    todo, (book,) = checked_jobs([rulebook], scenarios, teams, seeds, start)
     return coverage_report(run_all(coverage_job, todo, workers), book)
 
 
@@ -164,26 +152,12 @@ def compare_rulebooks(old: str, new: str, *, scenarios: str = "all", teams: str 
 
     ``cache`` is a SQLite file of drill results (None: run everything afresh).
     """
-    import os
-
     from drills.validate.cache import DrillCache
     from drills.validate.compare import compare_jobs
-    from drills.validate.sweep import jobs
+    from drills.validate.sweep import checked_jobs
 
-    try:
-        week_minute = parse_start(start)
-    except ValueError as exc:
-        raise InputError(f"--start: {exc}") from None
-    todo = jobs(old, scenarios, teams, seeds, week_minute)
+    todo, books = checked_jobs([old, new], scenarios, teams, seeds, start)
     new_path = os.path.abspath(resolve("rulebook", new))
-    books = (load_rulebook(todo[0].rulebook), load_rulebook(new_path))
-    for scenario_path in dict.fromkeys(j.scenario for j in todo):
-        load_scenario(scenario_path)
-    for team_path in dict.fromkeys(j.team for j in todo):
-        from drills.sim.run import check_compatible
-
-        for book in books:
-            check_compatible(book, load_team(team_path))
     store = DrillCache(cache)
     try:
         document = compare_jobs(todo, new_path, store, workers)

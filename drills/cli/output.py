@@ -68,3 +68,23 @@ def drill_inputs(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def sweep_options(seeds: int) -> Callable[[F], F]:
+    """``--scenarios``, ``--teams``, ``--seeds`` and ``--start``: the drills a validation
+    command runs (scenario x team x seed), spelled the same for every such command."""
+    def decorate(func: F) -> F:
+        options = [
+            click.option("--scenarios", default="all", show_default=True,
+                         help="'all' or a comma-separated list of scenario names or paths."),
+            click.option("--teams", default="standard", show_default=True,
+                         help="'all' or a comma-separated list of team names or paths."),
+            click.option("--seeds", type=click.IntRange(min=1), default=seeds,
+                         show_default=True, help="Seeds per scenario and team (1..N)."),
+            click.option("--start", default="mon 09:00", show_default=True,
+                         callback=_valid_start, help="When each drill starts: 'fri 17:30'."),
+        ]
+        for option in reversed(options):
+            func = option(func)
+        return func
+    return decorate

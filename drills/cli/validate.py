@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from drills.cli.output import sweep_options
+
 
 @click.command("test")
 @click.argument("rulebook")
@@ -46,14 +48,7 @@ def test_cmd(rulebook: str, test_files: tuple[str, ...], junit: str | None) -> N
 
 @click.command("coverage")
 @click.argument("rulebook")
-@click.option("--scenarios", default="all", show_default=True,
-              help="'all' or a comma-separated list of scenario names or paths.")
-@click.option("--teams", default="standard", show_default=True,
-              help="'all' or a comma-separated list of team names or paths.")
-@click.option("--seeds", type=click.IntRange(min=1), default=3, show_default=True,
-              help="Seeds per scenario and team (1..N).")
-@click.option("--start", default="mon 09:00", show_default=True,
-              help="When each drill starts: 'fri 17:30'.")
+@sweep_options(seeds=3)
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes to run drills in (results do not depend on it).")
 @click.option("--json", "as_json", is_flag=True, help="Print the coverage document as JSON.")
@@ -93,14 +88,7 @@ def coverage_cmd(rulebook: str, scenarios: str, teams: str, seeds: int, start: s
 @click.command("compare")
 @click.argument("old")
 @click.argument("new")
-@click.option("--scenarios", default="all", show_default=True,
-              help="'all' or a comma-separated list of scenario names or paths.")
-@click.option("--teams", default="standard", show_default=True,
-              help="'all' or a comma-separated list of team names or paths.")
-@click.option("--seeds", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Seeds per scenario and team (1..N).")
-@click.option("--start", default="mon 09:00", show_default=True,
-              help="When each drill starts: 'fri 17:30'.")
+@sweep_options(seeds=5)
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes to run drills in (default: the number of cores).")
 @click.option("--cache", "cache_path", type=click.Path(dir_okay=False),

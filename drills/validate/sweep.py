@@ -86,3 +86,28 @@ def run_iter(work: Callable[[Job], R], todo: Iterable[Job], workers: int) -> Ite
 def run_all(work: Callable[[Job], R], todo: Iterable[Job], workers: int) -> list[R]:
     """``work`` over every job, in order."""
     return list(run_iter(work, todo, workers))
+
+
+def checked_jobs(rulebooks: list[str], scenarios: str, teams: str, seeds: int,
+                 start: str) -> tuple[list[Job], list[Any]]:
+    """The jobs for the first of ``rulebooks``, and every rulebook loaded, with every input
+    checked here: a mistake is one clear error before any worker starts."""
+    from drills.feed.scenario_load import load_scenario
+    from drills.rulebook.load import load_rulebook
+    from drills.sim.run import check_compatible
+    from drills.team.clock import parse_start
+    from drills.team.load import load_team
+
+    try:
+        week_minute = parse_start(start)
+    except ValueError as exc:
+        raise InputError(f"--start: {exc}") from None
+    todo = jobs(rulebooks[0], scenarios, teams, seeds, week_minute)
+    books = [load_rulebook(os.path.abspath(resolve("rulebook", r))) for r in rulebooks]
+    for scenario_path in dict.fromkeys(j.scenario for j in todo):
+        load_scenario(scenario_path)
+    for team_path in dict.fromkeys(j.team for j in todo):
+        team = load_team(team_path)
+        for book in books:
+            check_compatible(book, team)
+    return todo, books
