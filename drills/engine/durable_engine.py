@@ -50,7 +50,7 @@ from drills.engine.compile import (
 )
 from drills.engine.guards import Guard, any_of, event_guard, kind_only
 from drills.errors import EngineError
-from drills.rulebook.evaluate import text_matches
+from drills.rulebook.evaluate import holds, text_matches
 from drills.rulebook.model import Rulebook
 
 MAX_LIVE_SESSIONS = 1024
@@ -160,6 +160,11 @@ class RulebookEngine:
         self._free_guard = any_of(self.free_guards)
         #: None when some event rule has no guard: then every event is posted.
         self.event_guards: list[Guard] | None = guards if complete else None
+        #: (engine name, condition) of every state rule and of calm, for the evaluator.
+        self.state_conditions: tuple[tuple[str, Any], ...] = tuple(
+            [(f"rule:{r.id}", r.condition) for r in rulebook.enabled_rules
+             if r.trigger == "state"]
+            + ([("calm", rulebook.calm.condition)] if rulebook.calm else []))
 
     def _action_for(self, name: str) -> Any:
         fired = self._fired
@@ -258,6 +263,8 @@ class Session:
         self._closed = False
         self._rules = {r.id: r for r in engine.rulebook.enabled_rules}
         self._matched_before: set[str] = set()
+        self._state_expected: frozenset[str] | None = None
+        self._state_names: list[str] | None = None
         self._fired_in_episode: set[str] = set()
         self._fired_ever: set[str] = set()
         self._last_fired: dict[str, float] = {}
@@ -314,8 +321,28 @@ class Session:
 
     def on_state(self, signal: dict[str, Any] | None, drill: dict[str, Any] | None,
                  t: float) -> StateResult:
-        """State rules that became true, and whether the crisis is calm."""
-        names = self._post("state", {"signal": signal, "drill": drill})
+        """State rules that became true, and whether the crisis is calm.
+
+        The engine is asked only when the answer can change: the pure evaluator (which the
+        engine is cross-checked against) says which state conditions hold, and while that
+        set is what it was at the last post, the engine's answer is too. A drill then posts
+        a few dozen state facts instead of one per monitoring tick. Every post checks that
+        the two agree; a disagreement is an EngineError, never a silent difference.
+        """
+        context = {"signal": signal or {}, "drill": drill or {}}
+        engine = self.engine
+        severities = engine.rulebook.severity
+        expected = frozenset(name for name, condition in engine.state_conditions
+                             if holds(condition, context, severities))
+        if expected == self._state_expected and self._state_names is not None:
+            names = self._state_names
+        else:
+            names = self._post("state", {"signal": signal, "drill": drill})
+            got = frozenset(names)
+            if got != expected:
+                raise EngineError(f"the engine and the evaluator disagree at t={t:g}: engine "
+                                  f"{sorted(got)}, evaluator {sorted(expected)}")
+            self._state_expected, self._state_names = expected, names
         matched = {n.removeprefix("rule:") for n in names if n.startswith("rule:")}
         result = StateResult(calm="calm" in names)
         for rule_id in sorted(matched - self._matched_before,
