@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from drills.engine.durable_engine import engine_for
 from drills.engine.guards import event_guard
-from drills.rulebook.evaluate import holds
+from drills.rulebook.evaluate import compile_condition, evaluate, holds
 from drills.rulebook.grammar import parse_condition
 from tests.conftest import minimal_rulebook
 
@@ -76,6 +76,7 @@ def _engine_fires(condition: str, context: dict[str, Any]) -> bool:
 def test_table(condition: str, context: dict[str, Any], expected: bool) -> None:
     node = parse_condition(condition)
     assert holds(node, context, SEVERITIES) is expected
+    assert (compile_condition(node, SEVERITIES)(context) is True) is expected
     assert _engine_fires(condition, context) is expected
 
 
@@ -146,6 +147,7 @@ def test_random_conditions_agree_with_the_evaluator() -> None:
     book = minimal_rulebook(rules)
     engine = engine_for(book)
     nodes = {f"r{i}": parse_condition(c) for i, c in enumerate(conditions)}
+    compiled = {rid: compile_condition(node, SEVERITIES) for rid, node in nodes.items()}
     disagreements = []
     total_fired = 0
     for n in range(400):
@@ -155,6 +157,9 @@ def test_random_conditions_agree_with_the_evaluator() -> None:
                  engine.fire("cross", n + 1, engine.message("event", context))}
         expected = {rid for rid, node in nodes.items() if holds(node, context, SEVERITIES)}
         total_fired += len(expected)
+        # The compiled predicates give the same three-valued answer as the evaluator.
+        for rid, node in nodes.items():
+            assert compiled[rid](context) is evaluate(node, context, SEVERITIES), rid
         # Guards are necessary conditions: a rule that fires always passes its guard.
         for rid in expected:
             guard = event_guard(nodes[rid])

@@ -50,7 +50,7 @@ from drills.engine.compile import (
 )
 from drills.engine.guards import Guard, any_of, event_guard, kind_only
 from drills.errors import EngineError
-from drills.rulebook.evaluate import holds, text_matches
+from drills.rulebook.evaluate import compile_condition, text_matches
 from drills.rulebook.model import Rulebook
 
 MAX_LIVE_SESSIONS = 1024
@@ -160,11 +160,15 @@ class RulebookEngine:
         self._free_guard = any_of(self.free_guards)
         #: None when some event rule has no guard: then every event is posted.
         self.event_guards: list[Guard] | None = guards if complete else None
-        #: (engine name, condition) of every state rule and of calm, for the evaluator.
-        self.state_conditions: tuple[tuple[str, Any], ...] = tuple(
-            [(f"rule:{r.id}", r.condition) for r in rulebook.enabled_rules
-             if r.trigger == "state"]
-            + ([("calm", rulebook.calm.condition)] if rulebook.calm else []))
+        #: (engine name, compiled condition) of every state rule and of calm.
+        conditions = [(f"rule:{r.id}", r.condition) for r in rulebook.enabled_rules
+                      if r.trigger == "state"]
+        if rulebook.calm:
+            conditions.append(("calm", rulebook.calm.condition))
+        self.state_conditions: tuple[tuple[str, Callable[[dict[str, Any]], bool | None]],
+                                     ...] = tuple(
+            (name, compile_condition(condition, rulebook.severity))
+            for name, condition in conditions)
 
     def _action_for(self, name: str) -> Any:
         fired = self._fired
@@ -330,10 +334,8 @@ class Session:
         the two agree; a disagreement is an EngineError, never a silent difference.
         """
         context = {"signal": signal or {}, "drill": drill or {}}
-        engine = self.engine
-        severities = engine.rulebook.severity
-        expected = frozenset(name for name, condition in engine.state_conditions
-                             if holds(condition, context, severities))
+        expected = frozenset(name for name, holds_now in self.engine.state_conditions
+                             if holds_now(context) is True)
         if expected == self._state_expected and self._state_names is not None:
             names = self._state_names
         else:

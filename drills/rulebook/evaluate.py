@@ -8,6 +8,7 @@ a rule fires only when its condition is *true*. The compiled engine rules behave
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -101,3 +102,67 @@ def _value(lit: ast.Literal, severities: tuple[str, ...]) -> Any:
 def holds(node: ast.Node, context: Context, severities: tuple[str, ...] = ()) -> bool:
     """Whether a rule with this condition fires in ``context``."""
     return evaluate(node, context, severities) is True
+
+
+Predicate = Callable[[Context], "bool | None"]
+
+
+def compile_condition(node: ast.Node, severities: tuple[str, ...] = ()) -> Predicate:
+    """``evaluate`` for one condition, compiled once into closures: the same three-valued
+    answers (tested against ``evaluate``), without walking the tree on every call. Used
+    where a condition is asked thousands of times a drill."""
+    if isinstance(node, (ast.And, ast.Or)):
+        parts = tuple(compile_condition(i, severities) for i in node.items)
+        decisive = isinstance(node, ast.Or)  # an or is decided by a true part, an and by false
+
+        def combine(context: Context) -> bool | None:
+            unknown = False
+            for part in parts:
+                result = part(context)
+                if result is decisive:
+                    return decisive
+                if result is None:
+                    unknown = True
+            return None if unknown else not decisive
+        return combine
+    if isinstance(node, ast.Not):
+        inner = compile_condition(node.item, severities)
+
+        def negate(context: Context) -> bool | None:
+            result = inner(context)
+            return None if result is None else not result
+        return negate
+    path = tuple(node.field.name.split("."))
+
+    def lookup(context: Context) -> Any:
+        value: Any = context
+        for part in path:
+            if not isinstance(value, dict):
+                return _MISSING
+            value = value.get(part)
+            if value is None:
+                return _MISSING
+        return value
+
+    if isinstance(node, ast.Exists):
+        return lambda context: lookup(context) is not _MISSING
+    if isinstance(node, ast.Truthy):
+        return lambda context: None if (v := lookup(context)) is _MISSING else v is True
+    if isinstance(node, ast.Compare):
+        op, right = node.op, _value(node.value, severities)
+        return lambda context: None if (v := lookup(context)) is _MISSING else \
+            _compare(op, v, right)
+    if isinstance(node, ast.In):
+        options = tuple(_value(v, severities) for v in node.values)
+        return lambda context: None if (v := lookup(context)) is _MISSING else \
+            any(_compare("==", v, o) for o in options)
+    pattern = node.pattern.value
+    assert isinstance(pattern, str)
+    text_op = node.op
+
+    def match(context: Context) -> bool | None:
+        value = lookup(context)
+        if value is _MISSING or not isinstance(value, str):
+            return None
+        return text_matches(text_op, value, pattern)
+    return match

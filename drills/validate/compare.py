@@ -30,7 +30,7 @@ def compare_job(job: Job) -> dict[str, Any]:
     scenario, rulebook, team = loaded(job.scenario, job.rulebook, job.team)
     records, _summary = simulate(scenario, rulebook, team, seed=job.seed, start=job.start,
                                  log_feed="none")
-    return drill_metrics(records, score_log(records, rulebook))
+    return drill_metrics(records, score_log(records, rulebook, trusted=True))
 
 
 def run_cached(todo: list[Job], cache: DrillCache, workers: int) -> Iterator[dict[str, Any]]:
