@@ -147,10 +147,12 @@ def coverage_rulebook(rulebook: str, *, scenarios: str = "all", teams: str = "st
 
 def compare_rulebooks(old: str, new: str, *, scenarios: str = "all", teams: str = "standard",
                       seeds: int = 5, start: str = "mon 09:00", workers: int = 1,
-                      cache: str | None = None) -> dict[str, Any]:
+                      cache: str | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """The same drills under two rulebooks, compared pair by pair (``drill compare``).
 
-    ``cache`` is a SQLite file of drill results (None: run everything afresh).
+    ``cache`` is a SQLite file of drill results (None: run everything afresh);
+    ``progress(done, total)`` hears of every drill done.
     """
     from drills.validate.cache import DrillCache
     from drills.validate.compare import compare_jobs
@@ -159,8 +161,15 @@ def compare_rulebooks(old: str, new: str, *, scenarios: str = "all", teams: str 
     todo, books = checked_jobs([old, new], scenarios, teams, seeds, start)
     new_path = os.path.abspath(resolve("rulebook", new))
     store = DrillCache(cache)
+    total, done = 2 * len(todo), [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        if progress is not None:
+            progress(done[0], total)
+
     try:
-        document = compare_jobs(todo, new_path, store, workers)
+        document = compare_jobs(todo, new_path, store, workers, tick)
     finally:
         store.close()
     document["old"] = {"rulebook": books[0].name, "version": books[0].version}

@@ -99,3 +99,52 @@ def test_output_forms_and_mistakes(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "unknown metric reach" in bad.output
     folder = runner.invoke(cli, ["compare", "default", "strict", "--cache", str(tmp_path)])
     assert folder.exit_code == 2 and "is a directory" in folder.output
+
+
+def test_progress_is_reported_and_nothing_is_drawn_when_piped(tmp_path: Path) -> None:
+    import io
+
+    from drills.cli.progress import bar
+
+    seen: list[tuple[int, int]] = []
+    compare_rulebooks("default", "strict", scenarios="viral-complaint", seeds=2, workers=1,
+                      cache=str(tmp_path / "c.sqlite"),
+                      progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (4, 4) and [d for d, _t in seen] == sorted(d for d, _t in seen)
+    again: list[tuple[int, int]] = []
+    compare_rulebooks("default", "strict", scenarios="viral-complaint", seeds=2, workers=1,
+                      cache=str(tmp_path / "c.sqlite"),
+                      progress=lambda done, total: again.append((done, total)))
+    assert again[-1] == (4, 4)  # all from the cache
+    piped = io.StringIO()
+    report, finish = bar("drills", piped)
+    report(1, 4)
+    finish()
+    assert piped.getvalue() == ""
+
+
+def test_an_interrupted_comparison_keeps_what_finished(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from drills.validate import compare
+
+    original = compare.compare_job
+    calls: list[int] = []
+
+    def interrupted(job):  # type: ignore[no-untyped-def]
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        calls.append(job.seed)
+        return original(job)
+
+    monkeypatch.setattr(compare, "compare_job", interrupted)
+    cache = str(tmp_path / "c.sqlite")
+    with pytest.raises(KeyboardInterrupt):
+        compare_rulebooks("default", "strict", scenarios="viral-complaint", seeds=5,
+                          workers=1, cache=cache)
+    monkeypatch.setattr(compare, "compare_job", original)
+    from drills.validate.cache import DrillCache
+
+    store = DrillCache(cache)
+    kept = store._db.execute("SELECT COUNT(*) FROM drills").fetchone()[0]  # type: ignore[union-attr]
+    store.close()
+    assert kept == 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from typing import TextIO
+from typing import Any, TextIO
 
 #: Show nothing for drills faster than this (seconds of wall time).
 QUIET_SECONDS = 2.0
@@ -37,5 +37,29 @@ def drill_progress(stream: TextIO | None = None,
         if shown[0]:
             out.write("\r" + " " * 78 + "\r")
             out.flush()
+
+    return report, finish
+
+
+def bar(unit: str, stream: TextIO | None = None
+        ) -> tuple[Callable[[int, int], None], Callable[[], None]]:
+    """(report, finish): a tqdm progress bar for ``report(done, total)`` on a terminal;
+    nothing when the output is piped."""
+    out = stream or sys.stderr
+    if not out.isatty():
+        return (lambda _done, _total: None), (lambda: None)
+    from tqdm import tqdm
+
+    state: dict[str, Any] = {}
+
+    def report(done: int, total: int) -> None:
+        progress = state.get("bar")
+        if progress is None:
+            progress = state["bar"] = tqdm(total=total, unit=unit, file=out, leave=False)
+        progress.update(done - progress.n)
+
+    def finish() -> None:
+        if "bar" in state:
+            state["bar"].close()
 
     return report, finish

@@ -136,9 +136,20 @@ def compare_cmd(old: str, new: str, scenarios: str, teams: str, seeds: int, star
         if unknown:
             raise InputError(f"--fail-if-worse: unknown metric {', '.join(unknown)}; "
                              f"metrics: {', '.join(METRICS)}")
-    document = compare_rulebooks(old, new, scenarios=scenarios, teams=teams, seeds=seeds,
-                                 start=start, workers=workers or os.cpu_count() or 1,
-                                 cache=None if no_cache else cache_path or default_path())
+    from drills.cli.progress import bar
+
+    report, finish = bar("drills")
+    try:
+        document = compare_rulebooks(old, new, scenarios=scenarios, teams=teams, seeds=seeds,
+                                     start=start, workers=workers or os.cpu_count() or 1,
+                                     cache=None if no_cache else cache_path or default_path(),
+                                     progress=report)
+    except KeyboardInterrupt:
+        finish()
+        click.echo("interrupted: the drills that finished are kept in the cache; run the "
+                   "same command again to go on", err=True)
+        sys.exit(130)
+    finish()
     if as_json:
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:

@@ -9,7 +9,7 @@ are relative to each rulebook's own protocol.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -33,7 +33,11 @@ def compare_job(job: Job) -> dict[str, Any]:
     return drill_metrics(records, score_log(records, rulebook, trusted=True))
 
 
-def run_cached(todo: list[Job], cache: DrillCache, workers: int) -> Iterator[dict[str, Any]]:
+Progress = Callable[[int], None]
+
+
+def run_cached(todo: list[Job], cache: DrillCache, workers: int,
+               progress: Progress | None = None) -> Iterator[dict[str, Any]]:
     """Every job's metrics, in order: from the cache, or run (and cached as each finishes,
     so an interrupted comparison keeps what it finished)."""
     keys = [drill_key("compare", j.scenario, j.rulebook, j.team, j.seed, j.start)
@@ -46,10 +50,14 @@ def run_cached(todo: list[Job], cache: DrillCache, workers: int) -> Iterator[dic
             missing.append(i)
         else:
             results[i] = hit
+    if progress is not None:
+        progress(len(todo) - len(missing))
     done = run_iter(compare_job, [todo[i] for i in missing], workers)
     for i, result in zip(missing, done, strict=True):
         cache.put(keys[i], result)
         results[i] = result
+        if progress is not None:
+            progress(1)
     for i in range(len(todo)):
         yield results[i]
 
@@ -124,11 +132,11 @@ def _groups(pairs: list[tuple[Job, dict[str, Any], dict[str, Any]]], key: Any
 
 
 def compare_jobs(old_jobs: list[Job], new_rulebook: str, cache: DrillCache,
-                 workers: int) -> dict[str, Any]:
+                 workers: int, progress: Progress | None = None) -> dict[str, Any]:
+    """``progress(n)`` is told of every n drills done (from the cache or run)."""
     new_jobs = [replace(j, rulebook=new_rulebook) for j in old_jobs]
-    old_results = run_cached(old_jobs, cache, workers)
-    old_list = list(old_results)
-    new_list = list(run_cached(new_jobs, cache, workers))
+    old_list = list(run_cached(old_jobs, cache, workers, progress))
+    new_list = list(run_cached(new_jobs, cache, workers, progress))
     return compare_results(list(zip(old_jobs, old_list, new_list, strict=True)))
 
 

@@ -79,8 +79,13 @@ def run_iter(work: Callable[[Job], R], todo: Iterable[Job], workers: int) -> Ite
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
         yield from pool.map(work, todo, chunksize=max(1, len(todo) // (workers * 8)))
+    except BaseException:  # Ctrl-C: stop at once, drop what has not started
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def run_all(work: Callable[[Job], R], todo: Iterable[Job], workers: int) -> list[R]:
