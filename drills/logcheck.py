@@ -21,7 +21,7 @@ RECORD_TYPES = ("drill", "event", "signal", "firing", "severity", "episode", "ob
 OBLIGATION_STATUSES = ("created", "paged", "acknowledged", "escalated", "waiting",
                        "unstaffed", "skipped", "approval_requested", "approved",
                        "approval_skipped", "approval_missing", "overdue", "done", "missed",
-                       "open")
+                       "open", "cancelled")
 EPISODE_STATUSES = ("start", "end", "open")
 
 

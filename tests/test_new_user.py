@@ -510,3 +510,33 @@ def test_the_report_says_plainly_who_must_be_told() -> None:
     assert result.exit_code == 0
     assert "tell comms_lead" in result.output
     assert "notify" not in result.output.split("Obligations")[1].split("Rules")[0]
+
+
+def test_when_the_crisis_calms_the_rhythm_of_updates_stops() -> None:
+    found = False
+    for seed in range(1, 15):
+        records, _ = simulate(KETTLE, DEFAULT, WELL, seed=seed, start=540.0, log_feed="none")
+        ends = [r["t"] for r in records if r["type"] == "episode" and r["status"] == "end"]
+        cancelled = [r for r in records if r["type"] == "obligation" and
+                     r["status"] == "cancelled"]
+        if not ends or not cancelled:
+            continue
+        found = True
+        assert all(c["t"] in ends for c in cancelled)
+        assert all(c["reason"] == "the crisis calmed before it was due" for c in cancelled)
+        ids = {c["id"] for c in cancelled}
+        # Never done, never overdue, never advice; shown, not counted.
+        assert not [r for r in records if r.get("id") in ids and
+                    r.get("status") in ("done", "overdue", "missed")]
+        doc = score_log(records, DEFAULT)
+        rows = {o["id"]: o for o in doc["obligations"]}
+        assert all(rows[i]["status"] == "cancelled" for i in ids)
+        trimmed = [r for r in records if not (r["type"] == "obligation" and r["id"] in ids)]
+        assert score_log(trimmed, DEFAULT)["score"] == doc["score"]
+        # A team keeps the rhythm: updates are written shortly before they are due.
+        updates = sorted(r["t"] for r in records if r["type"] == "action" and
+                         r["action"] == "update")
+        gaps = [b - a for a, b in zip(updates, updates[1:], strict=False)]
+        assert gaps and min(gaps) >= 120 - 30 - 1e-6 or len(updates) < 2
+        break
+    assert found

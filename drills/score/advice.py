@@ -95,7 +95,11 @@ def improvements(items: list[ScoredObligation], violations: list[tuple[int, Reco
             TIER["press"] if ob.action == "route" else TIER["task"]
         if ob.status == "missed":
             why = f" ({ob.reasons[-1]})" if ob.reasons else ""
-            if ob.skipped:
+            if ob.reasons and ob.reasons[-1].startswith("an update waits for the first"):
+                text = (f"The update due {when(ob.due)} (rule {ob.rule}) never went out: no "
+                        "first public statement came before it. Get the holding statement "
+                        "out first; the updates follow it.")
+            elif ob.skipped:
                 text = (f"The {ob.action.replace('_', ' ')} due {when(ob.due)} (rule {ob.rule})"
                         f" was skipped{why}. Keep the rhythm of updates: silence lets the "
                         "story grow.")

@@ -42,11 +42,13 @@ class ScoredObligation:
     weight: float = 1.0
     #: Not done, and not yet due when the drill ended: not counted against the team.
     open_at_end: bool = False
+    #: The crisis calmed before it was done: no longer asked for, not counted.
+    cancelled: bool = False
 
     @property
     def status(self) -> str:
         if self.done is None:
-            return "open" if self.open_at_end else "missed"
+            return "cancelled" if self.cancelled else "open" if self.open_at_end else "missed"
         return "met" if self.done <= self.due + 1e-9 else "late"
 
 

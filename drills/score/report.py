@@ -59,6 +59,8 @@ def render_report(doc: dict[str, Any], fmt: str = "simple") -> str:
             notes.append(ob["reason"])
         if ob["status"] == "open":
             notes.append("not yet due when the drill ended (not counted)")
+        if ob["status"] == "cancelled":
+            notes.append("the crisis calmed before it was due (not counted)")
         by = ob["by"] or "-"
         if ob["as_role"] and ob["as_role"] != ob["role"]:
             by += f" (as {ob['as_role']})"

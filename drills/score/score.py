@@ -216,7 +216,7 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
     for ob in items:
         if ob.done is None and ob.due > end_t + 1e-9:
             ob.open_at_end = True
-    counted = [o for o in items if o.status != "open"]
+    counted = [o for o in items if o.status not in ("open", "cancelled")]
     late_credit = rulebook.late_credit
     credit = {"met": 1.0, "late": late_credit, "missed": 0.0}
     timeliness = _weighted([(credit[o.status], o.weight) for o in counted]) * 100
@@ -389,6 +389,8 @@ def _obligation_record(obligations: dict[str, ScoredObligation], record: Record,
     ob = obligations[ident]  # the checker made sure it was created
     if status == "open":
         ob.open_at_end = True
+    elif status == "cancelled":
+        ob.cancelled = True
     elif status == "acknowledged":
         ob.acting_role = record.get("role")
     elif status == "done" and ob.done is None:  # done by its action already, or now

@@ -38,6 +38,8 @@ WORK_MINUTES: dict[str, float] = {
 LOG_FEED_MODES = ("full", "sample", "none")
 _SAMPLE_EVERY = 10
 _ENGAGE_TOP = 3
+#: Minutes before its due time a simulated team starts the next recurring update.
+UPDATE_LEAD = 30.0
 #: Public statements to everyone (not replies to one person).
 STATEMENTS = frozenset({"holding_statement", "statement", "update", "apology"})
 _ENGAGEABLE = frozenset({"mention", "reply", "influencer_post", "misinformation"})
@@ -81,6 +83,8 @@ class OpenObligation:
     event: str | None = None
     done: float | None = None
     acting_role: str | None = None
+    #: The crisis calmed before it was done: no longer asked for.
+    cancelled: bool = False
 
 
 @dataclass
@@ -292,6 +296,12 @@ class World:
             self._session.new_episode()
             self.calm_since = None
             self._first_statement = self.env.event()
+            for ob in [o for o in self.obligations.values() if o.spec.every]:
+                # The crisis is over: the rhythm of updates it demanded stops.
+                ob.cancelled = True
+                self.obligations.pop(ob.id)
+                self.log("obligation", id=ob.id, status="cancelled",
+                         reason="the crisis calmed before it was due")
         result = self._session.on_state(self.signals, self.drill_state(), self.env.now)
         self._apply(result.firings, None)
 
@@ -313,7 +323,7 @@ class World:
         wait = ob.due - self.env.now
         if wait > 0:
             yield self.env.timeout(wait)
-        if ob.done is None:
+        if ob.done is None and not ob.cancelled:
             self.log("obligation", id=ob.id, status="overdue")
 
     def _next_instance(self, ob: OpenObligation, since: float) -> None:
@@ -406,8 +416,13 @@ class World:
 
     def _fulfil(self, ob: OpenObligation) -> Any:
         spec = ob.spec
+        if spec.every and ob.instance > 1 and ob.due - UPDATE_LEAD > self.env.now:
+            # A team keeps a rhythm: the next update is written shortly before it is due.
+            yield self.env.timeout(ob.due - UPDATE_LEAD - self.env.now)
+            if ob.cancelled:
+                return
         member = yield from self._page(ob)
-        if member is None:
+        if member is None or ob.cancelled:
             return
         if spec.action == "acknowledge":
             self._done(ob, member)
@@ -439,6 +454,8 @@ class World:
             if asks:
                 answers = yield self.env.all_of(asks)
                 approvals_ok = all(answers[ask] for ask in asks)
+            if ob.cancelled:
+                return
             self._act(member, spec.action, ob=ob, approvals_ok=approvals_ok)
         self._done(ob, member)
         self._next_instance(ob, self.env.now)
