@@ -135,20 +135,21 @@ def test_rulebook(rulebook: str, test_files: list[str]) -> list[TestResult]:
 
 
 def coverage_rulebook(rulebook: str, *, scenarios: str = "all", teams: str = "standard",
-                      seeds: int = 3, start: str = "mon 09:00", workers: int = 1
-                      ) -> dict[str, Any]:
+                      seeds: int = 3, start: str = "mon 09:00", workers: int = 1,
+                      scheduler: str | None = None) -> dict[str, Any]:
     """What ``rulebook`` exercised over scenario x team x seed drills (``drill coverage``)."""
     from drills.validate.coverage import coverage_job, coverage_report
     from drills.validate.sweep import checked_jobs, run_all
 
     todo, (book,) = checked_jobs([rulebook], scenarios, teams, seeds, start)
-    return coverage_report(run_all(coverage_job, todo, workers), book)
+    return coverage_report(run_all(coverage_job, todo, workers, scheduler), book)
 
 
 def compare_rulebooks(old: str, new: str, *, scenarios: str = "all", teams: str = "standard",
                       seeds: int = 5, start: str = "mon 09:00", workers: int = 1,
                       cache: str | None = None,
-                      progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+                      progress: Callable[[int, int], None] | None = None,
+                      scheduler: str | None = None) -> dict[str, Any]:
     """The same drills under two rulebooks, compared pair by pair (``drill compare``).
 
     ``cache`` is a SQLite file of drill results (None: run everything afresh);
@@ -169,7 +170,7 @@ def compare_rulebooks(old: str, new: str, *, scenarios: str = "all", teams: str 
             progress(done[0], total)
 
     try:
-        document = compare_jobs(todo, new_path, store, workers, tick)
+        document = compare_jobs(todo, new_path, store, workers, tick, scheduler)
     finally:
         store.close()
     document["old"] = {"rulebook": books[0].name, "version": books[0].version}

@@ -148,3 +148,23 @@ def test_an_interrupted_comparison_keeps_what_finished(tmp_path: Path,
     kept = store._db.execute("SELECT COUNT(*) FROM drills").fetchone()[0]  # type: ignore[union-attr]
     store.close()
     assert kept == 3
+
+
+def test_the_same_results_on_a_dask_cluster() -> None:
+    """The issue's determinism check: local, then a LocalCluster with 2 workers."""
+    distributed = pytest.importorskip("distributed")  # a dev dependency: always there in CI
+    args = {"scenarios": "viral-complaint", "seeds": 3, "workers": 1, "cache": None}
+    local = compare_rulebooks("default", "strict", **args)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        remote = compare_rulebooks("default", "strict", scheduler=cluster.scheduler_address,
+                                   **args)
+    assert remote == local
+
+
+def test_an_unreachable_scheduler_is_one_clear_error() -> None:
+    result = CliRunner().invoke(cli, ["compare", "default", "strict", "--no-cache",
+                                      "--scenarios", "viral-complaint", "--seeds", "1",
+                                      "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 2, result.output
+    assert "cannot reach the Dask scheduler" in result.output

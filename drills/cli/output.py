@@ -83,6 +83,9 @@ def sweep_options(seeds: int) -> Callable[[F], F]:
                          show_default=True, help="Seeds per scenario and team (1..N)."),
             click.option("--start", default="mon 09:00", show_default=True,
                          callback=_valid_start, help="When each drill starts: 'fri 17:30'."),
+            click.option("--scheduler", metavar="tcp://HOST:PORT",
+                         help="Run the drills on a Dask distributed cluster (pip install "
+                              "'crisis-drills[cluster]'); results are the same."),
         ]
         for option in reversed(options):
             func = option(func)

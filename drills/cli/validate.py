@@ -56,7 +56,7 @@ def test_cmd(rulebook: str, test_files: tuple[str, ...], junit: str | None) -> N
 @click.option("--min-coverage", type=click.FloatRange(0, 100),
               help="Exit 1 when fewer than this percent of the rules fired.")
 def coverage_cmd(rulebook: str, scenarios: str, teams: str, seeds: int, start: str,
-                 workers: int, as_json: bool, markdown: bool,
+                 scheduler: str | None, workers: int, as_json: bool, markdown: bool,
                  min_coverage: float | None) -> None:
     """Report what a rulebook exercised over many drills: rules that never fired,
     severity levels never reached, idle roles, forbid entries never triggered, and which
@@ -74,7 +74,7 @@ def coverage_cmd(rulebook: str, scenarios: str, teams: str, seeds: int, start: s
     from drills.validate.report import coverage_text
 
     document = coverage_rulebook(rulebook, scenarios=scenarios, teams=teams, seeds=seeds,
-                                 start=start, workers=workers)
+                                 start=start, workers=workers, scheduler=scheduler)
     if as_json:
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
@@ -102,8 +102,9 @@ def coverage_cmd(rulebook: str, scenarios: str, teams: str, seeds: int, start: s
               help="Exit 1 when NEW is significantly worse on a listed metric (without a "
                    "list: the rulebook-independent ones).")
 def compare_cmd(old: str, new: str, scenarios: str, teams: str, seeds: int, start: str,
-                workers: int | None, cache_path: str | None, no_cache: bool, as_json: bool,
-                markdown: bool, fail_if_worse: str | None) -> None:
+                scheduler: str | None, workers: int | None, cache_path: str | None,
+                no_cache: bool, as_json: bool, markdown: bool,
+                fail_if_worse: str | None) -> None:
     """Compare two rulebooks over the same drills (scenario x team x seed), pair by pair.
 
     Leads with measures that do not depend on the rulebook (a rulebook that demands less
@@ -143,7 +144,7 @@ def compare_cmd(old: str, new: str, scenarios: str, teams: str, seeds: int, star
         document = compare_rulebooks(old, new, scenarios=scenarios, teams=teams, seeds=seeds,
                                      start=start, workers=workers or os.cpu_count() or 1,
                                      cache=None if no_cache else cache_path or default_path(),
-                                     progress=report)
+                                     progress=report, scheduler=scheduler)
     except KeyboardInterrupt:
         finish()
         click.echo("interrupted: the drills that finished are kept in the cache; run the "

@@ -37,7 +37,8 @@ Progress = Callable[[int], None]
 
 
 def run_cached(todo: list[Job], cache: DrillCache, workers: int,
-               progress: Progress | None = None) -> Iterator[dict[str, Any]]:
+               progress: Progress | None = None,
+               scheduler: str | None = None) -> Iterator[dict[str, Any]]:
     """Every job's metrics, in order: from the cache, or run (and cached as each finishes,
     so an interrupted comparison keeps what it finished)."""
     keys = [drill_key("compare", j.scenario, j.rulebook, j.team, j.seed, j.start)
@@ -52,7 +53,7 @@ def run_cached(todo: list[Job], cache: DrillCache, workers: int,
             results[i] = hit
     if progress is not None:
         progress(len(todo) - len(missing))
-    done = run_iter(compare_job, [todo[i] for i in missing], workers)
+    done = run_iter(compare_job, [todo[i] for i in missing], workers, scheduler)
     for i, result in zip(missing, done, strict=True):
         cache.put(keys[i], result)
         results[i] = result
@@ -132,11 +133,12 @@ def _groups(pairs: list[tuple[Job, dict[str, Any], dict[str, Any]]], key: Any
 
 
 def compare_jobs(old_jobs: list[Job], new_rulebook: str, cache: DrillCache,
-                 workers: int, progress: Progress | None = None) -> dict[str, Any]:
+                 workers: int, progress: Progress | None = None,
+                 scheduler: str | None = None) -> dict[str, Any]:
     """``progress(n)`` is told of every n drills done (from the cache or run)."""
     new_jobs = [replace(j, rulebook=new_rulebook) for j in old_jobs]
-    old_list = list(run_cached(old_jobs, cache, workers, progress))
-    new_list = list(run_cached(new_jobs, cache, workers, progress))
+    old_list = list(run_cached(old_jobs, cache, workers, progress, scheduler))
+    new_list = list(run_cached(new_jobs, cache, workers, progress, scheduler))
     return compare_results(list(zip(old_jobs, old_list, new_list, strict=True)))
 
 

@@ -69,10 +69,14 @@ def _once(load: Callable[[str], Any], path: str, _stamp: tuple[int, int]) -> Any
     return load(path)
 
 
-def run_iter(work: Callable[[Job], R], todo: Iterable[Job], workers: int) -> Iterator[R]:
-    """``work`` over every job, results in order as they finish: here (1 worker) or in a
-    pool of processes."""
+def run_iter(work: Callable[[Job], R], todo: Iterable[Job], workers: int,
+             scheduler: str | None = None) -> Iterator[R]:
+    """``work`` over every job, results in order as they finish: here (1 worker), in a
+    pool of processes, or on a Dask distributed cluster (``scheduler``: tcp://HOST:PORT)."""
     todo = list(todo)
+    if scheduler is not None:
+        yield from _on_cluster(work, todo, scheduler)
+        return
     if workers <= 1 or len(todo) < 2:
         yield from (work(job) for job in todo)
         return
@@ -88,9 +92,31 @@ def run_iter(work: Callable[[Job], R], todo: Iterable[Job], workers: int) -> Ite
     pool.shutdown()
 
 
-def run_all(work: Callable[[Job], R], todo: Iterable[Job], workers: int) -> list[R]:
+def _on_cluster(work: Callable[[Job], R], todo: list[Job], scheduler: str) -> Iterator[R]:
+    """The jobs on a Dask cluster (``pip install crisis-drills[cluster]``). The workers must
+    see the same files at the same paths (a shared folder, or the same checkout)."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError("--scheduler needs Dask: pip install 'crisis-drills[cluster]'") \
+            from None
+    try:
+        client = Client(scheduler, timeout="5s")  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as exc:
+        raise InputError(f"--scheduler {scheduler}: cannot reach the Dask scheduler "
+                         f"({exc})") from None
+    try:
+        futures = client.map(work, todo, pure=False)
+        for future in futures:
+            yield future.result()
+    finally:
+        client.close()  # type: ignore[no-untyped-call]
+
+
+def run_all(work: Callable[[Job], R], todo: Iterable[Job], workers: int,
+            scheduler: str | None = None) -> list[R]:
     """``work`` over every job, in order."""
-    return list(run_iter(work, todo, workers))
+    return list(run_iter(work, todo, workers, scheduler))
 
 
 def checked_jobs(rulebooks: list[str], scenarios: str, teams: str, seeds: int,
