@@ -176,3 +176,25 @@ def compare_rulebooks(old: str, new: str, *, scenarios: str = "all", teams: str 
     document["old"] = {"rulebook": books[0].name, "version": books[0].version}
     document["new"] = {"rulebook": books[1].name, "version": books[1].version}
     return document
+
+
+def sweep_team(*, vary: tuple[str, ...], rulebook: str = "default", team: str = "standard",
+               scenarios: str = "all", seeds: int = 50, start: str = "mon 09:00",
+               workers: int = 1, scheduler: str | None = None) -> dict[str, Any]:
+    """A Monte Carlo over staffing parameters (``drill sweep``)."""
+    from dataclasses import replace as with_overrides
+
+    from drills.validate.staffing import combinations, parse_vary, sweep_job, sweep_report
+    from drills.validate.sweep import checked_jobs, run_all
+
+    varied = parse_vary(vary)
+    base, _books = checked_jobs([rulebook], scenarios, team, seeds, start)
+    if "," in team or team == "all":
+        raise InputError("--team: a sweep varies one team; name one")
+    rows = []
+    for combo in combinations(varied):
+        todo = [with_overrides(job, overrides=combo) for job in base]
+        rows.append((combo, run_all(sweep_job, todo, workers, scheduler)))
+    document = sweep_report(rows)
+    document.update(rulebook=rulebook, team=team, seeds=seeds, scenarios=scenarios)
+    return document

@@ -59,3 +59,24 @@ def compare_text(doc: dict[str, Any], fmt: str = "simple") -> str:
         if doc[key]:
             lines.append(f"{label}: {', '.join(doc[key])}")
     return "\n".join(lines)
+
+
+def sweep_text(doc: dict[str, Any], fmt: str = "simple") -> str:
+    """One row per combination, one column per outcome: p [low-high]."""
+    names = list(doc["outcomes"])
+    parameters = list(doc["combinations"][0]["parameters"]) if doc["combinations"] else []
+    rows = []
+    for combo in doc["combinations"]:
+        cells = [combo["parameters"][p] for p in parameters]
+        for name in names:
+            o = combo["outcomes"][name]
+            cells.append("-" if o["p"] is None else
+                         f"{o['p']:.2f} [{o['ci'][0]:.2f}-{o['ci'][1]:.2f}]")
+        rows.append(cells)
+    lines = [f"Team {doc['team']} x rulebook {doc['rulebook']}: "
+             f"{doc['combinations'][0]['drills'] if doc['combinations'] else 0} drills per "
+             "combination; probabilities with 95% intervals", "",
+             tabulate(rows, headers=[*parameters, *names], tablefmt=fmt,
+                      disable_numparse=True), ""]
+    lines += [f"{name}: {meaning}" for name, meaning in doc["outcomes"].items()]
+    return "\n".join(lines)

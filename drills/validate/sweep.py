@@ -26,6 +26,8 @@ class Job:
     team: str
     seed: int
     start: float
+    #: Parameters a sweep varies: (name, value) pairs applied after loading.
+    overrides: tuple[tuple[str, str], ...] = ()
 
 
 def names(kind: str, choice: str) -> list[str]:

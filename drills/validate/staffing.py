@@ -1,0 +1,169 @@
+"""``drill sweep``: a Monte Carlo over staffing and response parameters.
+
+    drill sweep --team standard --vary ack_within=5m,10m,15m,30m --vary on_call=1,2 --seeds 200
+
+answers questions like "with one person on call, how likely is the holding statement out
+within 60 minutes?": for every combination of the varied parameters, the same seeded drills
+are run and each outcome gets a probability with a 95% Wilson interval.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from typing import Any
+
+from drills.durations import parse_duration
+from drills.errors import InputError
+from drills.rulebook.model import Rulebook
+from drills.team.clock import ALWAYS, NEVER
+from drills.team.model import Habits, ResponseTime, Team
+from drills.validate.sweep import Job
+
+#: What can vary, and what each does.
+PARAMETERS = {
+    "ack_within": "every role's ack_within in the rulebook (a duration, like 10m)",
+    "on_call": "how many members are on call around the clock (the team's on-call members "
+               "first, then the others in file order)",
+    "response": "a factor on every member's response times (0.5 = twice as fast)",
+    **{name: f"the team habit {name} (a probability)" for name in Habits.__dataclass_fields__},
+}
+#: Outcomes reported as probabilities: name -> what it means.
+OUTCOMES = {
+    "holding_statement_within_1h": "the first holding statement out within 60 minutes of "
+                                   "being asked for (drills that asked for one)",
+    "holding_statement_on_time": "the first holding statement met its deadline (drills that "
+                                 "asked for one)",
+    "approved": "every statement that needed approval had it",
+    "no_missed": "no obligation missed",
+    "calmed": "the crisis calmed before the drill ended",
+    "no_violations": "no forbidden conduct",
+}
+
+
+def parse_vary(options: tuple[str, ...]) -> list[tuple[str, list[str]]]:
+    """``--vary name=v1,v2`` options, checked."""
+    result = []
+    for option in options:
+        name, sep, values = option.partition("=")
+        name = name.strip()
+        choices = [v.strip() for v in values.split(",") if v.strip()]
+        if not sep or not choices:
+            raise InputError(f"--vary {option!r}: write NAME=VALUE,VALUE (like "
+                             "ack_within=5m,15m)")
+        if name not in PARAMETERS:
+            raise InputError(f"--vary: unknown parameter {name!r}; parameters: "
+                             f"{', '.join(PARAMETERS)}")
+        for value in choices:
+            _check_value(name, value)
+        result.append((name, choices))
+    if not result:
+        raise InputError("--vary: give at least one parameter to vary")
+    return result
+
+
+def _check_value(name: str, value: str) -> None:
+    try:
+        if name == "ack_within":
+            ok = parse_duration(value) > 0
+        elif name == "on_call":
+            ok = int(value) >= 0
+        else:
+            number = float(value)
+            ok = number > 0 if name == "response" else 0 <= number <= 1
+    except ValueError:
+        ok = False
+    if not ok:
+        raise InputError(f"--vary {name}: bad value {value!r} ({PARAMETERS[name]})")
+
+
+def combinations(varied: list[tuple[str, list[str]]]) -> list[tuple[tuple[str, str], ...]]:
+    names = [name for name, _values in varied]
+    return [tuple(zip(names, values, strict=True))
+            for values in itertools.product(*(v for _n, v in varied))]
+
+
+def apply(rulebook: Rulebook, team: Team, overrides: tuple[tuple[str, str], ...]
+          ) -> tuple[Rulebook, Team]:
+    """The rulebook and team with one combination of parameters applied."""
+    for name, value in overrides:
+        if name == "ack_within":
+            minutes = parse_duration(value)
+            rulebook = replace(rulebook, roles={k: replace(r, ack_within=minutes)
+                                                for k, r in rulebook.roles.items()})
+        elif name == "on_call":
+            wanted = int(value)
+            order = [m for m in team.members if m.on_call is not NEVER] + \
+                [m for m in team.members if m.on_call is NEVER]
+            chosen = {m.name for m in order[:wanted]}
+            team = replace(team, members=tuple(
+                replace(m, on_call=ALWAYS if m.name in chosen else NEVER)
+                for m in team.members))
+        elif name == "response":
+            factor = float(value)
+
+            def scaled(r: ResponseTime | None, factor: float = factor) -> ResponseTime | None:
+                return None if r is None else ResponseTime(r.median * factor, r.p90 * factor)
+            team = replace(team, members=tuple(
+                replace(m, response=scaled(m.response) or m.response,
+                        on_call_response=scaled(m.on_call_response)) for m in team.members))
+        else:
+            team = replace(team, habits=replace(team.habits, **{name: float(value)}))
+    return rulebook, team
+
+
+def sweep_job(job: Job) -> dict[str, bool | None]:
+    """One drill of a sweep: which outcomes it achieved (runs in a worker process)."""
+    from drills.score.score import score_log
+    from drills.sim.run import simulate
+    from drills.validate.sweep import loaded
+
+    scenario, rulebook, team = loaded(job.scenario, job.rulebook, job.team)
+    rulebook, team = apply(rulebook, team, job.overrides)
+    records, _summary = simulate(scenario, rulebook, team, seed=job.seed, start=job.start,
+                                 log_feed="none")
+    return outcomes(score_log(records, rulebook, trusted=True))
+
+
+def outcomes(score: dict[str, Any]) -> dict[str, bool | None]:
+    """Which outcomes a drill achieved; None where one does not apply (nothing asked)."""
+    holding = [o for o in score["obligations"] if o["action"] == "holding_statement"
+               and o["status"] != "cancelled"]
+    first = holding[0] if holding else None
+    needing = [o for o in score["obligations"] if o["approvals"]]
+    return {
+        "holding_statement_within_1h": None if first is None else
+        first["done"] is not None and first["done"] - first["created"] <= 60 + 1e-9,
+        "holding_statement_on_time": None if first is None else first["status"] == "met",
+        "approved": all(state == "approved" for o in needing
+                        for state in o["approvals"].values()),
+        "no_missed": all(o["status"] != "missed" for o in score["obligations"]),
+        "calmed": all(e["calm_after"] is not None
+                      for e in score["outcome"]["time_to_calm"]),
+        "no_violations": not score["violations"],
+    }
+
+
+def wilson(successes: int, n: int) -> list[float]:
+    """The 95% Wilson score interval of a proportion (SciPy)."""
+    from scipy.stats import binomtest
+
+    interval = binomtest(successes, n).proportion_ci(confidence_level=0.95, method="wilson")
+    return [round(float(interval.low), 4), round(float(interval.high), 4)]
+
+
+def sweep_report(rows: list[tuple[tuple[tuple[str, str], ...],
+                                  list[dict[str, bool | None]]]]) -> dict[str, Any]:
+    """The sweep document: per combination, each outcome's probability and interval, over
+    the drills where the outcome applied (``n``)."""
+    combos = []
+    for overrides, results in rows:
+        combo: dict[str, Any] = {"parameters": dict(overrides), "drills": len(results),
+                                 "outcomes": {}}
+        for outcome in OUTCOMES:
+            applied = [r[outcome] for r in results if r[outcome] is not None]
+            n, k = len(applied), sum(1 for v in applied if v)
+            combo["outcomes"][outcome] = {"p": round(k / n, 4) if n else None,
+                                          "ci": wilson(k, n) if n else None, "k": k, "n": n}
+        combos.append(combo)
+    return {"combinations": combos, "outcomes": OUTCOMES}
