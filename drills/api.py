@@ -136,13 +136,28 @@ def test_rulebook(rulebook: str, test_files: list[str]) -> list[TestResult]:
 
 def coverage_rulebook(rulebook: str, *, scenarios: str = "all", teams: str = "standard",
                       seeds: int = 3, start: str = "mon 09:00", workers: int = 1,
-                      scheduler: str | None = None) -> dict[str, Any]:
+                      scheduler: str | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """What ``rulebook`` exercised over scenario x team x seed drills (``drill coverage``)."""
     from drills.validate.coverage import coverage_job, coverage_report
     from drills.validate.sweep import checked_jobs, run_all
 
     todo, (book,) = checked_jobs([rulebook], scenarios, teams, seeds, start)
-    return coverage_report(run_all(coverage_job, todo, workers, scheduler), book)
+    tick = _counter(len(todo), progress)
+    return coverage_report(run_all(coverage_job, todo, workers, scheduler, tick), book)
+
+
+def _counter(total: int, progress: Callable[[int, int], None] | None
+             ) -> Callable[[int], None] | None:
+    """``progress(done, total)`` from a stream of ``tick(n)`` calls."""
+    if progress is None:
+        return None
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        progress(done[0], total)
+    return tick
 
 
 def compare_rulebooks(old: str, new: str, *, scenarios: str = "all", teams: str = "standard",
@@ -162,15 +177,9 @@ def compare_rulebooks(old: str, new: str, *, scenarios: str = "all", teams: str 
     todo, books = checked_jobs([old, new], scenarios, teams, seeds, start)
     new_path = os.path.abspath(resolve("rulebook", new))
     store = DrillCache(cache)
-    total, done = 2 * len(todo), [0]
-
-    def tick(n: int) -> None:
-        done[0] += n
-        if progress is not None:
-            progress(done[0], total)
-
     try:
-        document = compare_jobs(todo, new_path, store, workers, tick, scheduler)
+        document = compare_jobs(todo, new_path, store, workers,
+                                _counter(2 * len(todo), progress), scheduler)
     finally:
         store.close()
     document["old"] = {"rulebook": books[0].name, "version": books[0].version}
@@ -180,7 +189,8 @@ def compare_rulebooks(old: str, new: str, *, scenarios: str = "all", teams: str 
 
 def sweep_team(*, vary: tuple[str, ...], rulebook: str = "default", team: str = "standard",
                scenarios: str = "all", seeds: int = 50, start: str = "mon 09:00",
-               workers: int = 1, scheduler: str | None = None) -> dict[str, Any]:
+               workers: int = 1, scheduler: str | None = None,
+               progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """A Monte Carlo over staffing parameters (``drill sweep``)."""
     from dataclasses import replace as with_overrides
 
@@ -192,9 +202,11 @@ def sweep_team(*, vary: tuple[str, ...], rulebook: str = "default", team: str = 
     if "," in team or team == "all":
         raise InputError("--team: a sweep varies one team; name one")
     rows = []
-    for combo in combinations(varied):
+    combos = combinations(varied)
+    tick = _counter(len(combos) * len(base), progress)
+    for combo in combos:
         todo = [with_overrides(job, overrides=combo) for job in base]
-        rows.append((combo, run_all(sweep_job, todo, workers, scheduler)))
+        rows.append((combo, run_all(sweep_job, todo, workers, scheduler, tick)))
     document = sweep_report(rows)
     document.update(rulebook=rulebook, team=team, seeds=seeds, scenarios=scenarios)
     return document

@@ -344,7 +344,7 @@ def bench_compare(quick: bool, progress: Progress) -> dict[str, float]:
     """``drill compare default strict --scenarios all --teams all`` without a cache."""
     from drills.api import compare_rulebooks
 
-    seeds = 1 if quick else 5
+    seeds = 1 if quick else 10
 
     def timed(workers: int) -> tuple[float, int]:
         start = time.perf_counter()

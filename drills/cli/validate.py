@@ -49,14 +49,15 @@ def test_cmd(rulebook: str, test_files: tuple[str, ...], junit: str | None) -> N
 @click.command("coverage")
 @click.argument("rulebook")
 @sweep_options(seeds=3)
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Processes to run drills in (results do not depend on it).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes to run drills in (default: the number of cores; results do not "
+                   "depend on it).")
 @click.option("--json", "as_json", is_flag=True, help="Print the coverage document as JSON.")
 @click.option("--markdown", is_flag=True, help="Print Markdown (for a pull-request comment).")
 @click.option("--min-coverage", type=click.FloatRange(0, 100),
               help="Exit 1 when fewer than this percent of the rules fired.")
 def coverage_cmd(rulebook: str, scenarios: str, teams: str, seeds: int, start: str,
-                 scheduler: str | None, workers: int, as_json: bool, markdown: bool,
+                 scheduler: str | None, workers: int | None, as_json: bool, markdown: bool,
                  min_coverage: float | None) -> None:
     """Report what a rulebook exercised over many drills: rules that never fired,
     severity levels never reached, idle roles, forbid entries never triggered, and which
@@ -69,12 +70,19 @@ def coverage_cmd(rulebook: str, scenarios: str, teams: str, seeds: int, start: s
         drill coverage strict --json > coverage.json
     """
     import json
+    import os
 
     from drills.api import coverage_rulebook
+    from drills.cli.progress import bar
     from drills.validate.report import coverage_text
 
-    document = coverage_rulebook(rulebook, scenarios=scenarios, teams=teams, seeds=seeds,
-                                 start=start, workers=workers, scheduler=scheduler)
+    report, finish = bar("drills")
+    try:
+        document = coverage_rulebook(rulebook, scenarios=scenarios, teams=teams, seeds=seeds,
+                                     start=start, workers=workers or os.cpu_count() or 1,
+                                     scheduler=scheduler, progress=report)
+    finally:
+        finish()
     if as_json:
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
@@ -200,11 +208,16 @@ def sweep_cmd(team: str, rulebook: str, vary: tuple[str, ...], scenarios: str, s
     import os
 
     from drills.api import sweep_team
+    from drills.cli.progress import bar
     from drills.validate.report import sweep_text
 
-    document = sweep_team(vary=vary, rulebook=rulebook, team=team, scenarios=scenarios,
-                          seeds=seeds, start=start, workers=workers or os.cpu_count() or 1,
-                          scheduler=scheduler)
+    report, finish = bar("drills")
+    try:
+        document = sweep_team(vary=vary, rulebook=rulebook, team=team, scenarios=scenarios,
+                              seeds=seeds, start=start, workers=workers or os.cpu_count() or 1,
+                              scheduler=scheduler, progress=report)
+    finally:
+        finish()
     if as_json:
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:

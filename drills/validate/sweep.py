@@ -116,9 +116,15 @@ def _on_cluster(work: Callable[[Job], R], todo: list[Job], scheduler: str) -> It
 
 
 def run_all(work: Callable[[Job], R], todo: Iterable[Job], workers: int,
-            scheduler: str | None = None) -> list[R]:
-    """``work`` over every job, in order."""
-    return list(run_iter(work, todo, workers, scheduler))
+            scheduler: str | None = None,
+            progress: Callable[[int], None] | None = None) -> list[R]:
+    """``work`` over every job, in order; ``progress(1)`` after each."""
+    results = []
+    for result in run_iter(work, todo, workers, scheduler):
+        results.append(result)
+        if progress is not None:
+            progress(1)
+    return results
 
 
 def checked_jobs(rulebooks: list[str], scenarios: str, teams: str, seeds: int,
