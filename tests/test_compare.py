@@ -168,3 +168,18 @@ def test_an_unreachable_scheduler_is_one_clear_error() -> None:
                                       "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 2, result.output
     assert "cannot reach the Dask scheduler" in result.output
+
+
+def test_the_table_shows_where_the_effect_differs_by_scenario() -> None:
+    doc = compare_rulebooks("default", "strict", scenarios="viral-complaint,rumour-wave,"
+                            "executive-misconduct", seeds=3, workers=1)
+    from drills.validate.report import compare_text
+
+    text = compare_text(doc)
+    differing = [m for m in doc["by_scenario"]["rumour-wave"]
+                 if len({(g[m] > 0) - (g[m] < 0) for g in doc["by_scenario"].values()}) > 1]
+    if differing:
+        assert "Where the effect differs by scenario" in text
+        assert all(name in text for name in doc["by_scenario"])
+    else:
+        assert "Where the effect differs by scenario" not in text

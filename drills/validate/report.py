@@ -49,6 +49,18 @@ def compare_text(doc: dict[str, Any], fmt: str = "simple") -> str:
         lines += [title, tabulate(rows, headers=["metric", "old", "new", "delta", "95% CI",
                                                  "p", ""], tablefmt=fmt,
                                   disable_numparse=True), ""]
+    for key, label in (("by_scenario", "scenario"), ("by_team", "team")):
+        groups = doc.get(key) or {}
+        if len(groups) < 2:
+            continue
+        # Only metrics whose effect differs in direction between groups.
+        metrics = [m for m in next(iter(groups.values()))
+                   if len({(g[m] > 0) - (g[m] < 0) for g in groups.values()}) > 1]
+        if metrics:
+            lines += [f"Where the effect differs by {label} (mean paired difference)",
+                      tabulate([[name, *(f"{g[m]:+,.3g}" for m in metrics)]
+                                for name, g in groups.items()], headers=[label, *metrics],
+                               tablefmt=fmt, disable_numparse=True), ""]
     changed = [[rule, v["old"], v["new"]] for rule, v in doc["rules"].items()
                if v["old"] != v["new"]]
     lines.append("Rule firings that changed")
