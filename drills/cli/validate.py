@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import click
 
 from drills.cli.output import sweep_options
+from drills.cli.progress import bar
+
+
+def with_progress(run: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any
+                  ) -> dict[str, Any]:
+    """``run(..., progress=...)`` with a progress bar on a terminal (none when piped)."""
+    report, finish = bar("drills")
+    try:
+        return run(*args, progress=report, **kwargs)
+    finally:
+        finish()
+
+
+def _print(document: dict[str, Any], as_text: Callable[[dict[str, Any], str], str],
+           as_json: bool, markdown: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        click.echo(as_text(document, "github" if markdown else "simple"))
 
 
 @click.command("test")
@@ -69,24 +91,15 @@ def coverage_cmd(rulebook: str, scenarios: str, teams: str, seeds: int, start: s
         drill coverage ./my-rules.yaml --teams all --seeds 10 --min-coverage 80
         drill coverage strict --json > coverage.json
     """
-    import json
     import os
 
     from drills.api import coverage_rulebook
-    from drills.cli.progress import bar
     from drills.validate.report import coverage_text
 
-    report, finish = bar("drills")
-    try:
-        document = coverage_rulebook(rulebook, scenarios=scenarios, teams=teams, seeds=seeds,
-                                     start=start, workers=workers or os.cpu_count() or 1,
-                                     scheduler=scheduler, progress=report)
-    finally:
-        finish()
-    if as_json:
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
-    else:
-        click.echo(coverage_text(document, "github" if markdown else "simple"))
+    document = with_progress(coverage_rulebook, rulebook, scenarios=scenarios, teams=teams,
+                             seeds=seeds, start=start, scheduler=scheduler,
+                             workers=workers or os.cpu_count() or 1)
+    _print(document, coverage_text, as_json, markdown)
     if min_coverage is not None and document["coverage"] < min_coverage:
         click.echo(f"coverage {document['coverage']}% is below --min-coverage "
                    f"{min_coverage:g}", err=True)
@@ -204,21 +217,12 @@ def sweep_cmd(team: str, rulebook: str, vary: tuple[str, ...], scenarios: str, s
         drill sweep --team standard --vary ack_within=5m,10m,15m,30m --vary on_call=1,2 --seeds 200
         drill sweep --team ./ours.yaml --vary response=0.5,1,2 --scenarios sv-data-breach --json
     """
-    import json
     import os
 
     from drills.api import sweep_team
-    from drills.cli.progress import bar
     from drills.validate.report import sweep_text
 
-    report, finish = bar("drills")
-    try:
-        document = sweep_team(vary=vary, rulebook=rulebook, team=team, scenarios=scenarios,
-                              seeds=seeds, start=start, workers=workers or os.cpu_count() or 1,
-                              scheduler=scheduler, progress=report)
-    finally:
-        finish()
-    if as_json:
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
-    else:
-        click.echo(sweep_text(document, "github" if markdown else "simple"))
+    document = with_progress(sweep_team, vary=vary, rulebook=rulebook, team=team,
+                             scenarios=scenarios, seeds=seeds, start=start, scheduler=scheduler,
+                             workers=workers or os.cpu_count() or 1)
+    _print(document, sweep_text, as_json, markdown)
