@@ -140,7 +140,6 @@ def compare_cmd(old: str, new: str, scenarios: str, teams: str, seeds: int, star
         drill compare default ./new.yaml --fail-if-worse
         drill compare default ./new.yaml --fail-if-worse negative_reach,statements
     """
-    import json
     import os
 
     from drills.api import compare_rulebooks
@@ -158,8 +157,6 @@ def compare_cmd(old: str, new: str, scenarios: str, teams: str, seeds: int, star
         if unknown:
             raise InputError(f"--fail-if-worse: unknown metric {', '.join(unknown)}; "
                              f"metrics: {', '.join(METRICS)}")
-    from drills.cli.progress import bar
-
     report, finish = bar("drills")
     try:
         document = compare_rulebooks(old, new, scenarios=scenarios, teams=teams, seeds=seeds,
