@@ -39,6 +39,13 @@ PUBLIC_ACTIONS: frozenset[str] = frozenset(
     }
 )
 
+#: The organisation speaking to everyone: a first one of these opens the rhythm of updates.
+PUBLIC_STATEMENTS: frozenset[str] = frozenset(
+    {"holding_statement", "statement", "update", "apology"})
+#: Public statements and corrections: what ends the public's silence and gets the top tier
+#: of advice.
+STATEMENT_ACTIONS: frozenset[str] = PUBLIC_STATEMENTS | {"correct_misinformation"}
+
 PLATFORMS: tuple[str, ...] = ("x", "tiktok", "instagram", "facebook", "linkedin", "youtube", "news")
 #: Channels that are not public: an internal report arrives internally, a regulator writes a
 #: letter. Events there are seen by the team, not by the crowd or by monitoring.

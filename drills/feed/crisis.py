@@ -17,10 +17,7 @@ from drills.feed.generator import Event, FeedGenerator
 from drills.feed.scenario import Inject, Scenario
 from drills.feed.signals import SignalMonitor
 from drills.rulebook.evaluate import holds
-
-#: Public actions that count as the organisation speaking (they end silence).
-STATEMENTS = frozenset({"holding_statement", "update", "statement", "apology",
-                        "correct_misinformation"})
+from drills.vocabulary import STATEMENT_ACTIONS
 
 
 class Crisis:
@@ -91,7 +88,7 @@ class Crisis:
         effect = self.scenario.effects.get(action)
         if effect is not None:
             self.feed.add_modifier(modifier_for(action, effect, max(t, self.feed.now)))
-        if action in STATEMENTS:
+        if action in STATEMENT_ACTIONS:
             self.statements += 1
             self.last_statement = t
             if self._silent:

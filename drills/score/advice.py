@@ -25,10 +25,8 @@ from drills.score.model import (
     missing_share,
 )
 from drills.sim.log import Record
+from drills.vocabulary import STATEMENT_ACTIONS
 
-#: Public statements: what the crowd, the press and management see.
-STATEMENT_ACTIONS = frozenset({"holding_statement", "update", "statement", "apology",
-                               "correct_misinformation"})
 #: How much a kind of failure matters, before its own severity and weight.
 TIER = {"statement": 3.0, "approval": 3.0, "violation": 2.5, "press": 2.0, "mixed": 2.0,
         "fatigue": 1.5, "channels": 1.5, "misfit": 1.5, "task": 1.0}

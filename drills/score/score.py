@@ -13,7 +13,7 @@ from typing import Any
 from drills.errors import LogError
 from drills.logcheck import LogChecker
 from drills.rulebook.model import Rulebook
-from drills.score.advice import STATEMENT_ACTIONS, improvements
+from drills.score.advice import improvements
 from drills.score.conduct import ConductJudge
 from drills.score.model import (
     CHANNEL_PENALTY,
@@ -25,7 +25,7 @@ from drills.score.model import (
 )
 from drills.sim.log import Record
 from drills.validation import suggest
-from drills.vocabulary import ACTION_STRATEGY
+from drills.vocabulary import ACTION_STRATEGY, STATEMENT_ACTIONS
 
 SCORE_SCHEMA = 1
 RATINGS = ((90.0, "P"), (75.0, "S"), (50.0, "M"), (0.0, "U"))

@@ -26,7 +26,12 @@ from drills.sim.texts import personal_text
 from drills.team.clock import format_start
 from drills.team.model import Member, Team
 from drills.templates import render_template
-from drills.vocabulary import ACTION_STRATEGY, PRIVATE_CHANNELS, PUBLIC_ACTIONS
+from drills.vocabulary import (
+    ACTION_STRATEGY,
+    PRIVATE_CHANNELS,
+    PUBLIC_ACTIONS,
+    PUBLIC_STATEMENTS,
+)
 
 #: Minutes of work an action takes (times a lognormal factor around 1).
 WORK_MINUTES: dict[str, float] = {
@@ -40,8 +45,6 @@ _SAMPLE_EVERY = 10
 _ENGAGE_TOP = 3
 #: Minutes before its due time a simulated team starts the next recurring update.
 UPDATE_LEAD = 30.0
-#: Public statements to everyone (not replies to one person).
-STATEMENTS = frozenset({"holding_statement", "statement", "update", "apology"})
 _ENGAGEABLE = frozenset({"mention", "reply", "influencer_post", "misinformation"})
 
 
@@ -459,7 +462,7 @@ class World:
             self._act(member, spec.action, ob=ob, approvals_ok=approvals_ok)
         self._done(ob, member)
         self._next_instance(ob, self.env.now)
-        if spec.action in STATEMENTS and self.rng.random() < habits.wrong_strategy:
+        if spec.action in PUBLIC_STATEMENTS and self.rng.random() < habits.wrong_strategy:
             self._act(member, "deny", ob=None, note="off-strategy statement (team habit)")
 
     def _approval(self, ob: OpenObligation, role: str) -> Any:
@@ -566,7 +569,7 @@ class World:
                      action_id=f"a{self._action_ids}")
         if public:
             self.crisis.record_action(action, self.env.now)
-            if action in STATEMENTS and not self._first_statement.triggered:
+            if action in PUBLIC_STATEMENTS and not self._first_statement.triggered:
                 self._first_statement.succeed()
 
     def _community(self) -> Any:

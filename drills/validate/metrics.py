@@ -13,9 +13,8 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from drills.sim.log import Record
+from drills.vocabulary import PUBLIC_STATEMENTS
 
-#: Public statements: what the public reads as the organisation speaking.
-PUBLIC_STATEMENTS = frozenset({"holding_statement", "statement", "update", "apology"})
 #: The public is "hot" while the last hour has at least this many negative posts; a fixed
 #: threshold, so every rulebook is judged on the same hours.
 HOT_NEGATIVE_1H = 10
