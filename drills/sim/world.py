@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 import random
-from collections import deque
-from collections.abc import Callable
+from collections import OrderedDict, deque
+from collections.abc import Callable, Generator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,11 @@ _ENGAGE_TOP = 3
 #: Minutes before its due time a simulated team starts the next recurring update.
 UPDATE_LEAD = 30.0
 _ENGAGEABLE = frozenset({"mention", "reply", "influencer_post", "misinformation"})
+#: A drill with people in it moves in steps of one simulated second, live or replayed: the
+#: same steps give the same world, whenever the person's commands arrive (see docs/actions.md).
+LIVE_STEPS_PER_MINUTE = 60
+#: Recent feed events a person can act on by id.
+_RECENT_EVENTS = 5000
 
 
 def _address(author: Any) -> str:
@@ -66,6 +72,10 @@ class DrillConfig:
     tick: float = 5.0
     #: Multiplies the scenario's rates (benchmarks of big crises); 1 for real drills.
     rate_scale: float = 1.0
+    #: Roles played by people (role -> the person's name): never simulated.
+    humans: dict[str, str] = field(default_factory=dict)
+    #: The inputs as the user named them, for the header (``drill replay`` reads them).
+    inputs: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.log_feed not in LOG_FEED_MODES:
@@ -88,6 +98,14 @@ class OpenObligation:
     acting_role: str | None = None
     #: The crisis calmed before it was done: no longer asked for.
     cancelled: bool = False
+    #: A person acknowledged it (their page, or the obligation before it was paged).
+    acknowledged: bool = False
+    #: The page waiting for a person: triggered when they acknowledge.
+    page: simpy.Event | None = None
+    paged_role: str | None = None
+    #: Approvals given so far (approver role -> True), and those a person is asked for.
+    approved: dict[str, bool] = field(default_factory=dict)
+    approval_waits: dict[str, simpy.Event] = field(default_factory=dict)
 
 
 @dataclass
@@ -132,6 +150,20 @@ class World:
         self._ob_ids = 0
         self._action_ids = 0
         self.resources = {m.name: simpy.Resource(self.env, capacity=1) for m in self.team.members}
+        #: The people in the drill, by the role they play (one person may play several).
+        self.humans: dict[str, Member] = {}
+        for person in dict.fromkeys(config.humans.values()):
+            roles = tuple(r for r, p in config.humans.items() if p == person)
+            member = Member(person, roles)
+            self.humans.update({r: member for r in roles})
+        self._people = {id(m) for m in self.humans.values()}
+        #: Feed events a person can act on by id (kept only when people take part).
+        self.recent: OrderedDict[str, dict[str, Any]] | None = \
+            OrderedDict() if self.humans else None
+        self._steps = LIVE_STEPS_PER_MINUTE if self.humans else 0
+        self._step = 0
+        self._stack: ExitStack | None = None
+        self.finished = False
         self.active_platforms: dict[str, None] = {}
         self.candidates: deque[dict[str, Any]] = deque(maxlen=200)
         self.summary = DrillSummary()
@@ -147,7 +179,8 @@ class World:
                                   for o in r.require if o.every), default=120.0)
         #: Holders of the roles that work the comments, as the rulebook declares them.
         self._comment_workers = tuple(dict.fromkeys(
-            m for role in config.rulebook.comment_roles for m in config.team.holders(role)))
+            m for role in config.rulebook.comment_roles if role not in self.humans
+            for m in config.team.holders(role)))
 
     # -- logging ------------------------------------------------------------------------------
 
@@ -171,7 +204,27 @@ class World:
     # -- running ------------------------------------------------------------------------------
 
     def run(self) -> DrillSummary:
+        """The whole drill at once (simulated teams, recorded actions, replays)."""
+        self.begin()
+        try:
+            self.advance(self.end)
+            return self.finish()
+        finally:
+            self.close()
+
+    @property
+    def now(self) -> float:
+        return float(self.env.now)
+
+    def begin(self) -> None:
+        """Write the header and start the world at minute 0 (``advance`` moves it)."""
         config = self.config
+        extra: dict[str, Any] = {}
+        if config.humans:
+            extra["humans"] = dict(sorted(config.humans.items()))
+            extra["steps_per_minute"] = self._steps
+        if config.inputs is not None:
+            extra["inputs"] = config.inputs
         self.log("drill", schema=LOG_SCHEMA, version=__version__, seed=config.seed,
                  scenario=self.scenario.id, title=self.scenario.title,
                  cluster=self.scenario.cluster, locale=self.scenario.locale,
@@ -180,15 +233,46 @@ class World:
                  duration=self.end, tick=config.tick, log_feed=config.log_feed,
                  severity_levels=list(self.rulebook.severity),
                  roles=sorted(self.rulebook.roles), members=[
-                     {"name": m.name, "roles": list(m.roles)} for m in self.team.members])
-        with self.engine.session() as session:
-            self._session = session
-            self._on_event_rules = session.on_event
-            self.env.process(self._world())
-            self.env.process(self._community())
+                     {"name": m.name, "roles": list(m.roles)} for m in self.team.members],
+                 **extra)
+        self._stack = ExitStack()
+        session = self._stack.enter_context(self.engine.session())
+        self._session = session
+        self._on_event_rules = session.on_event
+        self.env.process(self._world())
+        self.env.process(self._community())
+
+    def advance(self, until: float) -> None:
+        """Move simulated time to ``until`` (at most the end).
+
+        With people in the drill, time moves in fixed steps whatever ``until`` is, so a live
+        drill and its replay pass through the same moments and stay identical.
+        """
+        until = min(until, self.end)
+        if not self._steps:
+            if until > self.env.now:
+                self.env.run(until=until)
+            return
+        last = math.floor(until * self._steps + 1e-9)
+        while self._step < last:
+            self._step += 1
+            self.env.run(until=self._step / self._steps)
+        if until >= self.end and self.end > self.env.now:
             self.env.run(until=self.end)
+
+    def finish(self) -> DrillSummary:
+        """End the drill now (at the end, or early when a person quits)."""
+        if not self.finished:
+            self.finished = True
             self._finish()
+            self.close()
         return self.summary
+
+    def close(self) -> None:
+        """Release the rules engine's session (also after an error)."""
+        if self._stack is not None:
+            stack, self._stack = self._stack, None
+            stack.close()
 
     def _world(self) -> Any:
         """The feed and monitoring: events up to the next moment anything else happens."""
@@ -228,6 +312,11 @@ class World:
                                                                      "reshare"))):
             self.sink.write_event(event)
         platform = event["platform"]
+        recent = self.recent
+        if recent is not None:
+            recent[event["id"]] = event
+            if len(recent) > _RECENT_EVENTS:
+                recent.popitem(last=False)
         if platform not in PRIVATE_CHANNELS:
             if platform not in self.active_platforms and platform != "news":
                 self.active_platforms[platform] = None
@@ -372,7 +461,7 @@ class World:
         Returns (as the process value) the member who acknowledged, or None.
         """
         chain = self._chain(ob.spec.role)
-        holders_anywhere = [m for r in chain for m in self.team.holders(r)]
+        holders_anywhere = [m for r in chain for m in self._holders(r)]
         if not holders_anywhere:
             self.log("obligation", id=ob.id, status="unstaffed",
                      reason=f"no team member holds role {ob.spec.role}"
@@ -380,6 +469,14 @@ class World:
             return None
         while True:
             for role in chain:
+                person = self.humans.get(role)
+                if person is not None:
+                    answered = yield from self._page_person(ob, role, person, role == chain[-1])
+                    if answered:
+                        return person
+                    if ob.done is not None or ob.cancelled:
+                        return None
+                    continue
                 week = self._week()
                 holders = [m for m in self.team.holders(role) if m.available(week)]
                 if not holders:
@@ -398,6 +495,8 @@ class World:
                     ob.acting_role = role
                     return member
                 yield self.env.timeout(timeout)
+                if ob.done is not None:  # a person did it meanwhile
+                    return None
                 self.log("obligation", id=ob.id, status="escalated", role=role,
                          reason=f"{member.name} did not acknowledge within {timeout:g}m")
             # Nobody in the chain is available now: wait for the first to come on.
@@ -413,6 +512,31 @@ class World:
                      reason=f"no one available until {self.clock(self.env.now + wait)}")
             yield self.env.timeout(max(wait, 1.0))
 
+    def _holders(self, role: str) -> tuple[Member, ...]:
+        """Who holds ``role``: the person playing it, else the simulated team's holders."""
+        person = self.humans.get(role)
+        return (person,) if person is not None else self.team.holders(role)
+
+    def _page_person(self, ob: OpenObligation, role: str, person: Member,
+                     last: bool) -> Generator[Any, Any, bool]:
+        """Page a person and wait for them (``ack``) for the role's ``ack_within``; the last
+        role of a chain has nobody to pass to and waits to the end."""
+        if ob.acknowledged:  # they took it before the page went out
+            return True
+        self.log("obligation", id=ob.id, status="paged", member=person.name, role=role)
+        page = ob.page = self.env.event()
+        ob.paged_role = role
+        timeout = self.rulebook.roles[role].ack_within
+        wait = self.end - self.env.now if last else timeout
+        yield page | self.env.timeout(max(0.0, wait))
+        ob.page = ob.paged_role = None
+        if page.triggered:
+            return True
+        if not last and ob.done is None and not ob.cancelled:
+            self.log("obligation", id=ob.id, status="escalated", role=role,
+                     reason=f"{person.name} did not acknowledge within {timeout:g}m")
+        return False
+
     def _work(self, member: Member, action: str) -> float:
         base = WORK_MINUTES.get(action, 5.0)
         return base * self.rng.lognormvariate(0.0, 0.3) if base else 0.0
@@ -425,7 +549,14 @@ class World:
             if ob.cancelled:
                 return
         member = yield from self._page(ob)
-        if member is None or ob.cancelled:
+        if member is None or ob.cancelled or ob.done is not None:
+            return
+        if id(member) in self._people:
+            # A person does the work; approvers are asked as they start drafting.
+            for role in spec.approve:
+                self.env.process(self._approval(ob, role, person_publishes=True))
+            if spec.action == "acknowledge":
+                self._done(ob, member)
             return
         if spec.action == "acknowledge":
             self._done(ob, member)
@@ -457,7 +588,7 @@ class World:
             if asks:
                 answers = yield self.env.all_of(asks)
                 approvals_ok = all(answers[ask] for ask in asks)
-            if ob.cancelled:
+            if ob.cancelled or ob.done is not None:
                 return
             self._act(member, spec.action, ob=ob, approvals_ok=approvals_ok)
         self._done(ob, member)
@@ -465,13 +596,21 @@ class World:
         if spec.action in PUBLIC_STATEMENTS and self.rng.random() < habits.wrong_strategy:
             self._act(member, "deny", ob=None, note="off-strategy statement (team habit)")
 
-    def _approval(self, ob: OpenObligation, role: str) -> Any:
-        """Approval comes from the role itself (sign-off is not delegated to backups)."""
-        if self.rng.random() < self.team.habits.skip_approval:
+    def _approval(self, ob: OpenObligation, role: str, person_publishes: bool = False) -> Any:
+        """Approval comes from the role itself (sign-off is not delegated to backups).
+
+        When a person publishes, the approver answers whenever it answers; the person
+        decides when to publish, and what was not approved by then went out without.
+        """
+        if not person_publishes and self.rng.random() < self.team.habits.skip_approval:
             self.log("obligation", id=ob.id, status="approval_skipped", approver=role,
                      reason="published without waiting for approval (team habit)")
             return False
-        until = max(ob.due, self.env.now + 30.0)
+        person = self.humans.get(role)
+        if person is not None:
+            answered = yield from self._ask_person(ob, role, person, person_publishes)
+            return answered
+        until = self.end if person_publishes else max(ob.due, self.env.now + 30.0)
         holders = self.team.holders(role)
         week = self._week()
         options = []
@@ -498,15 +637,36 @@ class World:
                      member=approver.name)
             if self.env.now + when <= until:
                 yield self.env.timeout(when)
+                if ob.done is not None:  # the person published first
+                    return False
                 self.log("obligation", id=ob.id, status="approved", approver=role,
                          member=approver.name)
+                ob.approved[role] = True
                 return True
             reason = (f"{approver.name} ({role}) was paged at {self.clock(self.env.now)} and "
                       f"had not approved by {self.clock(until)}")
+        if person_publishes:
+            return False  # said when the person publishes
         if until > self.env.now:
             yield self.env.timeout(until - self.env.now)
         self.log("obligation", id=ob.id, status="approval_missing", approver=role,
                  reason=f"{reason}; published without")
+        return False
+
+    def _ask_person(self, ob: OpenObligation, role: str, person: Member,
+                    person_publishes: bool) -> Generator[Any, Any, bool]:
+        self.log("obligation", id=ob.id, status="approval_requested", approver=role,
+                 member=person.name)
+        answer = ob.approval_waits[role] = self.env.event()
+        until = self.end if person_publishes else max(ob.due, self.env.now + 30.0)
+        yield answer | self.env.timeout(max(0.0, until - self.env.now))
+        ob.approval_waits.pop(role, None)
+        if answer.triggered:
+            return True
+        if not person_publishes and ob.done is None:
+            self.log("obligation", id=ob.id, status="approval_missing", approver=role,
+                     reason=f"{person.name} ({role}) had not approved by "
+                     f"{self.clock(until)}; published without")
         return False
 
     def _done(self, ob: OpenObligation, member: Member) -> None:
@@ -526,6 +686,10 @@ class World:
             text = personal_text(action, self.lang)
             if text is None:
                 return None
+        return self.fill(text, platform, event)
+
+    def fill(self, text: str, platform: str | None, event: dict[str, Any] | None = None) -> str:
+        """A template's placeholders filled from the drill (brand, times, who it answers)."""
         brand = self.crisis.feed.brand
         values = {"brand": brand.get("name", ""), "product": brand.get("product", ""),
                   "issue": brand.get("issue", ""), "url": brand.get("url", ""),
@@ -537,13 +701,22 @@ class World:
 
     def _act(self, member: Member, action: str, *, ob: OpenObligation | None = None,
              event: dict[str, Any] | None = None, approvals_ok: bool = True,
-             note: str | None = None) -> None:
-        """Log an action, check it against forbidden conduct, let the crowd react."""
+             note: str | None = None, by_person: tuple[str, list[str], str | None] | None
+             = None) -> None:
+        """Log an action, check it against forbidden conduct, let the crowd react.
+
+        ``by_person`` is (role, channels, text) when a person did it: their words and
+        channels, no habit drawn.
+        """
         self._action_ids += 1
         self.summary.actions += 1
         role = (ob.acting_role or ob.spec.role) if ob else member.roles[0]
         channels: list[str] = []
-        if ob is not None:
+        public = action in PUBLIC_ACTIONS
+        text: str | None = None
+        if by_person is not None:
+            role, channels, text = by_person
+        elif ob is not None:
             channels = self._channels(ob.spec)
             if channels and len(channels) > 1 and \
                     self.rng.random() < self.team.habits.miss_channel:
@@ -552,13 +725,15 @@ class World:
             channels = [event["platform"]]
         elif action in PUBLIC_ACTIONS:
             channels = sorted(self.active_platforms)[:1]
-        public = action in PUBLIC_ACTIONS
-        text = self._text(action, ob.spec.template if ob else None,
-                          channels[0] if channels else None, event) if public else None
+        if by_person is None and public:
+            text = self._text(action, ob.spec.template if ob else None,
+                              channels[0] if channels else None, event)
+        extra = {"human": True} if by_person is not None else {}
         self.log("action", id=f"a{self._action_ids}", member=member.name, role=role,
                  action=action, obligation=ob.id if ob else None,
                  event=event["id"] if event else None, channels=channels, text=text,
-                 approved=approvals_ok, strategy=ACTION_STRATEGY.get(action), note=note)
+                 approved=approvals_ok, strategy=ACTION_STRATEGY.get(action), note=note,
+                 **extra)
         assert self._session is not None
         for violation in self._session.on_action(action, event, self.signals,
                                                  self.drill_state(), self.env.now):
