@@ -46,6 +46,9 @@ PUBLIC_STATEMENTS: frozenset[str] = frozenset(
 #: of advice.
 STATEMENT_ACTIONS: frozenset[str] = PUBLIC_STATEMENTS | {"correct_misinformation"}
 
+#: Actions on one post or comment: a person names the event (``act reply on e812``).
+EVENT_ACTIONS: frozenset[str] = frozenset({"reply", "move_private", "delete_comment", "argue"})
+
 PLATFORMS: tuple[str, ...] = ("x", "tiktok", "instagram", "facebook", "linkedin", "youtube", "news")
 #: Channels that are not public: an internal report arrives internally, a regulator writes a
 #: letter. Events there are seen by the team, not by the crowd or by monitoring.

@@ -112,6 +112,12 @@ def render_report(doc: dict[str, Any], fmt: str = "simple") -> str:
         lines.append("")
         lines.append(tabulate(by_role, headers=["role", "n", "p50", "p90", "max"],
                               tablefmt=fmt))
+    if doc.get("people"):
+        lines += ["", f"People: {', '.join(doc['people'])}. Coaching on their words (notes, "
+                  "not violations)"]
+        coaching = doc.get("coaching") or []
+        lines += [f"- {_clock(doc, c['t'])} {c['member']}, {c['action']}: "
+                  + "; ".join(c["notes"]) for c in coaching] or ["(nothing to note)"]
     lines += ["", "What to improve"]
     if doc["improvements"]:
         lines += [f"{i}. {item['text']} [log line {item['line']}]"

@@ -111,6 +111,9 @@ class LogScorer:
         self.cluster = ""
         self.clusters: list[dict[str, Any]] = []
         self.silence = _SilenceGaps(rulebook)
+        #: Notes on what people wrote (live drills): coaching, not violations.
+        self.coaching: list[dict[str, Any]] = []
+        self.people: dict[str, None] = {}
 
     def add(self, record: Record, line: int | None = None) -> None:
         self.line = self.line + 1 if line is None else line
@@ -182,6 +185,8 @@ class LogScorer:
             self._known(line, "role", role, self.rulebook.roles, "role")
         level = self.severities[-1][1] if self.severities else 0
         self.conduct.action(line, record, {"cluster": self.cluster, "severity": level})
+        if record.get("human") is True:
+            self._coach(line, record)
         ob = self.obligations.get(record.get("obligation") or "")
         if ob is not None:
             ob.published = list(record.get("channels") or [])
@@ -194,6 +199,22 @@ class LogScorer:
         expected = set(self.rulebook.strategies.get(self.cluster, ())) | {"instruct"}
         if self.rulebook.strategies and family not in expected:
             self.misfits.append((line, record))
+
+    def _coach(self, line: int, record: Record) -> None:
+        from drills.score.coaching import coach
+
+        self.people[str(record.get("member"))] = None
+        text = record.get("text")
+        locale = self.header.get("locale") if self.header else None
+        lang = locale.split("_")[0] if isinstance(locale, str) and locale else "en"
+        channels = [str(c) for c in record.get("channels") or () if isinstance(c, str)]
+        notes = coach(text if isinstance(text, str) else None, str(record.get("action")),
+                      channels, lang)
+        if notes:
+            self.coaching.append({"t": record["t"], "action_id": record.get("id"),
+                                  "member": record.get("member"),
+                                  "action": record.get("action"), "notes": notes,
+                                  "line": line})
 
     def document(self) -> dict[str, Any]:
         if self.end is None:
@@ -295,6 +316,10 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
             "time_to_calm": _time_to_calm(episodes),
         },
     }
+    if scorer.people or (header.get("humans") and isinstance(header["humans"], dict)):
+        humans = header.get("humans") if isinstance(header.get("humans"), dict) else {}
+        document["people"] = sorted(set(map(str, humans.values())) | set(scorer.people))
+        document["coaching"] = scorer.coaching
     document["improvements"] = improvements(counted, violations, misfits, mixed, start,
                                             rulebook, dict(scorer.firings))
     return document

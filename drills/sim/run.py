@@ -14,6 +14,7 @@ from drills.score.score import LogScorer
 from drills.sim.log import ListSink, Record, Sink, TeeSink
 from drills.sim.world import DrillConfig, DrillSummary, World
 from drills.team.model import Team
+from drills.validation import suggest
 
 
 def check_compatible(rulebook: Rulebook, team: Team) -> None:
@@ -23,14 +24,23 @@ def check_compatible(rulebook: Rulebook, team: Team) -> None:
         raise InputError(f"{team.source or team.name}: {mismatch}")
 
 
-def _config(scenario: Scenario, rulebook: Rulebook, team: Team, seed: int, start: float,
-            log_feed: str, hours: float | None) -> DrillConfig:
+def drill_config(scenario: Scenario, rulebook: Rulebook, team: Team, seed: int, start: float,
+                 log_feed: str = "full", hours: float | None = None,
+                 humans: dict[str, str] | None = None,
+                 inputs: dict[str, Any] | None = None) -> DrillConfig:
+    """A checked configuration; ``humans`` maps the roles people play to their names."""
     check_compatible(rulebook, team)
+    for role in humans or {}:
+        if role not in rulebook.roles:
+            raise InputError(f"--role {role}: not a role of rulebook {rulebook.name!r}"
+                             f"{suggest(role, sorted(rulebook.roles))}; roles: "
+                             + ", ".join(sorted(rulebook.roles)))
     duration = hours * 60 if hours else None
     too_big = drill_size_problem(scenario, duration)
     if too_big is not None:
         raise InputError(f"{'--hours' if hours else scenario.source or scenario.id}: {too_big}")
-    return DrillConfig(scenario, rulebook, team, seed, start, log_feed, duration=duration)
+    return DrillConfig(scenario, rulebook, team, seed, start, log_feed, duration=duration,
+                       humans=dict(humans or {}), inputs=inputs)
 
 
 def simulate(scenario: Scenario, rulebook: Rulebook, team: Team, *, seed: int,
@@ -42,7 +52,7 @@ def simulate(scenario: Scenario, rulebook: Rulebook, team: Team, *, seed: int,
     """
     records = ListSink()
     target: Sink = records if sink is None else TeeSink(records, sink)
-    config = _config(scenario, rulebook, team, seed, start, log_feed, hours)
+    config = drill_config(scenario, rulebook, team, seed, start, log_feed, hours)
     summary = World(config, target).run()
     return records.records, summary
 
@@ -75,6 +85,6 @@ def run_scored(scenario: Scenario, rulebook: Rulebook, team: Team, *, seed: int,
     scorer = LogScorer(rulebook, trusted=True)  # our own world writes these records
     scoring = ScoringSink(scorer)
     target: Sink = scoring if sink is None else TeeSink(scoring, sink)
-    config = _config(scenario, rulebook, team, seed, start, log_feed, hours)
+    config = drill_config(scenario, rulebook, team, seed, start, log_feed, hours)
     summary = World(config, target, progress=progress).run()
     return scorer.document(), summary, scoring.records

@@ -103,6 +103,7 @@ class OpenObligation:
     #: The page waiting for a person: triggered when they acknowledge.
     page: simpy.Event | None = None
     paged_role: str | None = None
+    paged_at: float = 0.0
     #: Approvals given so far (approver role -> True), and those a person is asked for.
     approved: dict[str, bool] = field(default_factory=dict)
     approval_waits: dict[str, simpy.Event] = field(default_factory=dict)
@@ -526,6 +527,7 @@ class World:
         self.log("obligation", id=ob.id, status="paged", member=person.name, role=role)
         page = ob.page = self.env.event()
         ob.paged_role = role
+        ob.paged_at = self.env.now
         timeout = self.rulebook.roles[role].ack_within
         wait = self.end - self.env.now if last else timeout
         yield page | self.env.timeout(max(0.0, wait))

@@ -1,0 +1,1 @@
+"""Drills with people in them: the live driver, its clock, its commands, replay."""

@@ -1,0 +1,148 @@
+"""A live drill: the world with people in it, moved by whoever drives it, and what a front
+end shows of it (clock, severity, signals, a person's inbox, the feed, what just happened).
+
+Pure like the world: the caller says when simulated time moves (``advance``) and hands in
+each person's input; nothing here reads a clock or a terminal.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from drills.score.score import LogScorer
+from drills.sim.log import Record, Sink, TeeSink
+from drills.sim.people import (
+    PersonAction,
+    acknowledge,
+    act,
+    approve,
+    awaiting_approval,
+    is_theirs,
+    person,
+)
+from drills.sim.run import ScoringSink
+from drills.sim.world import DrillConfig, OpenObligation, World
+
+#: Feed events and notable records a front end can show.
+FEED_KEEP = 500
+NEWS_KEEP = 200
+#: Records a person is told about as they happen.
+_NEWS_STATUSES = {"paged", "escalated", "overdue", "approval_requested", "approved",
+                  "approval_missing", "cancelled", "done", "missed", "open"}
+
+
+class DisplaySink:
+    """Keeps what a front end shows: the latest feed events and the notable records."""
+
+    def __init__(self) -> None:
+        self.feed: deque[Record] = deque(maxlen=FEED_KEEP)
+        self.news: deque[Record] = deque(maxlen=NEWS_KEEP)
+        #: Every record written so far (a counter front ends poll for "anything new?").
+        self.count = 0
+
+    def write(self, record: Record) -> None:
+        self.count += 1
+        kind = record["type"]
+        if kind in ("severity", "action", "violation", "firing", "cluster", "episode") or (
+                kind == "obligation" and record.get("status") in _NEWS_STATUSES):
+            self.news.append(record)
+
+    def write_event(self, event: Record) -> None:
+        self.count += 1
+        self.feed.append(event)
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One thing waiting for a person: a page, an obligation, or an approval."""
+
+    kind: str  # "page", "obligation" or "approval"
+    ob: OpenObligation
+    role: str
+    #: Minutes until it is due (negative: overdue) or, for a page, until it escalates.
+    left: float
+
+
+class LiveDrill:
+    def __init__(self, config: DrillConfig, sink: Sink | None = None) -> None:
+        self.display = DisplaySink()
+        self.scorer = LogScorer(config.rulebook, trusted=True)
+        sinks: list[Sink] = [ScoringSink(self.scorer), self.display]
+        if sink is not None:
+            sinks.append(sink)
+        self.world = World(config, TeeSink(*sinks))
+        self.config = config
+
+    # -- time -----------------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        self.world.begin()
+
+    def advance(self, until: float) -> None:
+        if not self.world.finished:
+            self.world.advance(until)
+
+    @property
+    def now(self) -> float:
+        return self.world.now
+
+    @property
+    def end(self) -> float:
+        return self.world.end
+
+    @property
+    def over(self) -> bool:
+        return self.world.finished or self.world.now >= self.world.end
+
+    def finish(self) -> dict[str, Any]:
+        """End the drill now and return its score document."""
+        self.world.finish()
+        return self.scorer.document()
+
+    def close(self) -> None:
+        self.world.close()
+
+    # -- what there is to see ---------------------------------------------------------------
+
+    def clock(self, t: float | None = None) -> str:
+        return self.world.clock(self.world.now if t is None else t)
+
+    @property
+    def severity(self) -> str:
+        return self.world.rulebook.severity[self.world.severity]
+
+    @property
+    def signals(self) -> dict[str, float]:
+        return dict(self.world.signals)
+
+    def inbox(self, name: str) -> list[InboxItem]:
+        member = person(self.world, name)
+        now = self.world.now
+        items: list[InboxItem] = []
+        for ob in self.world.obligations.values():
+            if ob.page is not None and ob.paged_role in member.roles:
+                ack = self.world.rulebook.roles[ob.paged_role].ack_within
+                items.append(InboxItem("page", ob, ob.paged_role, ack - (now - ob.paged_at)))
+            elif is_theirs(ob, member):
+                items.append(InboxItem("obligation", ob, ob.acting_role or ob.spec.role,
+                                       ob.due - now))
+        items.extend(InboxItem("approval", ob, role, ob.due - now)
+                     for ob, role in awaiting_approval(self.world, member))
+        return items
+
+    def feed(self, n: int = 10, platform: str | None = None) -> list[Record]:
+        events = [e for e in self.display.feed if platform is None or e["platform"] == platform]
+        return events[-n:] if n else []
+
+    # -- a person's input ---------------------------------------------------------------------
+
+    def ack(self, name: str, ob_id: str | None = None) -> OpenObligation:
+        return acknowledge(self.world, name, ob_id)
+
+    def approve(self, name: str, ob_id: str | None = None) -> OpenObligation:
+        return approve(self.world, name, ob_id)
+
+    def act(self, name: str, request: PersonAction) -> OpenObligation | None:
+        return act(self.world, name, request)

@@ -1,0 +1,70 @@
+"""A person's inputs to a drill, as the log records them and as replay applies them.
+
+The log is the single source of truth: a live drill is its header plus these inputs, and
+applying them at the same simulated moments reproduces it byte for byte.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from drills.sim.log import Record
+from drills.sim.people import PersonAction, acknowledge, act, approve
+from drills.sim.world import LIVE_STEPS_PER_MINUTE, World
+
+InputKind = Literal["ack", "approve", "act"]
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    t: float
+    member: str
+    kind: InputKind
+    obligation: str | None = None
+    action: PersonAction | None = None
+
+
+def apply_input(world: World, item: PersonInput) -> None:
+    """Apply one input at the world's current moment (raises PersonError if it cannot be)."""
+    if item.kind == "ack":
+        acknowledge(world, item.member, item.obligation)
+    elif item.kind == "approve":
+        approve(world, item.member, item.obligation)
+    else:
+        assert item.action is not None
+        act(world, item.member, item.action)
+
+
+def step_time(t: float, steps: int = LIVE_STEPS_PER_MINUTE) -> float:
+    """The live step a logged time (3 decimals) was taken at."""
+    return round(t * steps) / steps
+
+
+def inputs_from_log(records: list[Record]) -> list[PersonInput]:
+    """Every input a person gave, in log order (records marked ``"human": true``)."""
+    found: list[PersonInput] = []
+    for record in records:
+        if record.get("human") is not True:
+            continue
+        t, member = float(record["t"]), str(record.get("member"))
+        if record["type"] == "obligation" and record.get("status") == "acknowledged":
+            found.append(PersonInput(t, member, "ack", str(record["id"])))
+        elif record["type"] == "obligation" and record.get("status") == "approved":
+            found.append(PersonInput(t, member, "approve", str(record["id"])))
+        elif record["type"] == "action":
+            found.append(PersonInput(t, member, "act", action=action_of(record)))
+    return found
+
+
+def action_of(record: Record) -> PersonAction:
+    channels = record.get("channels")
+    return PersonAction(
+        action=str(record["action"]), obligation=_text_or_none(record.get("obligation")),
+        event=_text_or_none(record.get("event")),
+        channels=tuple(str(c) for c in channels) if isinstance(channels, list) else None,
+        text=_text_or_none(record.get("text")), role=_text_or_none(record.get("role")))
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

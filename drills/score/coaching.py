@@ -1,0 +1,81 @@
+"""Coaching on what a person wrote: notes for the report, never violations.
+
+A simulated team writes from templates; a person writes real text, and the mistakes people
+make under pressure are easy to spot: too long for the platform, a ``{placeholder}`` left
+in, the wrong language, a holding statement that promises no next update, defensive words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from drills.vocabulary import PUBLIC_STATEMENTS
+
+#: Characters a post may have, where a platform sets a limit worth knowing by heart.
+PLATFORM_LIMITS: dict[str, int] = {"x": 280, "instagram": 2200, "tiktok": 2200,
+                                   "linkedin": 3000}
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+_CLOCK = re.compile(r"\b([01]?\d|2[0-3])[:.][0-5]\d\b|\b\d{1,2}\s?(am|pm)\b", re.IGNORECASE)
+_RELATIVE = re.compile(
+    r"\b(within|in|inom|om)\s+(an?|one|two|three|\d+|en|ett|två|tre)\s+"
+    r"(minutes?|hours?|minuter|minut|timmar|timme)\b|\b(tomorrow|imorgon|i morgon)\b",
+    re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("the and we are is to of for our you your with this that have has will "
+                    "be it on in not an as at by".split()),
+    "sv": frozenset("och att det är vi som för med på inte har till en ett om av den vår "
+                    "våra ni er kommer vara så".split()),
+}
+_LANGUAGE_NAMES = {"en": "English", "sv": "Swedish"}
+#: Wording that argues with the public or defends the brand: it fuels a firestorm
+#: (Herhausen et al. 2019).
+_DEFENSIVE: dict[str, tuple[str, ...]] = {
+    "en": ("you're wrong", "you are wrong", "not our fault", "ridiculous", "nonsense",
+           "stupid", "liar", "lies", "fake news", "absurd", "calm down", "read the manual",
+           "user error", "obviously", "false accusations", "we deny"),
+    "sv": ("ni har fel", "du har fel", "inte vårt fel", "löjligt", "struntprat", "dumt",
+           "lögn", "lögner", "lugna ner dig", "läs manualen", "användarfel", "uppenbarligen",
+           "falska anklagelser"),
+}
+
+
+def coach(text: str | None, action: str, channels: list[str], lang: str) -> list[str]:
+    """Notes on a person's text for ``action`` on ``channels``, in a drill in ``lang``."""
+    if not text:
+        return []
+    notes: list[str] = []
+    for channel in channels:
+        limit = PLATFORM_LIMITS.get(channel)
+        if limit is not None and len(text) > limit:
+            notes.append(f"{len(text)} characters: too long for {channel} (at most {limit})")
+    left = sorted(set(_PLACEHOLDER.findall(text)))
+    if left:
+        notes.append(f"fill in {', '.join(left)} before publishing")
+    other = _language_mismatch(text, lang)
+    if other is not None:
+        notes.append(f"written in {_LANGUAGE_NAMES[other]}, but the drill is in "
+                     f"{_LANGUAGE_NAMES.get(lang, lang)}")
+    if action in ("holding_statement", "update") and not (
+            _CLOCK.search(text) or _RELATIVE.search(text)):
+        notes.append("say when the next update comes (\"next update by 19:30\")")
+    lowered = text.lower()
+    words = [w for w in _DEFENSIVE.get(lang, ()) + tuple(
+        w for code, ws in _DEFENSIVE.items() if code != lang for w in ws)
+        if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", lowered)]
+    if words and (action in PUBLIC_STATEMENTS or action in ("reply", "correct_misinformation",
+                                                            "move_private")):
+        notes.append(f"defensive or argumentative wording ({', '.join(words[:3])}): "
+                     "acknowledge and inform instead")
+    return notes
+
+
+def _language_mismatch(text: str, lang: str) -> str | None:
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < 4 or lang not in _STOPWORDS:
+        return None
+    hits = {code: sum(w in stop for w in words) for code, stop in _STOPWORDS.items()}
+    best = max(hits, key=lambda code: hits[code])
+    if best != lang and hits[best] >= 2 and hits[best] > 2 * hits[lang]:
+        return best
+    return None

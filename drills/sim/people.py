@@ -1,0 +1,260 @@
+"""People in a drill: what a person playing a role can do, checked, and what waits for them.
+
+Every front end (``drill play``, ``drill run --actions``, ``drill replay``, the browser)
+goes through these functions, so a person's input means the same thing everywhere. A
+refused input raises :class:`PersonError` with one line that says what is wrong and what
+would work; it never reaches the log. An accepted one is logged with ``"human": true``,
+which is what ``drill replay`` reads back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from drills.sim.world import OpenObligation, World
+from drills.team.model import Member
+from drills.validation import suggest
+from drills.vocabulary import (
+    ACTIONS,
+    EVENT_ACTIONS,
+    EVENT_PLATFORMS,
+    PUBLIC_ACTIONS,
+)
+
+#: The longest text a person may publish in one action (a long statement is ~3,000).
+MAX_TEXT = 5000
+CHANNELS: tuple[str, ...] = (*EVENT_PLATFORMS, "private")
+
+
+class PersonError(ValueError):
+    """A person's input that cannot be done: one line, what is wrong and what would work."""
+
+
+@dataclass(frozen=True)
+class PersonAction:
+    action: str
+    obligation: str | None = None
+    event: str | None = None
+    channels: tuple[str, ...] | None = None
+    text: str | None = None
+    #: The role they act in (actions files name it); by default the obligation's.
+    role: str | None = None
+
+
+def person(world: World, name: str) -> Member:
+    for member in world.humans.values():
+        if member.name == name:
+            return member
+    names = sorted({m.name for m in world.humans.values()})
+    raise PersonError(f"{name!r} plays no role in this drill"
+                      + (f"; people: {', '.join(names)}" if names else ""))
+
+
+def is_theirs(ob: OpenObligation, member: Member) -> bool:
+    """Theirs: asked of a role they play, and not taken over by a simulated backup."""
+    if ob.acting_role is not None:
+        return ob.acting_role in member.roles
+    return ob.spec.role in member.roles or ob.paged_role in member.roles
+
+
+def their_obligations(world: World, member: Member) -> list[OpenObligation]:
+    return [ob for ob in world.obligations.values() if is_theirs(ob, member)]
+
+
+def awaiting_approval(world: World, member: Member) -> list[tuple[OpenObligation, str]]:
+    return [(ob, role) for ob in world.obligations.values()
+            for role in ob.approval_waits if role in member.roles]
+
+
+def _open(world: World, member: Member, ob_id: str) -> OpenObligation:
+    ob = world.obligations.get(ob_id)
+    if ob is not None:
+        return ob
+    mine = ", ".join(o.id for o in their_obligations(world, member)) or "none"
+    if _was_created(world, ob_id):
+        raise PersonError(f"{ob_id} is no longer open (done, cancelled or the drill moved on);"
+                          f" your open obligations: {mine}")
+    raise PersonError(f"no obligation {ob_id!r}; your open obligations: {mine}")
+
+
+def _was_created(world: World, ob_id: str) -> bool:
+    number = ob_id[1:]
+    return ob_id.startswith("o") and number.isdigit() and 0 < int(number) <= world._ob_ids
+
+
+def acknowledge(world: World, name: str, ob_id: str | None = None) -> OpenObligation:
+    """Take a page (the oldest waiting for them when no id is given)."""
+    member = person(world, name)
+    if ob_id is None:
+        pages = [ob for ob in world.obligations.values()
+                 if ob.page is not None and ob.paged_role in member.roles]
+        if not pages:
+            raise PersonError("no page is waiting for you; 'inbox' shows your obligations")
+        ob = pages[0]
+    else:
+        ob = _open(world, member, ob_id)
+        if not is_theirs(ob, member):
+            raise PersonError(f"{ob.id} is not yours: it is {_owner(ob)}'s")
+        if ob.acknowledged:
+            raise PersonError(f"{ob.id} is already acknowledged; 'do {ob.id}' does it")
+    _take(world, member, ob)
+    return ob
+
+
+def _owner(ob: OpenObligation) -> str:
+    return ob.acting_role or ob.spec.role
+
+
+def _take(world: World, member: Member, ob: OpenObligation) -> None:
+    role = ob.paged_role if ob.paged_role in member.roles else ob.spec.role
+    if role not in member.roles:
+        role = member.roles[0]
+    ob.acknowledged = True
+    ob.acting_role = role
+    world.log("obligation", id=ob.id, status="acknowledged", member=member.name, role=role,
+              human=True)
+    page = ob.page
+    if page is not None and not page.triggered:
+        page.succeed()
+    if ob.spec.action == "acknowledge":
+        world._done(ob, member)
+
+
+def approve(world: World, name: str, ob_id: str | None = None) -> OpenObligation:
+    """Give an approval a simulated (or live) colleague is waiting for."""
+    member = person(world, name)
+    waiting = awaiting_approval(world, member)
+    if not waiting:
+        raise PersonError("nobody is waiting for your approval")
+    if ob_id is None:
+        ob, role = waiting[0]
+    else:
+        match = [(o, r) for o, r in waiting if o.id == ob_id]
+        if not match:
+            raise PersonError(f"{ob_id} is not waiting for your approval; waiting: "
+                              + ", ".join(o.id for o, _r in waiting))
+        ob, role = match[0]
+    world.log("obligation", id=ob.id, status="approved", approver=role, member=member.name,
+              human=True)
+    ob.approved[role] = True
+    ob.approval_waits[role].succeed()
+    return ob
+
+
+def act(world: World, name: str, request: PersonAction) -> OpenObligation | None:
+    """Do an action: it fulfils the obligation named, or the person's oldest open one of that
+    action, or is an action nobody asked for. Returns the obligation it fulfilled."""
+    member = person(world, name)
+    action = request.action
+    if action not in ACTIONS:
+        raise PersonError(f"unknown action {action!r}{suggest(action, ACTIONS)}; actions: "
+                          + ", ".join(ACTIONS))
+    ob = _obligation_for(world, member, request)
+    event_id = request.event
+    if event_id is None and ob is not None and action in EVENT_ACTIONS:
+        event_id = ob.event  # the post the obligation is about
+    event = _event(world, event_id) if event_id else None
+    if action in EVENT_ACTIONS and event is None:
+        raise PersonError(f"{action} is done on a post: add 'on EVENT' (an id from the feed)")
+    role = _role(world, member, request, ob)
+    channels = _channels(world, request, ob, event)
+    text = _text(world, request, ob, channels)
+    if ob is not None and not ob.acknowledged and ob.page is not None:
+        _take(world, member, ob)
+        if ob.done is not None:  # acknowledging was the whole obligation
+            return ob
+    approvals_ok = True
+    if ob is not None:
+        for approver in ob.spec.approve:
+            if not ob.approved.get(approver):
+                approvals_ok = False
+                world.log("obligation", id=ob.id, status="approval_missing", approver=approver,
+                          reason=f"{member.name} published before {approver} approved")
+    world._act(member, action, ob=ob, event=event, approvals_ok=approvals_ok,
+               by_person=(role, list(channels), text))
+    if ob is not None:
+        world._done(ob, member)
+        world._next_instance(ob, world.now)
+    return ob
+
+
+def _obligation_for(world: World, member: Member, request: PersonAction
+                    ) -> OpenObligation | None:
+    if request.obligation is not None:
+        ob = _open(world, member, request.obligation)
+        if ob.spec.action != request.action:
+            raise PersonError(f"{ob.id} asks for {ob.spec.action}, not {request.action}; "
+                              f"'do {ob.id}' does it")
+        if not is_theirs(ob, member) and ob.spec.role not in member.roles:
+            raise PersonError(f"{ob.id} is not yours: it is {_owner(ob)}'s")
+        return ob
+    roles = (request.role,) if request.role else member.roles
+    for ob in world.obligations.values():
+        if ob.spec.action == request.action and is_theirs(ob, member) and \
+                (ob.acting_role or ob.spec.role) in roles:
+            return ob
+    return None
+
+
+def _event(world: World, event_id: str) -> dict[str, Any]:
+    recent: dict[str, dict[str, Any]] = world.recent if world.recent is not None else {}
+    event = recent.get(event_id)
+    if event is None or event["t"] > world.now + 1e-9:
+        hint = "it has not happened yet" if event is not None else \
+            "not among the recent posts; 'feed' shows their ids"
+        raise PersonError(f"no event {event_id!r} to act on: {hint}")
+    return event
+
+
+def _role(world: World, member: Member, request: PersonAction,
+          ob: OpenObligation | None) -> str:
+    if request.role is not None:
+        if request.role not in member.roles:
+            raise PersonError(f"{member.name} does not play {request.role}; they play "
+                              + ", ".join(member.roles))
+        return request.role
+    if ob is not None:
+        return ob.acting_role or ob.spec.role
+    if request.action in EVENT_ACTIONS:
+        for role in member.roles:
+            if role in world.rulebook.comment_roles:
+                return role
+    return member.roles[0]
+
+
+def _channels(world: World, request: PersonAction, ob: OpenObligation | None,
+              event: dict[str, Any] | None) -> tuple[str, ...]:
+    if request.channels is not None:
+        for channel in request.channels:
+            if channel not in CHANNELS:
+                raise PersonError(f"unknown channel {channel!r}{suggest(channel, CHANNELS)};"
+                                  f" channels: {', '.join(CHANNELS)}")
+        return tuple(dict.fromkeys(request.channels))
+    if ob is not None and ob.spec.channels is not None:
+        return tuple(world._channels(ob.spec))
+    if event is not None:
+        return (event["platform"],)
+    if request.action in PUBLIC_ACTIONS:
+        return tuple(sorted(world.active_platforms)) or tuple(sorted(world.scenario.platforms))
+    return ()
+
+
+def _text(world: World, request: PersonAction, ob: OpenObligation | None,
+          channels: tuple[str, ...]) -> str | None:
+    if request.text is not None:
+        text = request.text
+        if len(text) > MAX_TEXT:
+            raise PersonError(f"the text has {len(text):,} characters; at most {MAX_TEXT:,}")
+        return text or None
+    if request.action not in PUBLIC_ACTIONS:
+        return None
+    return template_for(world, request.action, ob, channels[0] if channels else None)
+
+
+def template_for(world: World, action: str, ob: OpenObligation | None,
+                 platform: str | None, event: dict[str, Any] | None = None) -> str | None:
+    """The rulebook's template for this action, filled in: where a person starts writing."""
+    name = (ob.spec.template if ob is not None else None) or action
+    text = world.rulebook.template_text(name, platform, world.lang)
+    return world.fill(text, platform, event) if text is not None else None
