@@ -18,6 +18,7 @@ from drills.rulebook.model import Rulebook
 from drills.score.score import check_log, score_log
 from drills.sim.log import Record
 from drills.sim.run import run_scored
+from drills.sim.world import DrillConfig
 from drills.team.clock import parse_start
 from drills.team.load import load_team
 from drills.team.model import Team
@@ -66,12 +67,20 @@ def run_drill(*, scenario: str = "overheating-kettle", rulebook: str = "default"
               team: str = "standard", seed: int, start: str = "mon 09:00",
               log: str | None = None, log_feed: str = "full", hours: float | None = None,
               locale: str | None = None, map_roles: str | None = None,
-              progress: Callable[[float, float], None] | None = None) -> DrillResult:
+              progress: Callable[[float, float], None] | None = None,
+              actions: str | None = None, humans: tuple[str, ...] = ()) -> DrillResult:
     """Run one drill from names or paths; write its log atomically if ``log`` is given.
 
     Records stream to the log file and to the scorer; none is kept in memory.
-    ``map_roles`` renames the team's roles to the rulebook's (``a=b,c=d``).
+    ``map_roles`` renames the team's roles to the rulebook's (``a=b,c=d``). ``actions`` is
+    a file of what people did (their roles are played by them); ``humans`` adds roles
+    played by people who did nothing (``ROLE`` or ``ROLE=NAME``).
     """
+    if actions is not None or humans:
+        return _run_recorded(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
+                             start=start, log=log, log_feed=log_feed, hours=hours,
+                             locale=locale, map_roles=map_roles, actions=actions,
+                             humans=humans)
     loaded_scenario, loaded_rulebook, loaded_team, week_minute = load_inputs(
         scenario=scenario, rulebook=rulebook, team=team, start=start, locale=locale,
         map_roles=map_roles)
@@ -85,6 +94,65 @@ def run_drill(*, scenario: str = "overheating-kettle", rulebook: str = "default"
             document, _summary, count = run_scored(loaded_scenario, loaded_rulebook,
                                                    loaded_team, sink=sink, **options)
     return DrillResult(document, seed, count)
+
+
+#: The name a role played by nobody gets (``--human ROLE``).
+NO_SHOW = "no-show"
+
+
+def people_config(*, scenario: str, rulebook: str, team: str, seed: int, start: str,
+                  humans: dict[str, str], log_feed: str = "full", hours: float | None = None,
+                  locale: str | None = None, map_roles: str | None = None) -> DrillConfig:
+    """The configuration of a drill with people in it; its header records the inputs as
+    named here, so ``drill replay`` can run it again."""
+    from drills.sim.run import drill_config
+
+    loaded = load_inputs(scenario=scenario, rulebook=rulebook, team=team, start=start,
+                         locale=locale, map_roles=map_roles)
+    inputs = {"scenario": scenario, "rulebook": rulebook, "team": team, "locale": locale,
+              "hours": hours, "map_roles": map_roles}
+    return drill_config(*loaded[:3], seed, loaded[3], log_feed, hours, humans=humans,
+                        inputs=inputs)
+
+
+def parse_humans(specs: tuple[str, ...], taken: dict[str, str]) -> dict[str, str]:
+    """``--human ROLE[=NAME]`` added to the roles an actions file already gives people."""
+    humans = dict(taken)
+    for spec in specs:
+        role, eq, name = (part.strip() for part in spec.partition("="))
+        if not role:
+            raise InputError(f"--human {spec!r}: name a role, like --human comms_lead")
+        if role in humans:
+            if eq and name != humans[role]:
+                raise InputError(f"--human {spec}: {role} is played by {humans[role]} "
+                                 "(in the actions file)")
+            continue
+        humans[role] = name or NO_SHOW
+    return humans
+
+
+def _run_recorded(*, scenario: str, rulebook: str, team: str, seed: int, start: str,
+                  log: str | None, log_feed: str, hours: float | None, locale: str | None,
+                  map_roles: str | None, actions: str | None,
+                  humans: tuple[str, ...]) -> DrillResult:
+    from drills.live.actions_file import RecordedActions, load_actions
+    from drills.live.drill import LiveDrill
+    from drills.live.run import play_inputs
+
+    recorded = load_actions(actions) if actions else RecordedActions({}, ())
+    config = people_config(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
+                           start=start, humans=parse_humans(humans, recorded.humans),
+                           log_feed=log_feed, hours=hours, locale=locale,
+                           map_roles=map_roles)
+    todo = [(a.item, a.where) for a in recorded.actions]
+    if log is None:
+        live = LiveDrill(config)
+        document = play_inputs(live, todo)
+    else:
+        with atomic_log(log) as sink:
+            live = LiveDrill(config, sink)
+            document = play_inputs(live, todo)
+    return DrillResult(document, seed, live.display.count)
 
 
 def rulebook_for_log(records: list[Record], rulebook: str | None,
@@ -210,3 +278,83 @@ def sweep_team(*, vary: tuple[str, ...], rulebook: str = "default", team: str = 
     document = sweep_report(rows)
     document.update(rulebook=rulebook, team=team, seeds=seeds, scenarios=scenarios)
     return document
+
+
+@dataclass
+class ReplayResult:
+    score: dict[str, Any]
+    records: int
+    #: None when the replay is byte for byte the log; else the first line that differs.
+    difference: int | None
+    out: str | None
+
+
+def replay_drill(log: str, *, out: str | None = None) -> ReplayResult:
+    """Run a drill again from its log's header and its people's inputs (``drill replay``).
+
+    The replay is written to ``out`` (atomically) when given, and compared with ``log`` line
+    by line: a live drill replays byte for byte.
+    """
+    import tempfile
+
+    from drills.live.drill import LiveDrill
+    from drills.live.replay import replay_plan
+
+    numbered = read_log_lines(log)
+    records = [record for _line, record in numbered]
+    check_log(records, log, [line for line, _record in numbered])
+    plan = replay_plan(numbered, log)
+    given = plan.inputs
+    config = people_config(scenario=_input_path(given["scenario"], log),
+                           rulebook=_input_path(given["rulebook"], log),
+                           team=_input_path(given["team"], log), seed=plan.seed,
+                           start=plan.start, humans=plan.humans, log_feed=plan.log_feed,
+                           hours=given["hours"], locale=given["locale"],
+                           map_roles=given["map_roles"])
+    config.inputs = plan.recorded_inputs  # as the log had them (a path stays as written)
+    from drills.live.run import play_inputs
+
+    with tempfile.TemporaryDirectory() as scratch:
+        target = out or os.path.join(scratch, "replay.jsonl")
+        with atomic_log(target) as sink:
+            live = LiveDrill(config, sink)
+            document = play_inputs(live, plan.inputs_at, until=plan.until)
+        difference = _first_difference(log, target)
+    return ReplayResult(document, live.display.count, difference, out)
+
+
+def _input_path(name: str, log: str) -> str:
+    """A scenario, rulebook or team the log names: a built-in, a path from here, or a path
+    from the log's folder."""
+    if os.path.exists(name) or ("/" not in name and not name.endswith((".yaml", ".yml"))):
+        return name
+    beside = os.path.join(os.path.dirname(os.path.abspath(log)), name)
+    return beside if os.path.exists(beside) else name
+
+
+def _first_difference(a: str, b: str) -> int | None:
+    with open(a, "rb") as left, open(b, "rb") as right:
+        number = 0
+        while True:
+            number += 1
+            x, y = left.readline(), right.readline()
+            if x != y:
+                return number
+            if not x:
+                return None
+
+
+def extract_actions(log: str) -> str:
+    """The people's inputs of a live drill, as an actions file (``drill actions``)."""
+    from drills.live.actions_file import actions_yaml
+    from drills.live.inputs import inputs_from_log
+
+    numbered = read_log_lines(log)
+    records = [record for _line, record in numbered]
+    check_log(records, log, [line for line, _record in numbered])
+    humans = records[0].get("humans")
+    if not isinstance(humans, dict) or not humans:
+        raise InputError(f"{log}: no one played a role in this drill (the header names no "
+                         "'humans'): it has no actions to extract")
+    return actions_yaml({str(k): str(v) for k, v in humans.items()}, inputs_from_log(records),
+                        log)

@@ -58,7 +58,7 @@ def number_or(value: Any, default: float) -> float:
     return default
 
 
-KINDS = ("rulebook", "scenario", "team")
+KINDS = ("rulebook", "scenario", "team", "actions")
 
 
 def wrong_kind(doc: Document, expected: str) -> Checked[T] | None:

@@ -13,6 +13,7 @@ Checker = Callable[[Document], list[Diagnostic]]
 
 def _checkers() -> dict[str, Checker]:
     from drills.feed.scenario_load import check_scenario
+    from drills.live.actions_file import check_actions
     from drills.rulebook.load import check_rulebook
     from drills.team.load import check_team
 
@@ -20,6 +21,7 @@ def _checkers() -> dict[str, Checker]:
         "rulebook": lambda d: check_rulebook(d).diagnostics,
         "scenario": lambda d: check_scenario(d).diagnostics,
         "team": lambda d: check_team(d).diagnostics,
+        "actions": lambda d: check_actions(d).diagnostics,
     }
     return checkers
 
@@ -51,8 +53,8 @@ def lint_file(path: str) -> list[Diagnostic]:
     except InputError as exc:
         return exc.diagnostics
     if not isinstance(doc.value, dict):
-        return [doc.diagnostic((), "expected a mapping with a 'rulebook:', 'scenario:' or "
-                               "'team:' key at the top")]
+        return [doc.diagnostic((), "expected a mapping with a 'rulebook:', 'scenario:', "
+                               "'team:' or 'actions:' key at the top")]
     if "tests" in doc.value:  # rulebook unit tests name their rulebook too
         from drills.validate.cases import check_rule_tests
 

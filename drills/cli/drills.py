@@ -28,9 +28,15 @@ from drills.feed.limits import MAX_DRILL_HOURS
 @fmt_option
 @click.option("--fail-under", type=click.FloatRange(0, 100),
               help="Exit 1 when the score is below this.")
+@click.option("--actions", type=click.Path(dir_okay=False),
+              help="What the people in a tabletop drill did (docs/actions.md): their roles "
+                   "are played by them, every other role is simulated.")
+@click.option("--human", "humans", multiple=True, metavar="ROLE[=NAME]",
+              help="A role played by a person who did nothing (a no-show); repeatable.")
 def run(scenario: str, rulebook: str, team: str, start: str, map_roles: str | None,
         seed: int | None, hours: float | None, locale: str | None, log: str | None,
-        log_feed: str, as_json: bool, fmt: str, fail_under: float | None) -> None:
+        log_feed: str, as_json: bool, fmt: str, fail_under: float | None,
+        actions: str | None, humans: tuple[str, ...]) -> None:
     """Run a drill: a crisis against a rulebook and a team, scored.
 
     Prints the after-action report: score and HSEEP-style rating, obligations, violations,
@@ -42,6 +48,8 @@ def run(scenario: str, rulebook: str, team: str, start: str, map_roles: str | No
         drill run --scenario sv-data-breach --team skeleton-weekend --start "sat 21:00" --seed 3
         drill run --rulebook strict --team understaffed --seed 7 --log drill.jsonl --json
         drill run --seed 7 --fail-under 70
+        drill run --seed 1 --start "fri 17:30" --actions tabletop.yaml --log tabletop.jsonl
+        drill run --seed 1 --start "fri 17:30" --human comms_lead
     """
     from drills.api import run_drill
 
@@ -56,7 +64,8 @@ def run(scenario: str, rulebook: str, team: str, start: str, map_roles: str | No
     try:
         result = run_drill(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
                            start=start, log=log, log_feed=log_feed, hours=hours,
-                           locale=locale, map_roles=map_roles, progress=report)
+                           locale=locale, map_roles=map_roles, progress=report,
+                           actions=actions, humans=humans)
     finally:
         finish()
     _print_score(result.score, as_json, fmt)

@@ -28,8 +28,11 @@ from drills.sim.world import DrillConfig, OpenObligation, World
 #: Feed events and notable records a front end can show.
 FEED_KEEP = 500
 NEWS_KEEP = 200
+#: Feed events worth telling a person about as they arrive.
+NOTABLE_KINDS = frozenset({"press_inquiry", "influencer_post", "misinformation",
+                           "regulator_inquiry", "employee_leak", "internal_report"})
 #: Records a person is told about as they happen.
-_NEWS_STATUSES = {"paged", "escalated", "overdue", "approval_requested", "approved",
+_NEWS_STATUSES = {"created", "paged", "escalated", "overdue", "approval_requested", "approved",
                   "approval_missing", "cancelled", "done", "missed", "open"}
 
 
@@ -41,17 +44,30 @@ class DisplaySink:
         self.news: deque[Record] = deque(maxlen=NEWS_KEEP)
         #: Every record written so far (a counter front ends poll for "anything new?").
         self.count = 0
+        #: How many notable records there have been (``news`` keeps the latest).
+        self.news_total = 0
 
     def write(self, record: Record) -> None:
         self.count += 1
         kind = record["type"]
         if kind in ("severity", "action", "violation", "firing", "cluster", "episode") or (
                 kind == "obligation" and record.get("status") in _NEWS_STATUSES):
-            self.news.append(record)
+            self._news(record)
 
     def write_event(self, event: Record) -> None:
         self.count += 1
         self.feed.append(event)
+        if event["kind"] in NOTABLE_KINDS or event.get("inject"):
+            self._news({"type": "event", **event})
+
+    def _news(self, record: Record) -> None:
+        self.news.append(record)
+        self.news_total += 1
+
+    def news_since(self, seen: int) -> list[Record]:
+        """Notable records after the first ``seen`` (as many as are still kept)."""
+        fresh = self.news_total - seen
+        return list(self.news)[-fresh:] if fresh > 0 else []
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ def inputs_from_log(records: list[Record]) -> list[PersonInput]:
     for record in records:
         if record.get("human") is not True:
             continue
-        t, member = float(record["t"]), str(record.get("member"))
+        t, member = step_time(float(record["t"])), str(record.get("member"))
         if record["type"] == "obligation" and record.get("status") == "acknowledged":
             found.append(PersonInput(t, member, "ack", str(record["id"])))
         elif record["type"] == "obligation" and record.get("status") == "approved":

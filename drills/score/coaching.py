@@ -21,11 +21,13 @@ _RELATIVE = re.compile(
     r"(minutes?|hours?|minuter|minut|timmar|timme)\b|\b(tomorrow|imorgon|i morgon)\b",
     re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_EN_STOPWORDS = ("the and we are is to of for our you your with this that have has will be "
+                 "it on in not an as at by")
+_SV_STOPWORDS = ("och att det är vi som för med på inte har till en ett om av den vår våra "
+                 "ni er kommer vara så")
 _STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and we are is to of for our you your with this that have has will "
-                    "be it on in not an as at by".split()),
-    "sv": frozenset("och att det är vi som för med på inte har till en ett om av den vår "
-                    "våra ni er kommer vara så".split()),
+    "en": frozenset(_EN_STOPWORDS.split()),
+    "sv": frozenset(_SV_STOPWORDS.split()),
 }
 _LANGUAGE_NAMES = {"en": "English", "sv": "Swedish"}
 #: Wording that argues with the public or defends the brand: it fuels a firestorm

@@ -316,8 +316,10 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
             "time_to_calm": _time_to_calm(episodes),
         },
     }
-    if scorer.people or (header.get("humans") and isinstance(header["humans"], dict)):
-        humans = header.get("humans") if isinstance(header.get("humans"), dict) else {}
+    humans = header.get("humans")
+    if not isinstance(humans, dict):
+        humans = {}
+    if scorer.people or humans:
         document["people"] = sorted(set(map(str, humans.values())) | set(scorer.people))
         document["coaching"] = scorer.coaching
     document["improvements"] = improvements(counted, violations, misfits, mixed, start,

@@ -67,7 +67,7 @@ def awaiting_approval(world: World, member: Member) -> list[tuple[OpenObligation
             for role in ob.approval_waits if role in member.roles]
 
 
-def _open(world: World, member: Member, ob_id: str) -> OpenObligation:
+def open_obligation(world: World, member: Member, ob_id: str) -> OpenObligation:
     ob = world.obligations.get(ob_id)
     if ob is not None:
         return ob
@@ -93,7 +93,7 @@ def acknowledge(world: World, name: str, ob_id: str | None = None) -> OpenObliga
             raise PersonError("no page is waiting for you; 'inbox' shows your obligations")
         ob = pages[0]
     else:
-        ob = _open(world, member, ob_id)
+        ob = open_obligation(world, member, ob_id)
         if not is_theirs(ob, member):
             raise PersonError(f"{ob.id} is not yours: it is {_owner(ob)}'s")
         if ob.acknowledged:
@@ -182,7 +182,7 @@ def act(world: World, name: str, request: PersonAction) -> OpenObligation | None
 def _obligation_for(world: World, member: Member, request: PersonAction
                     ) -> OpenObligation | None:
     if request.obligation is not None:
-        ob = _open(world, member, request.obligation)
+        ob = open_obligation(world, member, request.obligation)
         if ob.spec.action != request.action:
             raise PersonError(f"{ob.id} asks for {ob.spec.action}, not {request.action}; "
                               f"'do {ob.id}' does it")

@@ -1,0 +1,126 @@
+"""Commands for drills with people in them: ``play``, ``replay``, ``actions``."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from drills.cli.drills import _print_score
+from drills.cli.output import drill_inputs
+from drills.live.clock import DEFAULT_SPEED, MAX_SPEED
+
+
+@click.command()
+@drill_inputs
+@click.option("--role", "roles", multiple=True, metavar="ROLE",
+              help="The role you play (repeatable; default comms_lead). Every other role "
+                   "is simulated.")
+@click.option("--as", "name", default="trainee", show_default=True,
+              help="Your name in the log and the report.")
+@click.option("--speed", type=click.FloatRange(0, MAX_SPEED), default=DEFAULT_SPEED,
+              show_default=True,
+              help="Simulated seconds per second: 1 real time, 60 an hour a minute, 0 only "
+                   "'wait' moves time.")
+@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True,
+              help="The seed of the crisis.")
+@click.option("--hours", type=click.FloatRange(min=0, min_open=True, max=24 * 31),
+              help="Play only this many hours (default: the scenario's duration).")
+@click.option("--locale", help="Play the scenario in another of its locales (sv_SE, ...).")
+@click.option("--log", "log", type=click.Path(dir_okay=False),
+              help="Write the drill log here (default: play-DATE-TIME.jsonl); written "
+                   "atomically when the drill ends, on quit or on Ctrl-C.")
+@click.option("--plain", is_flag=True,
+              help="Line mode on stdin/stdout (screen readers, scripts) instead of the "
+                   "full-screen terminal UI.")
+def play(scenario: str, rulebook: str, team: str, start: str, map_roles: str | None,
+         roles: tuple[str, ...], name: str, speed: float, seed: int, hours: float | None,
+         locale: str | None, log: str | None, plain: bool) -> None:
+    """Practise alone: play a role in a live drill while the rest of the team is simulated.
+
+    Pages and obligations wait for you; if you do not acknowledge in time, the page goes to
+    the simulated backup. Type 'help' for the commands (ack, do, act, approve, wait, ...).
+    At the end the drill is scored like any other, with coaching on what you wrote.
+
+    \b
+    Example:
+        drill play
+        drill play --scenario sv-data-breach --locale sv_SE --role comms_lead --as Ana
+        drill play --plain --speed 0 --seed 3 --log practice.jsonl < commands.txt
+    """
+    from drills.play.session import play_session
+
+    if not name.strip():
+        raise click.BadParameter("give a name", param_hint="--as")
+    path = log or time.strftime("play-%Y%m%d-%H%M%S.jsonl")
+    with play_session(scenario=scenario, rulebook=rulebook, team=team,
+                      roles=roles or ("comms_lead",), name=name.strip(), speed=speed,
+                      seed=seed, start=start, log=path, locale=locale, hours=hours,
+                      map_roles=map_roles, wall=time.monotonic) as session:
+        if plain:
+            from drills.play.plain import run_plain
+
+            run_plain(session.console, sys.stdin, click.echo, echo=not sys.stdin.isatty())
+        else:
+            from drills.play.tui import run_tui
+
+            run_tui(session.console)
+        document = session.end()
+    _print_score(document, False, "simple")
+    click.echo(f"log written to {path}; 'drill replay {path}' runs it again", err=True)
+
+
+@click.command()
+@click.argument("log", type=click.Path(dir_okay=False))
+@click.option("--log", "out", type=click.Path(dir_okay=False),
+              help="Write the replayed log here (atomically).")
+@click.option("--json", "as_json", is_flag=True, help="Print the score document as JSON.")
+def replay(log: str, out: str | None, as_json: bool) -> None:
+    """Run a drill again from its log: the header's inputs and the people's actions.
+
+    A drill played live, recorded with --actions or simulated replays byte for byte; the
+    command says so, or names the first line that differs (exit 1), which happens when a
+    scenario, rulebook or team file changed since.
+
+    \b
+    Example:
+        drill replay practice.jsonl
+        drill replay practice.jsonl --log again.jsonl --json
+    """
+    from drills.api import replay_drill
+
+    result = replay_drill(log, out=out)
+    _print_score(result.score, as_json, "simple")
+    if result.difference is None:
+        click.echo(f"replayed {log}: identical, {result.records:,} records", err=True)
+        return
+    click.echo(f"replayed {log}: differs from line {result.difference} on (did a scenario, "
+               "rulebook or team file change since the drill?)", err=True)
+    sys.exit(1)
+
+
+@click.command()
+@click.argument("log", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the actions file here (default: print it).")
+def actions(log: str, output: str | None) -> None:
+    """Extract a live drill's human actions as an actions file (docs/actions.md).
+
+    ``drill run --actions FILE`` with the drill's scenario, rulebook, team, seed and start
+    runs it again; edit the file to try what the room could have done instead.
+
+    \b
+    Example:
+        drill actions practice.jsonl -o practice-actions.yaml
+        drill run --seed 1 --start "fri 17:30" --actions practice-actions.yaml
+    """
+    from drills.api import extract_actions
+    from drills.logfile import atomic_text
+
+    text = extract_actions(log)
+    if output:
+        atomic_text(output, text)
+        click.echo(f"actions written to {output}", err=True)
+    else:
+        click.echo(text, nl=False)

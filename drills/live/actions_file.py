@@ -1,0 +1,141 @@
+"""Recorded actions (``drill run --actions FILE``): what the people in a tabletop drill did,
+typed in by the facilitator. Loaded like every user file: schema, then meaning, every
+problem at ``path:line:col``. ``drill actions LOG`` writes the same format back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from drills.checked import Checked, check_path, list_or_empty, load_checked, wrong_kind
+from drills.durations import parse_duration
+from drills.errors import Diagnostic
+from drills.live.inputs import InputKind, PersonInput
+from drills.sim.people import PersonAction
+from drills.sim.world import LIVE_STEPS_PER_MINUTE
+from drills.validation import validate
+from drills.yamldoc import Document
+
+
+@dataclass(frozen=True)
+class RecordedAction:
+    item: PersonInput
+    #: Where it stands in the file, for errors found when it is applied.
+    where: str
+
+
+@dataclass(frozen=True)
+class RecordedActions:
+    #: role -> person, from the file's ``humans`` and every action's member and role.
+    humans: dict[str, str]
+    actions: tuple[RecordedAction, ...]
+    source: str = ""
+
+
+def load_actions(path: str) -> RecordedActions:
+    """Load and check an actions file; raise InputError listing every error."""
+    return load_checked(path, check_actions)
+
+
+def check_actions_file(path: str) -> Checked[RecordedActions]:
+    return check_path(path, check_actions)
+
+
+def check_actions(doc: Document) -> Checked[RecordedActions]:
+    mistaken: Checked[RecordedActions] | None = wrong_kind(doc, "actions")
+    if mistaken is not None:
+        return mistaken
+    found = validate(doc, "actions")
+    if not isinstance(doc.value, dict) or any(d.severity == "error" for d in found):
+        return Checked[RecordedActions](None, found)
+    humans: dict[str, str] = {}
+    raw_humans = doc.value.get("humans")
+    if isinstance(raw_humans, dict):
+        humans.update({str(k): str(v) for k, v in raw_humans.items()})
+    raws = list_or_empty(doc.value.get("actions"))
+    for i, raw in enumerate(raws):
+        role, member = raw.get("role"), str(raw["member"])
+        if role is None:
+            continue
+        holder = humans.setdefault(role, member)
+        if holder != member:
+            found.append(doc.diagnostic(("actions", i, "member"), f"{role} is played by "
+                                        f"{holder}; one person per role in a drill"))
+    items: list[tuple[float, int, RecordedAction]] = []
+    for i, raw in enumerate(raws):
+        item = _item(doc, i, raw, humans, found)
+        if item is not None:
+            items.append((item.item.t, i, item))
+    if any(d.severity == "error" for d in found):
+        return Checked[RecordedActions](None, sorted(found))
+    ordered = tuple(item for _t, _i, item in sorted(items, key=lambda x: (x[0], x[1])))
+    return Checked(RecordedActions(humans, ordered, doc.path), found)
+
+
+def _item(doc: Document, i: int, raw: dict[str, Any], humans: dict[str, str],
+          found: list[Diagnostic]) -> RecordedAction | None:
+    where = ("actions", i)
+    at = raw["at"]
+    try:
+        minutes = float(at) if isinstance(at, (int, float)) else parse_duration(at)
+    except ValueError as exc:
+        found.append(doc.diagnostic((*where, "at"), str(exc)))
+        return None
+    member, role = str(raw["member"]), raw.get("role")
+    if role is None and member not in humans.values():
+        found.append(doc.diagnostic(where, f"say which role {member} plays (role: ...), here "
+                                    "or in 'humans:'"))
+        return None
+    kind: InputKind = {"acknowledge": "ack", "approve": "approve"}.get(
+        raw["action"], "act")  # type: ignore[assignment]
+    step = round(minutes * LIVE_STEPS_PER_MINUTE) / LIVE_STEPS_PER_MINUTE
+    channels = raw.get("channels")
+    action = None if kind != "act" else PersonAction(
+        raw["action"], raw.get("obligation"), raw.get("event"),
+        tuple(channels) if isinstance(channels, list) else None, raw.get("text"),
+        role if isinstance(role, str) else None)
+    item = PersonInput(step, member, kind, raw.get("obligation"), action)
+    pos = doc.at(where)
+    return RecordedAction(item, f"{doc.path}:{pos.line}:{pos.col}")
+
+
+def actions_yaml(humans: dict[str, str], items: list[PersonInput], source: str) -> str:
+    """An actions file for ``drill run --actions`` (what ``drill actions LOG`` prints)."""
+    lines = [f"# The people's actions in {source}, for: drill run --actions FILE",
+             "# (with the same scenario, rulebook, team, seed and start as that drill)",
+             "humans:" if humans else "humans: {}"]
+    lines += [f"  {role}: {_q(name)}" for role, name in sorted(humans.items())]
+    lines.append("actions:" if items else "actions: []")
+    for item in items:
+        fields = [f"at: {_at(item.t)}", f"member: {_q(item.member)}"]
+        action = item.action
+        if action is not None:
+            if action.role:
+                fields.append(f"role: {action.role}")
+            fields.append(f"action: {action.action}")
+            if action.obligation:
+                fields.append(f"obligation: {action.obligation}")
+            if action.event:
+                fields.append(f"event: {action.event}")
+            if action.channels is not None:
+                fields.append(f"channels: [{', '.join(action.channels)}]")
+            if action.text is not None:
+                fields.append(f"text: {_q(action.text)}")
+        else:
+            fields.append("action: " + ("acknowledge" if item.kind == "ack" else "approve"))
+            if item.obligation:
+                fields.append(f"obligation: {item.obligation}")
+        lines.append("  - {" + ", ".join(fields) + "}")
+    return "\n".join(lines) + "\n"
+
+
+def _at(minutes: float) -> str:
+    seconds = round(minutes * 60)
+    return f"{seconds // 60}m" if seconds % 60 == 0 else f"{seconds}s"
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is a subset of it)."""
+    return json.dumps(text, ensure_ascii=False)

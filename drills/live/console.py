@@ -1,0 +1,334 @@
+"""What a person's commands do in a live drill, and what they are told: one interpreter for
+every front end (``--plain``, the terminal UI), so both accept the same commands and say
+the same things. Output is lines of text; the front end decides how to show them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tabulate import tabulate
+
+from drills.live.clock import DrillClock
+from drills.live.commands import USAGE, Command, CommandError, parse_command
+from drills.live.drill import InboxItem, LiveDrill
+from drills.score.coaching import coach
+from drills.sim.log import Record
+from drills.sim.people import PersonAction, PersonError, person, template_for
+from drills.sim.world import OpenObligation
+from drills.vocabulary import ACTIONS, EVENT_PLATFORMS, PUBLIC_ACTIONS
+
+_TEXT_SHOWN = 110
+
+
+@dataclass
+class Reply:
+    lines: list[str] = field(default_factory=list)
+    quit: bool = False
+    #: Text a front end may put on the command line for the person to edit.
+    prefill: str | None = None
+
+
+class Console:
+    def __init__(self, live: LiveDrill, name: str, clock: DrillClock) -> None:
+        self.live = live
+        self.name = name
+        self.member = person(live.world, name)
+        self.clock = clock
+        self.platform: str | None = None
+        self._seen = 0
+        #: Obligations created for the person's roles (id -> action), to tell what is theirs.
+        self._mine: dict[str, str] = {}
+
+    # -- time -----------------------------------------------------------------------------------
+
+    def tick(self) -> list[str]:
+        """Move the world to where the clock says; what the person should hear of it."""
+        self.live.advance(self.clock.now())
+        self.clock.hold(self.live.now)
+        return self.news()
+
+    def news(self) -> list[str]:
+        display = self.live.display
+        fresh = display.news_since(self._seen)
+        self._seen = display.news_total
+        lines = []
+        for record in fresh:
+            text = self._describe(record)
+            if text:
+                lines.append(f"[{self.live.clock(float(record['t']))}] {text}")
+        return lines
+
+    def status(self) -> str:
+        state = "paused" if self.clock.paused else f"speed {self.clock.speed:g}x"
+        return (f"{self.live.clock()}  severity {self.live.severity}  {state}  "
+                f"(ends {self.live.clock(self.live.end)})")
+
+    # -- commands -------------------------------------------------------------------------------
+
+    def execute(self, line: str) -> Reply:
+        """Run one command line. A bad command is one line of reply, never an exception."""
+        try:
+            command = parse_command(line)
+            if command is None:
+                return Reply()
+            reply = self._run(command)
+        except (CommandError, PersonError, ValueError) as exc:
+            return Reply([f"? {exc}", *self.tick()])
+        reply.lines += self.tick()
+        return reply
+
+    def _run(self, command: Command) -> Reply:
+        handler: Callable[[Command], Reply] = getattr(self, f"_cmd_{command.verb}")
+        return handler(command)
+
+    def _cmd_help(self, _command: Command) -> Reply:
+        return Reply(["Commands:", *(f"  {usage}" for usage in USAGE.values()),
+                      "Ids: o3 is an obligation (see 'inbox'), e812 a post (see 'feed')."])
+
+    def _cmd_inbox(self, _command: Command) -> Reply:
+        items = self.live.inbox(self.name)
+        lines = [self.status()]
+        if not items:
+            return Reply([*lines, "Nothing waits for you."])
+        lines.append(tabulate([self._inbox_row(i) for i in items],
+                              headers=["", "id", "what", "role", "when", "notes"],
+                              tablefmt="plain"))
+        return Reply(lines)
+
+    def _inbox_row(self, item: InboxItem) -> list[str]:
+        ob = item.ob
+        left = item.left
+        if item.kind == "page":
+            backup = self.live.world.rulebook.roles[item.role].backup
+            when = f"ack within {_minutes(left)}" + (f" (then {backup})" if backup else "")
+        elif left >= 0:
+            when = f"due in {_minutes(left)} ({self.live.clock(ob.due).split()[1]})"
+        else:
+            when = f"OVERDUE by {_minutes(-left)}"
+        notes = []
+        if item.kind != "approval":
+            for approver in ob.spec.approve:
+                notes.append(f"{approver} " + ("approved" if ob.approved.get(approver)
+                                               else "waiting"))
+            if ob.spec.channels is not None:
+                notes.append("via " + ",".join(self.live.world._channels(ob.spec)))
+            if ob.event:
+                notes.append(f"on {ob.event}")
+        label = {"page": "PAGE", "obligation": "TO DO" if ob.acknowledged else "NEW",
+                 "approval": "APPROVE"}[item.kind]
+        return [label, ob.id, ob.spec.action, item.role, when, "; ".join(notes)]
+
+    def _cmd_feed(self, command: Command) -> Reply:
+        platform = command.arg or self.platform
+        if platform is not None and platform not in EVENT_PLATFORMS:
+            raise CommandError(f"unknown platform {platform!r}; platforms: "
+                               + ", ".join(EVENT_PLATFORMS))
+        events = self.live.feed(10 if command.count is None else command.count, platform)
+        if not events:
+            return Reply(["(no posts yet" + (f" on {platform})" if platform else ")")])
+        return Reply([self.event_line(e) for e in events])
+
+    def event_line(self, event: Record) -> str:
+        author = event.get("author") or {}
+        handle = author.get("handle") if isinstance(author, dict) else None
+        kind = "" if event["kind"] in ("mention", "reply", "reshare") else f" [{event['kind']}]"
+        text = " ".join(str(event.get("text", "")).split())
+        if len(text) > _TEXT_SHOWN:
+            text = text[:_TEXT_SHOWN - 1] + "…"
+        return (f"{event['id']:>6} {self.live.clock(float(event['t'])).split()[1]} "
+                f"{event['platform']:<9} {('@' + handle) if handle else '':<16} "
+                f"{float(event['sentiment']):+.1f}{kind} {text}")
+
+    def _cmd_signals(self, _command: Command) -> Reply:
+        signals = self.live.signals
+        return Reply([self.status(), tabulate(
+            [[k, f"{v:.2f}" if isinstance(v, float) and not v.is_integer() else f"{v:g}"]
+             for k, v in sorted(signals.items())], tablefmt="plain")])
+
+    def _cmd_ack(self, command: Command) -> Reply:
+        ob = self.live.ack(self.name, command.arg)
+        if ob.done is not None:
+            return Reply([f"acknowledged {ob.id}: done ({self._timing(ob)})"])
+        return Reply([f"acknowledged {ob.id}: {ob.spec.action}, due "
+                      f"{self.live.clock(ob.due).split()[1]} - 'do {ob.id}' when it is done"])
+
+    def _cmd_approve(self, command: Command) -> Reply:
+        ob = self.live.approve(self.name, command.arg)
+        return Reply([f"approved {ob.id} ({ob.spec.action})"])
+
+    def _cmd_do(self, command: Command) -> Reply:
+        assert command.arg is not None
+        from drills.sim.people import open_obligation
+
+        ob = open_obligation(self.live.world, self.member, command.arg)
+        return self._act(PersonAction(ob.spec.action, ob.id, command.event, command.channels,
+                                      command.text))
+
+    def _cmd_act(self, command: Command) -> Reply:
+        assert command.arg is not None
+        action = command.arg.lower()
+        return self._act(PersonAction(action, None, command.event, command.channels,
+                                      command.text))
+
+    def _act(self, request: PersonAction) -> Reply:
+        before = self.live.world._action_ids
+        ob = self.live.act(self.name, request)
+        if self.live.world._action_ids == before:  # acknowledging was the whole of it
+            assert ob is not None
+            return Reply([f"acknowledged {ob.id}: done ({self._timing(ob)})"])
+        record = self._last_action()
+        channels = ", ".join(record.get("channels") or []) or "-"
+        lines = [f"{record['id']}: {request.action}"
+                 + (f" on {record['event']}" if record.get("event") else "")
+                 + (f" via {channels}" if request.action in PUBLIC_ACTIONS else "")
+                 + (f", fulfils {ob.id} ({self._timing(ob)})" if ob else
+                    ", which no obligation asked for")]
+        if ob is not None and not record.get("approved", True):
+            lines.append("  published without: " + ", ".join(
+                a for a in ob.spec.approve if not ob.approved.get(a)))
+        lang = self.live.world.lang
+        lines += [f"  coach: {note}" for note in coach(
+            record.get("text"), request.action, list(record.get("channels") or []), lang)]
+        return Reply(lines)
+
+    def _last_action(self) -> Record:
+        for record in reversed(self.live.display.news):
+            if record["type"] == "action":
+                return record
+        raise AssertionError("an action was logged")
+
+    def _timing(self, ob: OpenObligation) -> str:
+        done = ob.done if ob.done is not None else self.live.now
+        late = done - ob.due
+        return "on time" if late <= 1e-9 else f"{_minutes(late)} late"
+
+    def _cmd_templates(self, _command: Command) -> Reply:
+        templates = self.live.world.rulebook.templates
+        if not templates:
+            return Reply(["The rulebook has no templates: write your own text after ':'."])
+        return Reply(["Templates (template NAME shows one filled in):",
+                      *(f"  {name}" for name in sorted(templates))])
+
+    def _cmd_template(self, command: Command) -> Reply:
+        assert command.arg is not None
+        name = command.arg
+        world = self.live.world
+        mine = [ob for ob in world.obligations.values()
+                if (ob.spec.template or ob.spec.action) == name and
+                (ob.acting_role or ob.spec.role) in self.member.roles]
+        ob = mine[0] if mine else None
+        channels = world._channels(ob.spec) if ob else []
+        text = template_for(world, name, ob, channels[0] if channels else None) \
+            if name in world.rulebook.templates else None
+        if text is None:
+            names = sorted(world.rulebook.templates)
+            from drills.validation import suggest
+
+            raise CommandError(f"no template {name!r}{suggest(name, names)}; templates: "
+                               + (", ".join(names) or "none"))
+        if ob is not None:
+            prefill = f"do {ob.id} : {text}"
+        elif name in ACTIONS:
+            prefill = f"act {name} : {text}"
+        else:
+            prefill = text
+        return Reply([prefill], prefill=prefill)
+
+    def _cmd_wait(self, command: Command) -> Reply:
+        assert command.minutes is not None
+        self.clock.skip(command.minutes)
+        lines = self.tick()
+        return Reply([*lines, f"now {self.live.clock()}"])
+
+    def _cmd_speed(self, command: Command) -> Reply:
+        assert command.speed is not None
+        self.clock.set_speed(command.speed)
+        return Reply([f"speed {command.speed:g}x" + (" (time moves only with 'wait')"
+                                                      if command.speed == 0 else "")])
+
+    def _cmd_pause(self, _command: Command) -> Reply:
+        self.clock.pause()
+        return Reply([f"paused at {self.live.clock()}; 'resume' starts the clock again"])
+
+    def _cmd_resume(self, _command: Command) -> Reply:
+        self.clock.resume()
+        return Reply([f"resumed at {self.live.clock()}, speed {self.clock.speed:g}x"])
+
+    def _cmd_filter(self, command: Command) -> Reply:
+        assert command.arg is not None
+        platform = command.arg.lower()
+        if platform == "all":
+            self.platform = None
+            return Reply(["the feed shows every platform"])
+        if platform not in EVENT_PLATFORMS:
+            raise CommandError(f"unknown platform {platform!r}; platforms: all, "
+                               + ", ".join(EVENT_PLATFORMS))
+        self.platform = platform
+        return Reply([f"the feed shows {platform} only ('filter all' for every platform)"])
+
+    def _cmd_quit(self, _command: Command) -> Reply:
+        return Reply([f"ending the drill at {self.live.clock()}"], quit=True)
+
+    # -- notifications --------------------------------------------------------------------------
+
+    def _describe(self, record: Record) -> str | None:
+        kind = record["type"]
+        roles = self.member.roles
+        if kind == "event":
+            return f"{record['kind'].replace('_', ' ').upper()} {self.event_line(record)}"
+        if kind == "severity":
+            why = record.get("rule") or record.get("reason") or ""
+            return f"SEVERITY {record['name']}" + (f" ({why})" if why else "")
+        if kind == "violation":
+            return f"VIOLATION by {record.get('member')}: {record.get('reason')}"
+        if kind == "action":
+            if record.get("member") == self.name or record.get("action") not in PUBLIC_ACTIONS:
+                return None
+            return (f"{record['member']} ({record.get('role')}) did {record['action']}"
+                    + (f" via {', '.join(record.get('channels') or [])}"
+                       if record.get("channels") else ""))
+        if kind != "obligation":
+            return None
+        return self._describe_obligation(record, roles)
+
+    def _describe_obligation(self, record: Record, roles: tuple[str, ...]) -> str | None:
+        status, ob_id = record["status"], str(record["id"])
+        if status == "created":
+            if record.get("role") not in roles:
+                return None
+            self._mine[ob_id] = str(record.get("action"))
+            due = self.live.clock(float(record["due"])).split()[1]
+            return f"NEW {ob_id}: {record.get('action')} as {record.get('role')}, due {due}"
+        if status == "approval_requested" and record.get("member") == self.name:
+            return (f"APPROVAL {ob_id} needs your approval as {record.get('approver')}: "
+                    f"'approve {ob_id}'")
+        if ob_id not in self._mine:
+            return None
+        action = self._mine[ob_id]
+        if status == "paged" and record.get("member") == self.name:
+            return f"PAGE {ob_id}: {action} - 'ack {ob_id}'"
+        if status == "escalated":
+            return f"{ob_id} went to the backup: {record.get('reason')}"
+        if status in ("overdue", "missed", "cancelled"):
+            return f"{status.upper()} {ob_id}: {action}"
+        if status == "approved" and record.get("member") != self.name:
+            return f"{record.get('approver')} approved {ob_id}"
+        if status == "done" and record.get("member") != self.name:
+            return f"{ob_id} done by {record.get('member')}"
+        return None
+
+
+def _minutes(minutes: float) -> str:
+    minutes = max(0.0, minutes)
+    if minutes >= 60:
+        return f"{int(minutes // 60)}h{int(minutes % 60):02d}m"
+    return f"{int(minutes)}m" if minutes >= 1 else "<1m"
+
+
+def report_lines(document: dict[str, Any]) -> list[str]:
+    from drills.score.report import render_report
+
+    return render_report(document).splitlines()

@@ -1,0 +1,1 @@
+"""``drill play``'s front ends: a terminal UI and a line mode, over one console."""

@@ -1,0 +1,64 @@
+"""``drill play --plain``: lines in, lines out, for screen readers, scripts and tests.
+
+Commands are read on a thread, so the clock runs while the person thinks; at speed 0 time
+moves only with ``wait`` and a session is fully deterministic.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from typing import TextIO
+
+from drills.live.console import Console
+
+POLL_SECONDS = 0.1
+
+
+def run_plain(console: Console, stdin: TextIO, write: Callable[[str], None],
+              *, echo: bool = False) -> None:
+    """Run until the drill ends, ``quit``, end of input, or Ctrl-C."""
+    roles = ", ".join(console.member.roles)
+    write(f"You play {roles} as {console.name}. {console.status()}")
+    write("'help' lists the commands; 'inbox' shows what waits for you.")
+    lines: queue.Queue[str | None] = queue.Queue()
+    threading.Thread(target=_read, args=(stdin, lines), daemon=True).start()
+    try:
+        for out in console.tick():
+            write(out)
+        while True:
+            try:
+                line = lines.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                line = ""
+            if line is None:
+                write(f"end of input: ending the drill at {console.live.clock()}")
+                return
+            for out in console.tick():
+                write(out)
+            if console.live.over:
+                write(f"the drill has ended at {console.live.clock()}")
+                return
+            if not line.strip():
+                continue
+            if echo:
+                write(f"> {line.rstrip()}")
+            reply = console.execute(line)
+            for out in reply.lines:
+                write(out)
+            if reply.quit:
+                return
+            if console.live.over:
+                write(f"the drill has ended at {console.live.clock()}")
+                return
+    except KeyboardInterrupt:
+        write(f"interrupted: ending the drill at {console.live.clock()}")
+
+
+def _read(stdin: TextIO, lines: queue.Queue[str | None]) -> None:
+    try:
+        for line in stdin:
+            lines.put(line)
+    finally:
+        lines.put(None)
