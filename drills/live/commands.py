@@ -6,6 +6,7 @@ mistyped command raises :class:`CommandError` with one line: what is wrong, what
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from drills.durations import parse_duration
@@ -23,13 +24,17 @@ USAGE: dict[str, str] = {
     "approve": "approve [OB]              give the approval a colleague waits for",
     "templates": "templates                 the rulebook's templates",
     "template": "template NAME             a template filled in, ready to edit",
-    "wait": "wait DURATION             let time pass: wait 10m, wait 1h",
+    "wait": "wait DURATION             let time pass (wait 10m, wait 1h30m); a page stops it",
     "speed": "speed X                   simulated seconds per second (0 stops the clock)",
     "pause": "pause                     stop the clock",
     "resume": "resume                    start it again",
     "filter": "filter PLATFORM|all       show only one platform's posts in the feed",
     "quit": "quit                      end the drill now and see the report",
 }
+
+
+_PART = re.compile(r"\d+(?:\.\d+)?[dhms]")
+_COMPOUND = re.compile(r"(?:\d+(?:\.\d+)?[dhms])+")
 
 
 class CommandError(ValueError):
@@ -119,11 +124,13 @@ def _feed(args: list[str]) -> Command:
 def _duration(args: list[str]) -> float:
     if len(args) != 1:
         raise CommandError(f"usage: {USAGE['wait']}")
-    text = args[0]
-    try:
-        minutes = float(text) if text.replace(".", "", 1).isdigit() else parse_duration(text)
-    except ValueError as exc:
-        raise CommandError(str(exc)) from None
+    text = args[0].lower()
+    if text.replace(".", "", 1).isdigit():
+        minutes = float(text)
+    elif _COMPOUND.fullmatch(text):
+        minutes = sum(parse_duration(part) for part in _PART.findall(text))
+    else:
+        raise CommandError(f"bad duration {args[0]!r}: like 10m, 1h, 1h30m or 90s")
     if minutes <= 0:
         raise CommandError("wait needs a duration above zero, like 10m")
     return minutes

@@ -5,6 +5,7 @@ the same things. Output is lines of text; the front end decides how to show them
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,10 +18,12 @@ from drills.live.drill import InboxItem, LiveDrill
 from drills.score.coaching import coach
 from drills.sim.log import Record
 from drills.sim.people import PersonAction, PersonError, person, template_for
-from drills.sim.world import OpenObligation
+from drills.sim.world import LIVE_STEPS_PER_MINUTE, OpenObligation
 from drills.vocabulary import ACTIONS, EVENT_PLATFORMS, PUBLIC_ACTIONS
 
 _TEXT_SHOWN = 110
+#: Notifications that stop a ``wait``: someone needs the person now.
+_CALLS_FOR_YOU = re.compile(r"^\[[^]]*\] (PAGE|APPROVAL|NEW) ")
 
 
 @dataclass
@@ -89,14 +92,23 @@ class Console:
                       "Ids: o3 is an obligation (see 'inbox'), e812 a post (see 'feed')."])
 
     def _cmd_inbox(self, _command: Command) -> Reply:
+        return Reply([self.status(), *self.inbox_lines()])
+
+    def inbox_lines(self, compact: bool = False) -> list[str]:
+        """The inbox as a table, or (``compact``, for a narrow pane) two lines an item."""
         items = self.live.inbox(self.name)
-        lines = [self.status()]
         if not items:
-            return Reply([*lines, "Nothing waits for you."])
-        lines.append(tabulate([self._inbox_row(i) for i in items],
-                              headers=["", "id", "what", "role", "when", "notes"],
-                              tablefmt="plain"))
-        return Reply(lines)
+            return ["Nothing waits for you."]
+        if compact:
+            lines = []
+            for row in (self._inbox_row(i) for i in items):
+                label, ob_id, action, role, when, notes = row
+                lines += [f"{label:<8}{ob_id:<6}{action} ({role})",
+                          f"{'':<14}{when}" + (f"; {notes}" if notes else "")]
+            return lines
+        return tabulate([self._inbox_row(i) for i in items],
+                        headers=["", "id", "what", "role", "when", "notes"],
+                        tablefmt="plain").splitlines()
 
     def _inbox_row(self, item: InboxItem) -> list[str]:
         ob = item.ob
@@ -238,10 +250,27 @@ class Console:
         return Reply([prefill], prefill=prefill)
 
     def _cmd_wait(self, command: Command) -> Reply:
+        """Let time pass, minute by minute, until something asks for the person."""
         assert command.minutes is not None
-        self.clock.skip(command.minutes)
-        lines = self.tick()
-        return Reply([*lines, f"now {self.live.clock()}"])
+        self.live.advance(self.clock.now())
+        start = self.live.now
+        target = min(start + command.minutes, self.live.end)
+        lines: list[str] = []
+        interrupted = False
+        display = self.live.display
+        while self.live.now < target - 1e-9 and not interrupted:
+            self.live.advance(min(self.live.now + 1 / LIVE_STEPS_PER_MINUTE, target))
+            if display.news_total == self._seen:
+                continue
+            fresh = self.news()
+            lines += fresh
+            interrupted = any(_CALLS_FOR_YOU.search(line) for line in fresh)
+        self.clock.skip(self.live.now - self.clock.now())
+        if interrupted:
+            lines.append(f"stopped waiting at {self.live.clock()}: something needs you")
+        else:
+            lines.append(f"now {self.live.clock()}")
+        return Reply(lines)
 
     def _cmd_speed(self, command: Command) -> Reply:
         assert command.speed is not None

@@ -21,6 +21,7 @@ from drills.sim.people import (
     awaiting_approval,
     is_theirs,
     person,
+    waiting_page,
 )
 from drills.sim.run import ScoringSink
 from drills.sim.world import DrillConfig, OpenObligation, World
@@ -138,7 +139,7 @@ class LiveDrill:
         now = self.world.now
         items: list[InboxItem] = []
         for ob in self.world.obligations.values():
-            if ob.page is not None and ob.paged_role in member.roles:
+            if waiting_page(ob, member) and ob.paged_role is not None:
                 ack = self.world.rulebook.roles[ob.paged_role].ack_within
                 items.append(InboxItem("page", ob, ob.paged_role, ack - (now - ob.paged_at)))
             elif is_theirs(ob, member):

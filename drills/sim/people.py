@@ -58,13 +58,19 @@ def is_theirs(ob: OpenObligation, member: Member) -> bool:
     return ob.spec.role in member.roles or ob.paged_role in member.roles
 
 
+def waiting_page(ob: OpenObligation, member: Member) -> bool:
+    """A page to one of their roles that nobody has answered yet."""
+    return ob.page is not None and not ob.page.triggered and ob.paged_role in member.roles
+
+
 def their_obligations(world: World, member: Member) -> list[OpenObligation]:
     return [ob for ob in world.obligations.values() if is_theirs(ob, member)]
 
 
 def awaiting_approval(world: World, member: Member) -> list[tuple[OpenObligation, str]]:
     return [(ob, role) for ob in world.obligations.values()
-            for role in ob.approval_waits if role in member.roles]
+            for role, answer in ob.approval_waits.items()
+            if role in member.roles and not answer.triggered]
 
 
 def open_obligation(world: World, member: Member, ob_id: str) -> OpenObligation:
@@ -87,8 +93,7 @@ def acknowledge(world: World, name: str, ob_id: str | None = None) -> OpenObliga
     """Take a page (the oldest waiting for them when no id is given)."""
     member = person(world, name)
     if ob_id is None:
-        pages = [ob for ob in world.obligations.values()
-                 if ob.page is not None and ob.paged_role in member.roles]
+        pages = [ob for ob in world.obligations.values() if waiting_page(ob, member)]
         if not pages:
             raise PersonError("no page is waiting for you; 'inbox' shows your obligations")
         ob = pages[0]
