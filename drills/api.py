@@ -102,7 +102,8 @@ NO_SHOW = "no-show"
 
 def people_config(*, scenario: str, rulebook: str, team: str, seed: int, start: str,
                   humans: dict[str, str], log_feed: str = "full", hours: float | None = None,
-                  locale: str | None = None, map_roles: str | None = None) -> DrillConfig:
+                  locale: str | None = None, map_roles: str | None = None,
+                  where: dict[str, str] | None = None) -> DrillConfig:
     """The configuration of a drill with people in it; its header records the inputs as
     named here, so ``drill replay`` can run it again."""
     from drills.sim.run import drill_config
@@ -112,7 +113,7 @@ def people_config(*, scenario: str, rulebook: str, team: str, seed: int, start: 
     inputs = {"scenario": scenario, "rulebook": rulebook, "team": team, "locale": locale,
               "hours": hours, "map_roles": map_roles}
     return drill_config(*loaded[:3], seed, loaded[3], log_feed, hours, humans=humans,
-                        inputs=inputs)
+                        inputs=inputs, where=where)
 
 
 def parse_humans(specs: tuple[str, ...], taken: dict[str, str]) -> dict[str, str]:
@@ -143,7 +144,7 @@ def _run_recorded(*, scenario: str, rulebook: str, team: str, seed: int, start: 
     config = people_config(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
                            start=start, humans=parse_humans(humans, recorded.humans),
                            log_feed=log_feed, hours=hours, locale=locale,
-                           map_roles=map_roles)
+                           map_roles=map_roles, where=recorded.where)
     todo = [(a.item, a.where) for a in recorded.actions]
     if log is None:
         live = LiveDrill(config)

@@ -16,7 +16,7 @@ from drills.vocabulary import ACTIONS, CLUSTERS, EVENT_KINDS, PLATFORMS, STRATEG
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("name", ["rulebook", "scenario", "team"])
+@pytest.mark.parametrize("name", ["rulebook", "scenario", "team", "actions"])
 def test_schema_is_valid_json_schema(name: str) -> None:
     jsonschema.Draft202012Validator.check_schema(load_schema(name))
 
@@ -54,6 +54,14 @@ def test_builtins_validate_against_their_schema(folder: str, schema: str) -> Non
 
 
 def test_schemas_are_shipped_as_package_data() -> None:
-    for name in ("rulebook", "scenario", "team"):
+    for name in ("rulebook", "scenario", "team", "actions"):
         path = ROOT / "drills" / "schemas" / f"{name}.schema.json"
         assert json.loads(path.read_text("utf-8"))["title"]
+
+
+def test_actions_schema_enums_match_the_vocabulary() -> None:
+    from drills.sim.people import CHANNELS
+
+    item = load_schema("actions")["properties"]["actions"]["items"]["properties"]
+    assert item["action"]["enum"] == list(ACTIONS)
+    assert item["channels"]["items"]["enum"] == list(CHANNELS)

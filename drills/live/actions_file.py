@@ -6,7 +6,7 @@ problem at ``path:line:col``. ``drill actions LOG`` writes the same format back.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from drills.checked import Checked, check_path, list_or_empty, load_checked, wrong_kind
@@ -32,6 +32,8 @@ class RecordedActions:
     humans: dict[str, str]
     actions: tuple[RecordedAction, ...]
     source: str = ""
+    #: Where each role was first given (``path:line:col``), for errors about it.
+    where: dict[str, str] = field(default_factory=dict)
 
 
 def load_actions(path: str) -> RecordedActions:
@@ -51,14 +53,17 @@ def check_actions(doc: Document) -> Checked[RecordedActions]:
     if not isinstance(doc.value, dict) or any(d.severity == "error" for d in found):
         return Checked[RecordedActions](None, found)
     humans: dict[str, str] = {}
+    where: dict[str, str] = {}
     raw_humans = doc.value.get("humans")
     if isinstance(raw_humans, dict):
         humans.update({str(k): str(v) for k, v in raw_humans.items()})
+        where.update({role: _where(doc, ("humans", role), key=True) for role in humans})
     raws = list_or_empty(doc.value.get("actions"))
     for i, raw in enumerate(raws):
         role, member = raw.get("role"), str(raw["member"])
         if role is None:
             continue
+        where.setdefault(role, _where(doc, ("actions", i, "role")))
         holder = humans.setdefault(role, member)
         if holder != member:
             found.append(doc.diagnostic(("actions", i, "member"), f"{role} is played by "
@@ -71,7 +76,12 @@ def check_actions(doc: Document) -> Checked[RecordedActions]:
     if any(d.severity == "error" for d in found):
         return Checked[RecordedActions](None, sorted(found))
     ordered = tuple(item for _t, _i, item in sorted(items, key=lambda x: (x[0], x[1])))
-    return Checked(RecordedActions(humans, ordered, doc.path), found)
+    return Checked(RecordedActions(humans, ordered, doc.path, where), found)
+
+
+def _where(doc: Document, path: tuple[str | int, ...], key: bool = False) -> str:
+    pos = doc.key_at(path) if key else doc.at(path)
+    return f"{doc.path}:{pos.line}:{pos.col}"
 
 
 def _item(doc: Document, i: int, raw: dict[str, Any], humans: dict[str, str],
@@ -97,8 +107,7 @@ def _item(doc: Document, i: int, raw: dict[str, Any], humans: dict[str, str],
         tuple(channels) if isinstance(channels, list) else None, raw.get("text"),
         role if isinstance(role, str) else None)
     item = PersonInput(step, member, kind, raw.get("obligation"), action)
-    pos = doc.at(where)
-    return RecordedAction(item, f"{doc.path}:{pos.line}:{pos.col}")
+    return RecordedAction(item, _where(doc, where))
 
 
 def actions_yaml(humans: dict[str, str], items: list[PersonInput], source: str) -> str:

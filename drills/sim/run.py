@@ -27,12 +27,15 @@ def check_compatible(rulebook: Rulebook, team: Team) -> None:
 def drill_config(scenario: Scenario, rulebook: Rulebook, team: Team, seed: int, start: float,
                  log_feed: str = "full", hours: float | None = None,
                  humans: dict[str, str] | None = None,
-                 inputs: dict[str, Any] | None = None) -> DrillConfig:
-    """A checked configuration; ``humans`` maps the roles people play to their names."""
+                 inputs: dict[str, Any] | None = None,
+                 where: dict[str, str] | None = None) -> DrillConfig:
+    """A checked configuration; ``humans`` maps the roles people play to their names
+    (``where`` says where each role was given, for errors: a flag or a file position)."""
     check_compatible(rulebook, team)
     for role in humans or {}:
         if role not in rulebook.roles:
-            raise InputError(f"--role {role}: not a role of rulebook {rulebook.name!r}"
+            origin = (where or {}).get(role, f"--role {role}")
+            raise InputError(f"{origin}: {role!r} is not a role of rulebook {rulebook.name!r}"
                              f"{suggest(role, sorted(rulebook.roles))}; roles: "
                              + ", ".join(sorted(rulebook.roles)))
     duration = hours * 60 if hours else None
