@@ -362,8 +362,38 @@ def bench_compare(quick: bool, progress: Progress) -> dict[str, float]:
             "compare.speedup_2workers": round(one / two, 2)}
 
 
+def bench_live(quick: bool, progress: Progress) -> dict[str, float]:
+    """What one-second steps cost: a default 24 h drill with a (no-show) person in it, run as
+    ``drill run --human`` and ``drill replay`` do, against the same drill all simulated."""
+    from drills.live.drill import LiveDrill
+    from drills.live.run import play_inputs
+    from drills.sim.log import NullSink
+    from drills.sim.world import DrillConfig, World
+
+    scenario, rulebook, team = _defaults()
+    hours = 6 if quick else 24
+    progress(f"live: a {hours} h drill with a person in it (one-second steps) vs simulated")
+
+    def simulated() -> float:
+        start = time.perf_counter()
+        World(DrillConfig(scenario, rulebook, team, 1, 0.0, duration=hours * 60.0),
+              NullSink()).run()
+        return time.perf_counter() - start
+
+    def stepped() -> float:
+        start = time.perf_counter()
+        config = DrillConfig(scenario, rulebook, team, 1, 0.0, duration=hours * 60.0,
+                             humans={"comms_lead": "no-show"})
+        play_inputs(LiveDrill(config), [])
+        return time.perf_counter() - start
+
+    plain, live = best_of(simulated), best_of(stepped)
+    return {f"live.stepped_drill_s_{hours}h": round(live, 2),
+            "live.step_overhead_x": round(live / plain, 2)}
+
+
 SECTIONS: list[Callable[[bool, Progress], dict[str, float]]] = [
-    bench_rules, bench_feed, bench_drill, bench_compare, bench_baselines]
+    bench_rules, bench_feed, bench_drill, bench_live, bench_compare, bench_baselines]
 
 
 def run_benchmarks(quick: bool = False, progress: Progress = lambda _s: None) -> dict[str, Any]:

@@ -212,3 +212,26 @@ def test_a_bad_actions_file_gets_one_positioned_error(tmp_path: Path, text: str,
 
     assert re.search(message, out), out
     assert not log.exists()
+
+
+def test_ctrl_c_ends_a_plain_session_and_keeps_the_log(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    log = tmp_path / "ctrl-c.jsonl"
+    drill = Path(sys.executable).with_name("drill")
+    process = subprocess.Popen([str(drill), *PLAY, "--log", str(log)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdin is not None
+    process.stdin.write("wait 5h\nack\n")
+    process.stdin.flush()
+    time.sleep(3)
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, out
+    assert "interrupted: ending the drill at" in out and "Traceback" not in out
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    assert records[-1]["type"] == "end"
+    assert any(r.get("human") and r.get("status") == "acknowledged" for r in records)

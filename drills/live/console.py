@@ -44,6 +44,11 @@ class Console:
         self._seen = 0
         #: Obligations created for the person's roles (id -> action), to tell what is theirs.
         self._mine: dict[str, str] = {}
+        #: Ctrl-C was pressed: a long ``wait`` stops, and the front end ends the drill.
+        self.interrupted = False
+
+    def interrupt(self) -> None:
+        self.interrupted = True
 
     # -- time -----------------------------------------------------------------------------------
 
@@ -258,7 +263,7 @@ class Console:
         lines: list[str] = []
         interrupted = False
         display = self.live.display
-        while self.live.now < target - 1e-9 and not interrupted:
+        while self.live.now < target - 1e-9 and not interrupted and not self.interrupted:
             self.live.advance(min(self.live.now + 1 / LIVE_STEPS_PER_MINUTE, target))
             if display.news_total == self._seen:
                 continue

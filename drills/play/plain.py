@@ -7,6 +7,7 @@ moves only with ``wait`` and a session is fully deterministic.
 from __future__ import annotations
 
 import queue
+import signal
 import threading
 from collections.abc import Callable
 from typing import TextIO
@@ -24,6 +25,19 @@ def run_plain(console: Console, stdin: TextIO, write: Callable[[str], None],
     write("'help' lists the commands; 'inbox' shows what waits for you.")
     lines: queue.Queue[str | None] = queue.Queue()
     threading.Thread(target=_read, args=(stdin, lines), daemon=True).start()
+    # Ctrl-C asks the loop to stop between two steps of the world, never in the middle of one.
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, lambda _sig, _frame: console.interrupt())
+    try:
+        _loop(console, lines, write, echo)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _loop(console: Console, lines: queue.Queue[str | None], write: Callable[[str], None],
+          echo: bool) -> None:
     try:
         for out in console.tick():
             write(out)
@@ -32,6 +46,9 @@ def run_plain(console: Console, stdin: TextIO, write: Callable[[str], None],
                 line = lines.get(timeout=POLL_SECONDS)
             except queue.Empty:
                 line = ""
+            if console.interrupted:
+                write(f"interrupted: ending the drill at {console.live.clock()}")
+                return
             if line is None:
                 write(f"end of input: ending the drill at {console.live.clock()}")
                 return
