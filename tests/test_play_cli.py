@@ -235,3 +235,17 @@ def test_ctrl_c_ends_a_plain_session_and_keeps_the_log(tmp_path: Path) -> None:
     records = [json.loads(line) for line in log.read_text().splitlines()]
     assert records[-1]["type"] == "end"
     assert any(r.get("human") and r.get("status") == "acknowledged" for r in records)
+
+
+def test_a_played_log_scores_as_the_session_said(tmp_path: Path) -> None:
+    import re
+
+    log, out = _play(tmp_path)
+    said = float(re.search(r"Score (\d+\.\d) / 100", out).group(1))  # type: ignore[union-attr]
+    result = CliRunner().invoke(cli, ["score", str(log), "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["score"] == said
+    assert document["people"] == ["Ana"]
+    assert [c["action"] for c in document["coaching"]] == ["holding_statement"]
+    assert document["coaching"][0]["notes"][0] == "fill in {product} before publishing"
