@@ -359,3 +359,35 @@ def extract_actions(log: str) -> str:
                          "'humans'): it has no actions to extract")
     return actions_yaml({str(k): str(v) for k, v in humans.items()}, inputs_from_log(records),
                         log)
+
+
+@dataclass
+class RenderedReport:
+    text: str
+    #: Images to write beside a Markdown report (file name -> PNG bytes).
+    images: dict[str, bytes]
+
+
+def report_from_lines(numbered: list[tuple[int, Record]], *, rulebook: str | None = None,
+                      fmt: str = "html", source: str = "<log>",
+                      image_prefix: str = "report", lang: str | None = None
+                      ) -> RenderedReport:
+    """The after-action report of a drill log's records (``drill report``)."""
+    from drills.report.build import build_report
+    from drills.report.render import render_html, render_markdown
+
+    records = [record for _line, record in numbered]
+    lines = [line for line, _record in numbered]
+    check_log(records, source, lines)
+    document = score_log(records, rulebook_for_log(records, rulebook, source), source, lines)
+    report = build_report(numbered, document, lang)
+    if fmt == "md":
+        text, images = render_markdown(report, image_prefix)
+        return RenderedReport(text, images)
+    return RenderedReport(render_html(report), {})
+
+
+def report_drill(log: str, *, rulebook: str | None = None, fmt: str = "html",
+                 image_prefix: str = "report", lang: str | None = None) -> RenderedReport:
+    return report_from_lines(read_log_lines(log), rulebook=rulebook, fmt=fmt, source=log,
+                             image_prefix=image_prefix, lang=lang)

@@ -18,6 +18,13 @@ from drills.errors import InputError, LogError
 from drills.sim.log import Record, TextSink
 
 
+def _umask_mode(name: str) -> None:
+    """A temporary file is private (0600); the file it becomes gets the usual mode."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(name, 0o666 & ~mask)
+
+
 @contextmanager
 def atomic_log(path: str) -> Iterator[TextSink]:
     """A sink writing to ``path``; the file appears only if the block ends without error."""
@@ -34,6 +41,7 @@ def atomic_log(path: str) -> Iterator[TextSink]:
         handle.flush()
         os.fsync(handle.fileno())
         handle.close()
+        _umask_mode(handle.name)
         os.replace(handle.name, path)
     except BaseException:
         handle.close()
@@ -45,6 +53,26 @@ def atomic_text(path: str, text: str) -> None:
     """Write ``text`` to ``path`` atomically (a crash leaves the old file, never half)."""
     with atomic_log(path) as sink:
         sink._write(text)
+
+
+def atomic_bytes(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (figures beside a Markdown report)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise InputError(f"{path}: the folder {folder} does not exist")
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
+        "wb", dir=folder, prefix=".drill-", suffix=".tmp", delete=False)
+    try:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+        handle.close()
+        _umask_mode(handle.name)
+        os.replace(handle.name, path)
+    except BaseException:
+        handle.close()
+        os.unlink(handle.name)
+        raise
 
 
 def read_log_lines(path: str) -> list[tuple[int, Record]]:

@@ -1,0 +1,58 @@
+"""``drill report``: the after-action report of a drill, as HTML or Markdown."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+
+@click.command()
+@click.argument("log")
+@click.option("--rulebook", help="Score with this rulebook (default: the one the log names).")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html",
+              show_default=True, help="One self-contained HTML file, or Markdown with its "
+                                      "images beside it.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the report here (needed for md: its images go beside it); "
+                   "default: print the HTML.")
+@click.option("--lang", type=click.Choice(["en", "sv"]),
+              help="The report's language (default: the drill's own).")
+def report(log: str, rulebook: str | None, fmt: str, output: str | None,
+           lang: str | None) -> None:
+    """Write the after-action report (HSEEP AAR/IP) of a drill: figures, capability
+    analysis, response times, conduct and an improvement plan.
+
+    LOG is a drill log (simulated, recorded with --actions, played) or the id of a drill in
+    the history store. A Swedish drill gets a Swedish report.
+
+    \b
+    Example:
+        drill report drill.jsonl -o report.html
+        drill report tabletop.jsonl --format md -o aar/report.md
+        drill report 12 -o report.html
+    """
+    from drills.api import RenderedReport, report_drill
+    from drills.logfile import atomic_bytes, atomic_text
+
+    if fmt == "md" and not output:
+        raise click.UsageError("--format md writes images beside the report: give -o FILE")
+    prefix = os.path.splitext(os.path.basename(output))[0] if output else "report"
+    rendered: RenderedReport
+    if not os.path.exists(log) and log.isdigit():
+        from drills.api import report_stored
+
+        rendered = report_stored(int(log), rulebook=rulebook, fmt=fmt, image_prefix=prefix,
+                                 lang=lang)
+    else:
+        rendered = report_drill(log, rulebook=rulebook, fmt=fmt, image_prefix=prefix,
+                                lang=lang)
+    if not output:
+        click.echo(rendered.text, nl=False)
+        return
+    folder = os.path.dirname(os.path.abspath(output))
+    for name, data in rendered.images.items():
+        atomic_bytes(os.path.join(folder, name), data)
+    atomic_text(output, rendered.text)
+    extra = f" and {len(rendered.images)} images beside it" if rendered.images else ""
+    click.echo(f"report written to {output}{extra}", err=True)

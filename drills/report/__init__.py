@@ -1,0 +1,1 @@
+"""After-action reports (HSEEP AAR/IP) with figures, in English or Swedish."""

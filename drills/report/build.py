@@ -1,0 +1,279 @@
+"""The after-action report as data: sections, tables and figures, in the drill's language.
+
+Built from the drill log and its score document; renderers (HTML, Markdown) only lay it
+out and escape it. Follows HSEEP's AAR/IP: overview, what happened, capability analysis,
+response times, conduct, improvement plan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from drills import __version__
+from drills.report.catalogue import Words, language_of
+from drills.report.figures import obligations_figure, response_figure, timeline_figure
+from drills.report.timeline import timeline_of
+from drills.sim.log import Record
+from drills.team.clock import format_start, parse_start
+
+#: Day names as the drill's language writes them.
+_DAYS = {"sv": {"mon": "mån", "tue": "tis", "wed": "ons", "thu": "tor", "fri": "fre",
+                "sat": "lör", "sun": "sön"}}
+#: Strengths listed per rule before "and N more".
+_SHOWN = 3
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class Figure:
+    name: str
+    png: bytes
+    caption: str
+
+
+@dataclass
+class Section:
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    tables: list[tuple[str, Table]] = field(default_factory=list)
+    bullets: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    lang: str
+    title: str
+    subtitle: str
+    overview: list[tuple[str, str]]
+    sections: list[Section]
+    footer: str
+
+
+def build_report(numbered: list[tuple[int, Record]], document: dict[str, Any],
+                 lang: str | None = None) -> Report:
+    """The report of a drill (``lang``: en or sv; default: the drill's own language)."""
+    records = [record for _line, record in numbered]
+    header = records[0]
+    words = Words(lang or language_of(header))
+    start = parse_start(header["start"]) if isinstance(header.get("start"), str) else 0.0
+
+    def clock(t: float) -> str:
+        text = format_start(start + t)
+        day, _space, time = text.partition(" ")
+        return f"{_DAYS.get(words.lang, {}).get(day, day)} {time}"
+
+    line = timeline_of(records, document)
+    by_line = dict(numbered)
+    sections = [
+        _what_happened(line, document, words, clock),
+        _capability(document, words, clock),
+        _response_times(document, words),
+        _conduct(document, words, clock),
+        _plan(document, by_line, words, clock),
+    ]
+    title = str(header.get("title") or header.get("scenario") or "")
+    return Report(words.lang, words("title"), words("subtitle", scenario=title,
+                                                    start=clock(0.0)),
+                  _overview(header, document, line.end, words, clock), sections,
+                  words("footer", version=__version__, records=f"{len(records):,}"))
+
+
+def minutes(value: float) -> str:
+    """Minutes as a person reads them: ``23``, or ``0.4`` under one."""
+    return f"{value:.1f}" if abs(value) < 1 else f"{value:.0f}"
+
+
+def _overview(header: Record, document: dict[str, Any], end: float, words: Words,
+              clock: Any) -> list[tuple[str, str]]:
+    people = document.get("people") or []
+    out = document["outcome"]
+    calm = out.get("time_to_calm") or []
+    calm_text = words("no_escalation") if not calm else ", ".join(
+        words("calm_after", hours=c["calm_after"] / 60) if c["calm_after"] is not None
+        else words("not_calm") for c in calm)
+    sub = document["subscores"]
+    return [
+        (words("scenario"), f"{header['title']} ({header.get('scenario')})"
+         if header.get("title") else str(header.get("scenario") or "-")),
+        (words("cluster"), words.cluster(document["strategy"]["cluster"])),
+        (words("rulebook"), words("rulebook_version", name=header.get("rulebook"),
+                                  version=header.get("rulebook_version", "-"))),
+        (words("team"), str(header.get("team") or "-")),
+        (words("start"), clock(0.0)),
+        (words("duration"), words("hours", hours=round(end / 60, 1))),
+        (words("seed"), str(header.get("seed", "-"))),
+        (words("people"), ", ".join(people) if people else words("people_none")),
+        (words("score"), words("score_value", score=document["score"],
+                               rating=document["rating"],
+                               meaning=words.rating(document["rating"]))
+         + "; " + words("subscores", **sub)),
+        (words("outcome"), words("outcome_value", peak=out.get("peak_mentions_1h") or "-",
+                                 severity=out.get("final_severity") or "-", calm=calm_text)),
+    ]
+
+
+def _what_happened(line: Any, document: dict[str, Any], words: Words, clock: Any) -> Section:
+    section = Section(words("timeline"))
+    section.figures.append(Figure("timeline", timeline_figure(line, words, clock),
+                                  words("timeline_caption")))
+    if document["obligations"]:
+        section.figures.append(Figure(
+            "obligations", obligations_figure(document["obligations"], line.end, words, clock),
+            words("obligations_caption")))
+    return section
+
+
+def _capability(document: dict[str, Any], words: Words, clock: Any) -> Section:
+    section = Section(words("capability"), paragraphs=[words("capability_intro")])
+    per_rule: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for ob in document["obligations"]:
+        per_rule[ob["rule"]].append(ob)
+    rows = []
+    for rule in document["rules"]:
+        obs = per_rule.get(rule["rule"], [])
+        good = [words("met_at", what=words.what(o["action"], o["role"]), when=clock(o["done"]),
+                      minutes=minutes(o["latency"] or 0)) for o in obs if o["status"] == "met"]
+        if len(good) > _SHOWN:
+            good = [*good[:_SHOWN], f"+{len(good) - _SHOWN}"]
+        bad = []
+        for o in obs:
+            what = words.what(o["action"], o["role"])
+            if o["status"] == "late":
+                bad.append(words("late_at", what=what, minutes=minutes(o["done"] - o["due"]),
+                                 when=clock(o["done"]), line=o["line"]))
+            elif o["status"] == "missed":
+                bad.append(words("missed_at", what=what, when=clock(o["due"]), line=o["line"]))
+        rows.append([rule["rule"], rule["rating"], "; ".join(good) or words("none"),
+                     "; ".join(bad) or words("none")])
+    section.tables.append(("", Table([words("rule"), words("rating"), words("strengths"),
+                                      words("improve_areas")], rows)))
+    return section
+
+
+def _response_times(document: dict[str, Any], words: Words) -> Section:
+    section = Section(words("response_times"), paragraphs=[words("response_caption")])
+    by_action = document["response_times"]
+    if not by_action:
+        section.paragraphs.append(words("nothing_done"))
+        return section
+    section.figures.append(Figure("response", response_figure(by_action, words), ""))
+    headers = [words("count"), words("median"), words("p90"), words("max")]
+    section.tables.append((words("by_action"), Table(
+        [words("action"), *headers],
+        [[words.action(str(r["name"])), str(r["count"]), f"{r['p50']:g}", f"{r['p90']:g}",
+          f"{r['max']:g}"] for r in by_action])))
+    section.tables.append((words("by_role"), Table(
+        [words("role"), *headers],
+        [[str(r["name"]), str(r["count"]), f"{r['p50']:g}", f"{r['p90']:g}", f"{r['max']:g}"]
+         for r in document["response_times_by_role"]])))
+    return section
+
+
+def _conduct(document: dict[str, Any], words: Words, clock: Any) -> Section:
+    section = Section(words("conduct"))
+    violations = document["violations"]
+    if violations:
+        section.tables.append((words("violations"), Table(
+            [words("when"), words("rule"), words("action"), words("who"), words("why")],
+            [[clock(v["t"]), str(v["rule"]), words.action(str(v["action"])), str(v["member"]),
+              str(v["reason"] or "")] for v in violations])))
+    else:
+        section.paragraphs.append(words("no_violations"))
+    gaps = document["updates"].get("silence_gaps") or []
+    section.bullets.append(f"{words('silence')}: " + ("; ".join(
+        words("silence_gap", start=clock(g["from"]), end=clock(g["to"]),
+              hours=g["minutes"] / 60) for g in gaps) if gaps else words("no_silence")))
+    channel_gaps = document.get("channel_gaps") or []
+    section.bullets.append(f"{words('channels')}: " + ("; ".join(
+        words("channel_gap", what=words.action(g["action"]), when=clock(g["t"] or 0),
+              channels=", ".join(g["missing"])) for g in channel_gaps)
+        if channel_gaps else words("no_channel_gaps")))
+    strategy = document["strategy"]
+    fit = words("strategy_value", cluster=words.cluster(strategy["cluster"]),
+                expected=", ".join(strategy["expected"]),
+                used=", ".join(strategy["used"]) or words("nothing_public"))
+    if strategy["misfits"]:
+        fit += " " + words("strategy_misfits", misfits=", ".join(strategy["misfits"]))
+    if strategy["mixed_deny"]:
+        fit += " " + words("strategy_mixed")
+    section.bullets.append(f"{words('strategy')}: {fit}")
+    if "coaching" in document:
+        coaching = document["coaching"]
+        section.tables.append((words("coaching"), Table(
+            [words("when"), words("who"), words("action"), ""],
+            [[clock(c["t"]), str(c["member"]), words.action(str(c["action"])),
+              "; ".join(c["notes"])] for c in coaching])) if coaching else
+            (words("coaching"), Table([], [[words("no_coaching")]])))
+    return section
+
+
+def _plan(document: dict[str, Any], by_line: dict[int, Record], words: Words,
+          clock: Any) -> Section:
+    """One row per kind of finding: issue, corrective action, capability element (HSEEP's
+    POETE), responsible role, and a target date left for the team to fill in."""
+    section = Section(words("plan"))
+    rows: list[list[str]] = []
+    groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for ob in document["obligations"]:
+        if ob["status"] in ("missed", "late"):
+            groups[(ob["status"], ob["rule"], ob["action"], ob["role"])].append(ob)
+    for (status, rule, action, role), obs in sorted(
+            groups.items(), key=lambda kv: (kv[0][0] != "missed", kv[1][0]["due"])):
+        more = words("plan_more", n=len(obs)) if len(obs) > 1 else ""
+        what = words.what(action, role)
+        if status == "missed":
+            rows.append([words("plan_missed", what=what, when=clock(obs[0]["due"]), rule=rule,
+                               more=more), words("plan_missed_fix", role=role),
+                         words("el_organisation"), role, ""])
+        else:
+            worst = max(o["done"] - o["due"] for o in obs)
+            rows.append([words("plan_late", what=what, minutes=minutes(worst), rule=rule,
+                               more=more),
+                         words("plan_late_fix", role=role), words("el_training"), role, ""])
+    approvals: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for ob in document["obligations"]:
+        for approver, state in ob["approvals"].items():
+            if state != "approved":
+                approvals[approver].append(ob)
+    for approver, obs in sorted(approvals.items()):
+        rows.append([words("plan_approval", what=words.action(obs[0]["action"]),
+                           approver=approver)
+                     + (words("plan_more", n=len(obs)) if len(obs) > 1 else ""),
+                     words("plan_approval_fix", approver=approver), words("el_planning"),
+                     approver, ""])
+    seen: set[str] = set()
+    for violation in document["violations"]:
+        rule = str(violation["rule"])
+        if rule in seen:
+            continue
+        seen.add(rule)
+        record = by_line.get(int(violation.get("line") or 0)) or {}
+        role = str(record.get("role") or violation.get("member") or "-")
+        rows.append([words("plan_violation", who=violation["member"],
+                           action=words.action(str(violation["action"])), rule=rule),
+                     words("plan_violation_fix", reason=violation["reason"] or ""),
+                     words("el_training"), role, ""])
+    for gap in document.get("channel_gaps") or []:
+        ob = next((o for o in document["obligations"] if o["id"] == gap["id"]), None)
+        rows.append([words("plan_channels", what=words.action(gap["action"]),
+                           channels=", ".join(gap["missing"])),
+                     words("plan_channels_fix"), words("el_equipment"),
+                     ob["role"] if ob else "-", ""])
+    for action in document["strategy"]["misfits"]:
+        rows.append([words("plan_misfit", action=words.action(action)),
+                     words("plan_misfit_fix"), words("el_planning"), "-", ""])
+    if rows:
+        section.tables.append(("", Table([words("issue"), words("corrective"),
+                                          words("element"), words("responsible"),
+                                          words("target_date")], rows)))
+    else:
+        section.paragraphs.append(words("no_plan"))
+    return section
