@@ -324,6 +324,15 @@ def replay_drill(log: str, *, out: str | None = None) -> ReplayResult:
     return ReplayResult(document, live.display.count, difference, out)
 
 
+def replay_inputs(log: str) -> dict[str, str]:
+    """The scenario, rulebook and team a log names (for the store's hashes)."""
+    from drills.live.replay import replay_plan
+
+    numbered = read_log_lines(log)
+    plan = replay_plan(numbered, log)
+    return {key: _input_path(plan.inputs[key], log) for key in ("scenario", "rulebook", "team")}
+
+
 def _input_path(name: str, log: str) -> str:
     """A scenario, rulebook or team the log names: a built-in, a path from here, or a path
     from the log's folder."""
@@ -391,3 +400,41 @@ def report_drill(log: str, *, rulebook: str | None = None, fmt: str = "html",
                  image_prefix: str = "report", lang: str | None = None) -> RenderedReport:
     return report_from_lines(read_log_lines(log), rulebook=rulebook, fmt=fmt, source=log,
                              image_prefix=image_prefix, lang=lang)
+
+
+def stored_log(drill_id: int, db: str | None = None) -> tuple[list[tuple[int, Record]], str]:
+    """A stored drill's log records, and a name for it in messages (``STORE#ID``)."""
+    from drills.logfile import parse_log_lines
+    from drills.store.store import open_store, store_path
+
+    with open_store(store_path(db)) as store:
+        data = store.log_bytes(drill_id)
+        source = f"{store.path}#{drill_id}"
+    return parse_log_lines(data.decode("utf-8").splitlines(keepends=True), source), source
+
+
+def report_stored(drill_id: int, *, db: str | None = None, rulebook: str | None = None,
+                  fmt: str = "html", image_prefix: str = "report",
+                  lang: str | None = None) -> RenderedReport:
+    """``drill report ID``: the report of a drill in the history store."""
+    numbered, source = stored_log(drill_id, db)
+    return report_from_lines(numbered, rulebook=rulebook, fmt=fmt, source=source,
+                             image_prefix=image_prefix, lang=lang)
+
+
+def drill_history(*, db: str | None = None, team: str | None = None,
+                  scenario: str | None = None, person: str | None = None
+                  ) -> list[dict[str, Any]]:
+    """The stored drills, oldest first (``drill history``)."""
+    from drills.store.store import open_store, store_path
+
+    with open_store(store_path(db)) as store:
+        return [d.summary() for d in store.drills(team=team, scenario=scenario,
+                                                  person=person)]
+
+
+def stored_score(drill_id: int, db: str | None = None) -> dict[str, Any]:
+    from drills.store.store import open_store, store_path
+
+    with open_store(store_path(db)) as store:
+        return store.score_document(drill_id)

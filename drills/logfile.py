@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -85,23 +85,28 @@ def read_log_lines(path: str) -> list[tuple[int, Record]]:
         raise InputError(f"{path}: no such file")
     if os.path.isdir(path):
         raise InputError(f"{path}: is a directory, not a log file")
-    records: list[tuple[int, Record]] = []
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            for line_number, line in enumerate(handle, start=1):
-                if not line.strip() or line.lstrip().startswith("#"):
-                    continue
-                try:
-                    record: Any = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise LogError(f"{path}:{line_number}:{exc.colno}: not a JSON record "
-                                   f"({exc.msg})") from None
-                if not isinstance(record, dict) or "type" not in record:
-                    raise LogError(f"{path}:{line_number}:1: a log record must be a JSON "
-                                   "object with a 'type'")
-                records.append((line_number, record))
+            return parse_log_lines(handle, path)
     except UnicodeDecodeError as exc:
         raise LogError(f"{path}: not UTF-8 text ({exc.reason})") from None
+
+
+def parse_log_lines(lines: Iterable[str], path: str) -> list[tuple[int, Record]]:
+    """The records of a log's lines (a file, or a log kept in the history store)."""
+    records: list[tuple[int, Record]] = []
+    for line_number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            record: Any = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise LogError(f"{path}:{line_number}:{exc.colno}: not a JSON record "
+                           f"({exc.msg})") from None
+        if not isinstance(record, dict) or "type" not in record:
+            raise LogError(f"{path}:{line_number}:1: a log record must be a JSON "
+                           "object with a 'type'")
+        records.append((line_number, record))
     if not records:
         raise LogError(f"{path}: the log is empty")
     return records

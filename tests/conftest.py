@@ -42,3 +42,12 @@ from hypothesis import settings as _settings  # noqa: E402
 
 _settings.register_profile("pinned", derandomize=True, database=None, deadline=None)
 _settings.load_profile("pinned")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _history_store(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Drills the tests run are recorded in a store of the test session's own, never in
+    the user's data folder (subprocesses inherit it)."""
+    import os
+
+    os.environ["DRILLS_DB"] = str(tmp_path_factory.mktemp("store") / "drills.db")

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from drills.cli.output import drill_inputs, fmt_option
+from drills.cli.recording import store_options
 from drills.feed.limits import MAX_DRILL_HOURS
 
 
@@ -33,10 +34,12 @@ from drills.feed.limits import MAX_DRILL_HOURS
                    "are played by them, every other role is simulated.")
 @click.option("--human", "humans", multiple=True, metavar="ROLE[=NAME]",
               help="A role played by a person who did nothing (a no-show); repeatable.")
+@store_options
 def run(scenario: str, rulebook: str, team: str, start: str, map_roles: str | None,
         seed: int | None, hours: float | None, locale: str | None, log: str | None,
         log_feed: str, as_json: bool, fmt: str, fail_under: float | None,
-        actions: str | None, humans: tuple[str, ...]) -> None:
+        actions: str | None, humans: tuple[str, ...], db: str | None,
+        no_store: bool) -> None:
     """Run a drill: a crisis against a rulebook and a team, scored.
 
     Prints the after-action report: score and HSEEP-style rating, obligations, violations,
@@ -59,15 +62,19 @@ def run(scenario: str, rulebook: str, team: str, start: str, map_roles: str | No
         seed = secrets.randbelow(1_000_000)
         click.echo(f"seed {seed} (repeat this drill with --seed {seed})", err=True)
     from drills.cli.progress import drill_progress
+    from drills.cli.recording import recording
 
-    report, finish = drill_progress()
-    try:
-        result = run_drill(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
-                           start=start, log=log, log_feed=log_feed, hours=hours,
-                           locale=locale, map_roles=map_roles, progress=report,
-                           actions=actions, humans=humans)
-    finally:
-        finish()
+    inputs = {"scenario": scenario, "rulebook": rulebook, "team": team}
+    with recording(db, no_store, "run", log, inputs) as recorder:
+        report, finish = drill_progress()
+        try:
+            result = run_drill(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
+                               start=start, log=recorder.log, log_feed=log_feed, hours=hours,
+                               locale=locale, map_roles=map_roles, progress=report,
+                               actions=actions, humans=humans)
+        finally:
+            finish()
+        recorder.done(result.score)
     _print_score(result.score, as_json, fmt)
     if log:
         click.echo(f"log written to {log} ({result.records:,} records)", err=True)

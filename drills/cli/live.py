@@ -9,6 +9,7 @@ import click
 
 from drills.cli.drills import _print_score
 from drills.cli.output import drill_inputs
+from drills.cli.recording import store_options
 from drills.live.clock import DEFAULT_SPEED, MAX_SPEED
 
 
@@ -34,9 +35,11 @@ from drills.live.clock import DEFAULT_SPEED, MAX_SPEED
 @click.option("--plain", is_flag=True,
               help="Line mode on stdin/stdout (screen readers, scripts) instead of the "
                    "full-screen terminal UI.")
+@store_options
 def play(scenario: str, rulebook: str, team: str, start: str, map_roles: str | None,
          roles: tuple[str, ...], name: str, speed: float, seed: int, hours: float | None,
-         locale: str | None, log: str | None, plain: bool) -> None:
+         locale: str | None, log: str | None, plain: bool, db: str | None,
+         no_store: bool) -> None:
     """Practise alone: play a role in a live drill while the rest of the team is simulated.
 
     Pages and obligations wait for you; if you do not acknowledge in time, the page goes to
@@ -53,21 +56,27 @@ def play(scenario: str, rulebook: str, team: str, start: str, map_roles: str | N
 
     if not name.strip():
         raise click.BadParameter("give a name", param_hint="--as")
+    from drills.cli.recording import recording
+
     path = log or time.strftime("play-%Y%m%d-%H%M%S.jsonl")
-    with play_session(scenario=scenario, rulebook=rulebook, team=team,
-                      roles=roles or ("comms_lead",), name=name.strip(), speed=speed,
-                      seed=seed, start=start, log=path, locale=locale, hours=hours,
-                      map_roles=map_roles, wall=time.monotonic) as session:
-        if plain:
-            from drills.play.plain import run_plain
+    inputs = {"scenario": scenario, "rulebook": rulebook, "team": team}
+    with recording(db, no_store, "play", path, inputs) as recorder:
+        with play_session(scenario=scenario, rulebook=rulebook, team=team,
+                          roles=roles or ("comms_lead",), name=name.strip(), speed=speed,
+                          seed=seed, start=start, log=path, locale=locale, hours=hours,
+                          map_roles=map_roles, wall=time.monotonic) as session:
+            if plain:
+                from drills.play.plain import run_plain
 
-            run_plain(session.console, sys.stdin, click.echo, echo=not sys.stdin.isatty())
-        else:
-            from drills.play.tui import run_tui
+                run_plain(session.console, sys.stdin, click.echo,
+                          echo=not sys.stdin.isatty())
+            else:
+                from drills.play.tui import run_tui
 
-            run_tui(session.console)
-        document = session.end()
-    _print_score(document, False, "simple")
+                run_tui(session.console)
+            document = session.end()
+        _print_score(document, False, "simple")
+        recorder.done(document)
     click.echo(f"log written to {path}; 'drill replay {path}' runs it again", err=True)
 
 
@@ -76,7 +85,8 @@ def play(scenario: str, rulebook: str, team: str, start: str, map_roles: str | N
 @click.option("--log", "out", type=click.Path(dir_okay=False),
               help="Write the replayed log here (atomically).")
 @click.option("--json", "as_json", is_flag=True, help="Print the score document as JSON.")
-def replay(log: str, out: str | None, as_json: bool) -> None:
+@store_options
+def replay(log: str, out: str | None, as_json: bool, db: str | None, no_store: bool) -> None:
     """Run a drill again from its log: the header's inputs and the people's actions.
 
     A drill played live, recorded with --actions or simulated replays byte for byte; the
@@ -88,10 +98,13 @@ def replay(log: str, out: str | None, as_json: bool) -> None:
         drill replay practice.jsonl
         drill replay practice.jsonl --log again.jsonl --json
     """
-    from drills.api import replay_drill
+    from drills.api import replay_drill, replay_inputs
+    from drills.cli.recording import recording
 
-    result = replay_drill(log, out=out)
-    _print_score(result.score, as_json, "simple")
+    with recording(db, no_store, "replay", out, replay_inputs(log)) as recorder:
+        result = replay_drill(log, out=recorder.log)
+        _print_score(result.score, as_json, "simple")
+        recorder.done(result.score)
     if result.difference is None:
         click.echo(f"replayed {log}: identical, {result.records:,} records", err=True)
         return

@@ -18,8 +18,10 @@ import click
                    "default: print the HTML.")
 @click.option("--lang", type=click.Choice(["en", "sv"]),
               help="The report's language (default: the drill's own).")
+@click.option("--db", metavar="PATH",
+              help="The history store, for a drill given by its id.")
 def report(log: str, rulebook: str | None, fmt: str, output: str | None,
-           lang: str | None) -> None:
+           lang: str | None, db: str | None) -> None:
     """Write the after-action report (HSEEP AAR/IP) of a drill: figures, capability
     analysis, response times, conduct and an improvement plan.
 
@@ -42,8 +44,8 @@ def report(log: str, rulebook: str | None, fmt: str, output: str | None,
     if not os.path.exists(log) and log.isdigit():
         from drills.api import report_stored
 
-        rendered = report_stored(int(log), rulebook=rulebook, fmt=fmt, image_prefix=prefix,
-                                 lang=lang)
+        rendered = report_stored(int(log), db=db, rulebook=rulebook, fmt=fmt,
+                                 image_prefix=prefix, lang=lang)
     else:
         rendered = report_drill(log, rulebook=rulebook, fmt=fmt, image_prefix=prefix,
                                 lang=lang)

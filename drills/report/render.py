@@ -107,7 +107,7 @@ def render_markdown(report: Report, image_prefix: str) -> tuple[str, dict[str, b
         for title, table in section.tables:
             if title:
                 lines += [f"### {m(title)}", ""]
-            lines += _md_table(table) + [""]
+            lines += [*_md_table(table), ""]
         lines += [f"- {m(b)}" for b in section.bullets]
     lines += ["", "---", "", m(report.footer)]
     return "\n".join(lines).rstrip() + "\n", images

@@ -1,0 +1,79 @@
+"""Recording drills in the history store: the shell's part (path, clock, temp log)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import click
+
+from drills.errors import InputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def store_options(func: F) -> F:
+    """``--db`` and ``--no-store``: every command that runs a drill records it."""
+    func = click.option("--no-store", is_flag=True,
+                        help="Do not record this drill in the history store.")(func)
+    return click.option("--db", "db", metavar="PATH",
+                        help="The history store (default: DRILLS_DB, else the user's data "
+                             "folder).")(func)
+
+
+@dataclass
+class Recorder:
+    """Where the drill's log goes, and the store that records it when it is done."""
+
+    log: str | None
+    store: Any | None
+    kind: str
+    inputs: dict[str, str]
+
+    def done(self, score: dict[str, Any]) -> None:
+        if self.store is None or self.log is None:
+            return
+        from drills.builtins import resolve
+        from drills.logfile import read_log_lines
+        from drills.store.store import file_hash
+
+        with open(self.log, "rb") as handle:
+            data = handle.read()
+        numbered = read_log_lines(self.log)
+        hashes = {}
+        for kind, name in self.inputs.items():
+            try:
+                hashes[kind] = file_hash(resolve(kind, name))
+            except InputError:  # a name that no longer resolves has no hash
+                hashes[kind] = None
+        drill_id = self.store.record(
+            recorded=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            kind=self.kind, header=numbered[0][1], score=score, log=data,
+            records=len(numbered), hashes=hashes)
+        click.echo(f"recorded as drill {drill_id} in {self.store.path}", err=True)
+
+
+@contextmanager
+def recording(db: str | None, no_store: bool, kind: str, log: str | None,
+              inputs: dict[str, str]) -> Iterator[Recorder]:
+    """Open the store up front (a bad path fails before the drill runs); the drill writes
+    its log to ``recorder.log`` (the given file, or a temporary one to record)."""
+    if no_store:
+        yield Recorder(log, None, kind, inputs)
+        return
+    from drills.store.store import open_store, store_path
+
+    store = open_store(store_path(db))
+    try:
+        if log is not None:
+            yield Recorder(log, store, kind, inputs)
+            return
+        with tempfile.TemporaryDirectory(prefix="drill-") as folder:
+            yield Recorder(os.path.join(folder, "drill.jsonl"), store, kind, inputs)
+    finally:
+        store.close()

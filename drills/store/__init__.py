@@ -1,0 +1,1 @@
+"""The history store: every drill recorded in an embedded SQLite database."""
