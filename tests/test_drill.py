@@ -67,7 +67,7 @@ def test_drill_score_gives_exactly_the_score_the_run_printed(tmp_path: Path) -> 
     assert ran.exit_code == 0, ran.output
     scored = runner.invoke(cli, ["score", str(log), "--json"])
     assert scored.exit_code == 0, scored.output
-    assert json.loads(scored.output) == json.loads(ran.output.split("\nlog written")[0])
+    assert json.loads(scored.stdout) == json.loads(ran.stdout)
     table = runner.invoke(cli, ["score", str(log)])
     assert "What to improve" in table.output
 

@@ -38,7 +38,7 @@ def test_short_drills_that_fire_nothing_run_to_the_end() -> None:
     for seed in (1, 5, 8):
         result = runner.invoke(cli, ["run", "--seed", str(seed), "--hours", "1", "--json"])
         assert result.exit_code == 0, result.output
-        assert json.loads(result.output)["outcome"]["events"] > 0
+        assert json.loads(result.stdout)["outcome"]["events"] > 0
 
 
 def test_an_obligation_not_yet_due_at_the_end_is_open_not_missed() -> None:
@@ -407,7 +407,7 @@ def test_role_names_a_short_error_and_a_mapping(tmp_path: Path) -> None:
                                  str(rulebook), "--map-roles", "comms_lead=kommunikationschef",
                                  "--json"])
     assert mapped.exit_code == 0, mapped.output
-    doc = json.loads(mapped.output)
+    doc = json.loads(mapped.stdout)
     assert all(o["role"] != "comms_lead" for o in doc["obligations"])
     bad = runner.invoke(cli, ["run", "--seed", "1", "--rulebook", str(rulebook),
                               "--map-roles", "comms_lead=chef"])

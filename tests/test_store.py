@@ -25,7 +25,7 @@ DRILL = str(Path(sys.executable).with_name("drill"))
 def _run(db: Path, *args: str) -> None:
     result = CliRunner().invoke(cli, ["run", "--hours", "3", "--db", str(db), *args])
     assert result.exit_code == 0, result.output
-    assert f"recorded as drill" in result.output
+    assert "recorded as drill" in result.output
 
 
 def _history(db: Path, *args: str) -> list[dict]:
