@@ -101,8 +101,8 @@ def _integrity(db: Path) -> str:
 def test_two_processes_recording_at_once_both_land(tmp_path: Path) -> None:
     db = tmp_path / "h.db"
     env = {**os.environ, "DRILLS_DB": str(db)}
-    script = "; ".join(f"{DRILL} run --hours 2 --seed {{s}}{i} > /dev/null 2>&1"
-                       for i in range(3))
+    script = " && ".join(f"{DRILL} run --hours 2 --seed {{s}}{i} > /dev/null"
+                         for i in range(3))
     processes = [subprocess.Popen(["sh", "-c", script.format(s=s)], env=env)
                  for s in (1, 2)]
     assert [p.wait(timeout=300) for p in processes] == [0, 0]

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -173,7 +174,10 @@ def open_store(path: str) -> Store:
     except sqlite3.Error as exc:
         raise InputError(f"{path}: cannot open it as a drill store ({exc})") from None
     try:
-        _prepare(db, path)
+        _prepare_patiently(db, path)
+    except sqlite3.OperationalError as exc:
+        db.close()
+        raise InputError(f"{path}: the store stayed busy ({exc}); try again") from None
     except sqlite3.DatabaseError as exc:
         db.close()
         raise InputError(f"{path}: not a drill store (SQLite says: {exc})") from None
@@ -181,6 +185,27 @@ def open_store(path: str) -> Store:
         db.close()
         raise
     return Store(db, path)
+
+
+def _prepare_patiently(db: sqlite3.Connection, path: str) -> None:
+    """Another process may be creating the store or switching it to WAL this very moment,
+    when SQLite answers "locked" without waiting: try again, for as long as a writer would
+    wait."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.01
+    while True:
+        try:
+            _prepare(db, path)
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            if time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
 
 def _prepare(db: sqlite3.Connection, path: str) -> None:
