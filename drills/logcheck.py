@@ -17,7 +17,7 @@ from drills.team.clock import parse_start
 from drills.vocabulary import ACTIONS, CLUSTERS
 
 RECORD_TYPES = ("drill", "event", "signal", "firing", "severity", "episode", "obligation",
-                "action", "violation", "cluster", "end")
+                "action", "violation", "cluster", "control", "end")
 OBLIGATION_STATUSES = ("created", "paged", "acknowledged", "escalated", "waiting",
                        "unstaffed", "skipped", "approval_requested", "approved",
                        "approval_skipped", "approval_missing", "overdue", "done", "missed",

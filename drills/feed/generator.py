@@ -200,6 +200,8 @@ class FeedGenerator:
         # One heap holds everything scheduled: reactions, injects and regime boundaries
         # (phase starts, modifier edges); boundaries sort first at equal times.
         self._heap: list[tuple[float, int, int, Any]] = []
+        #: Ids of the injects already emitted (each is emitted once).
+        self.emitted: set[str] = set()
         self._seq = 0
         self._count = 0
         self._now = 0.0
@@ -260,6 +262,11 @@ class FeedGenerator:
 
     # -- injects --------------------------------------------------------------------------------
 
+    def pending_injects(self) -> list[Inject]:
+        """Scheduled injects not yet emitted, in time order (what "trigger now" offers)."""
+        return [p for t, code, _s, p in sorted(self._heap, key=lambda x: (x[0], x[2]))
+                if code == _INJECT and p.id not in self.emitted]
+
     def schedule_inject(self, inject: Inject, t: float) -> None:
         """Emit ``inject`` at minute ``t`` (conditional injects, decided by the caller)."""
         self._push(max(t, self._now), _INJECT, inject)
@@ -291,7 +298,9 @@ class FeedGenerator:
                     yield self._reaction(t, payload)
                 elif code == _BOUNDARY:
                     self._refresh(t)
-                else:
+                elif payload.id not in self.emitted:
+                    # Once only: a facilitator may have triggered a scripted inject early.
+                    self.emitted.add(payload.id)
                     yield self._inject_event(t, payload)
             else:
                 if t_bg > until:

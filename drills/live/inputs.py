@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from drills.sim.facilitator import adhoc_inject, trigger_inject
 from drills.sim.log import Record
 from drills.sim.people import PersonAction, acknowledge, act, approve
 from drills.sim.world import LIVE_STEPS_PER_MINUTE, World
 
-InputKind = Literal["ack", "approve", "act"]
+InputKind = Literal["ack", "approve", "act", "trigger", "inject"]
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,20 @@ class PersonInput:
     kind: InputKind
     obligation: str | None = None
     action: PersonAction | None = None
+    #: A facilitator's inject: the scripted one's id, or (role, kind, text) of an ad-hoc one.
+    inject: str | None = None
+    adhoc: tuple[str, str, str] | None = None
 
 
 def apply_input(world: World, item: PersonInput) -> None:
     """Apply one input at the world's current moment (raises PersonError if it cannot be)."""
-    if item.kind == "ack":
+    if item.kind == "trigger":
+        assert item.inject is not None
+        trigger_inject(world, item.inject)
+    elif item.kind == "inject":
+        assert item.adhoc is not None
+        adhoc_inject(world, *item.adhoc)
+    elif item.kind == "ack":
         acknowledge(world, item.member, item.obligation)
     elif item.kind == "approve":
         approve(world, item.member, item.obligation)
@@ -45,6 +55,9 @@ def inputs_from_log(records: list[Record]) -> list[PersonInput]:
     """Every input a person gave, in log order (records marked ``"human": true``)."""
     found: list[PersonInput] = []
     for record in records:
+        if record["type"] == "control":
+            found.append(_control(record))
+            continue
         if record.get("human") is not True:
             continue
         t, member = step_time(float(record["t"])), str(record.get("member"))
@@ -55,6 +68,14 @@ def inputs_from_log(records: list[Record]) -> list[PersonInput]:
         elif record["type"] == "action":
             found.append(PersonInput(t, member, "act", action=action_of(record)))
     return found
+
+
+def _control(record: Record) -> PersonInput:
+    t = step_time(float(record["t"]))
+    if record.get("op") == "trigger":
+        return PersonInput(t, "facilitator", "trigger", inject=str(record.get("inject")))
+    return PersonInput(t, "facilitator", "inject", adhoc=(
+        str(record.get("to")), str(record.get("kind")), str(record.get("text"))))
 
 
 def action_of(record: Record) -> PersonAction:

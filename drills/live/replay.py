@@ -25,6 +25,10 @@ class ReplayPlan:
     until: float | None
 
 
+def _is_input(record: Record) -> bool:
+    return record["type"] == "action" or record.get("status") in ("acknowledged", "approved")
+
+
 def replay_plan(numbered: list[tuple[int, Record]], log: str) -> ReplayPlan:
     header = numbered[0][1]
     recorded = header.get("inputs")
@@ -55,7 +59,8 @@ def replay_plan(numbered: list[tuple[int, Record]], log: str) -> ReplayPlan:
         raise InputError(f"{log}:{numbered[0][0]}: the header needs 'seed' and 'start' to "
                          "be replayed")
     records = [record for _line, record in numbered]
-    lines = [line for line, record in numbered if record.get("human") is True]
+    lines = [line for line, record in numbered
+             if (record.get("human") is True and _is_input(record)) or record["type"] == "control"]
     people = inputs_from_log(records)
     end = next((r for r in reversed(records) if r["type"] == "end"), None)
     until = None

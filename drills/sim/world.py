@@ -164,6 +164,9 @@ class World:
         self._steps = LIVE_STEPS_PER_MINUTE if self.humans else 0
         self._step = 0
         self._stack: ExitStack | None = None
+        #: Ad-hoc injects a facilitator added, and the role each is addressed to.
+        self._adhoc = 0
+        self.adhoc_to: dict[str, str] = {}
         self.finished = False
         self.active_platforms: dict[str, None] = {}
         self.candidates: deque[dict[str, Any]] = deque(maxlen=200)
@@ -306,6 +309,8 @@ class World:
         summary.events += 1
         mode = self.config.log_feed
         kind = event["kind"]
+        if self.adhoc_to and event.get("inject") in self.adhoc_to:
+            event["to"] = self.adhoc_to[event["inject"]]  # a facilitator's message to a role
         if self._cluster_injects and event.get("inject") in self._cluster_injects:
             self._change_cluster(self._cluster_injects[event["inject"]], event)
         if mode == "full" or (mode == "sample" and (
