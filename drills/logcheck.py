@@ -23,6 +23,8 @@ OBLIGATION_STATUSES = ("created", "paged", "acknowledged", "escalated", "waiting
                        "approval_skipped", "approval_missing", "overdue", "done", "missed",
                        "open", "cancelled")
 EPISODE_STATUSES = ("start", "end", "open")
+#: What a facilitator did: trigger a scripted inject, or add an ad-hoc one.
+CONTROL_OPS = ("trigger", "inject")
 
 
 def _is_number(value: Any) -> bool:
@@ -216,6 +218,17 @@ class LogChecker:
         cluster = record.get("cluster")
         if cluster not in CLUSTERS:
             raise self.fail(f"'cluster' is {_one_of(cluster, CLUSTERS)}")
+
+    def _control(self, record: Record) -> None:
+        op = record.get("op")
+        if op not in CONTROL_OPS:
+            raise self.fail(f"'op' is {_one_of(op, CONTROL_OPS)}")
+        if not isinstance(record.get("inject"), str):
+            raise self.fail("a control record names its 'inject' (a string)")
+        if op == "inject":
+            for key in ("to", "kind", "text"):
+                if not isinstance(record.get(key), str):
+                    raise self.fail(f"an ad-hoc inject needs '{key}' (a string)")
 
     def _end(self, record: Record) -> None:
         for key in ("events", "negative_reach", "peak_mentions_1h", "statements", "episodes"):

@@ -1,0 +1,1 @@
+"""``drill serve``: live tabletop drills in the browser, over the live-drill core."""

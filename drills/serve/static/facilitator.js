@@ -1,0 +1,131 @@
+"use strict";
+// The facilitator's page: create a drill, hand out join links, run it, see everything.
+
+const params = new URLSearchParams(location.search);
+if (params.get("token")) {
+  sessionStorage.setItem("drill-token", params.get("token"));
+  history.replaceState(null, "", location.pathname);
+}
+const token = sessionStorage.getItem("drill-token") || "";
+const auth = {"Authorization": "Bearer " + token};
+let current = null;
+let options = null;
+
+async function load() {
+  if (!token) { notice("Open the facilitator link that 'drill serve' printed (it carries the token).", "error"); return; }
+  try { options = await api("GET", "/api/options", undefined, auth); }
+  catch (e) { notice(e.message, "error"); return; }
+  const scenario = document.getElementById("f-scenario");
+  fill(scenario, Object.entries(options.scenarios).map(([id, title]) => el("option", {value: id}, title)));
+  const rulebook = document.getElementById("f-rulebook");
+  fill(rulebook, Object.keys(options.rulebooks).map((id) => el("option", {value: id}, id)));
+  rulebook.addEventListener("change", roles);
+  fill(document.getElementById("f-team"), options.teams.map((id) => el("option", {value: id, selected: id === "standard"}, id)));
+  roles();
+  listDrills();
+}
+
+function roles() {
+  const book = document.getElementById("f-rulebook").value;
+  fill(document.getElementById("f-roles"), options.rulebooks[book].map((role) =>
+    el("label", {class: "check"}, el("input", {type: "checkbox", name: "role", value: role, checked: ["comms_lead", "legal"].includes(role)}), role)));
+}
+
+async function listDrills() {
+  const drills = await api("GET", "/api/drills", undefined, auth);
+  fill(document.getElementById("drills"), drills.slice().reverse().map((d) =>
+    el("li", {}, el("button", {class: "link", onclick: () => open(d.id, d)}, `${d.id}`),
+      ` ${d.spec.scenario} · ${d.spec.team} · seed ${d.spec.seed} · ${d.status}`)));
+}
+
+document.getElementById("create").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const humans = form.getAll("role");
+  try {
+    const made = await api("POST", "/api/drills", {
+      scenario: form.get("scenario"), rulebook: form.get("rulebook"), team: form.get("team"),
+      seed: Number(form.get("seed")), start: form.get("start"), speed: Number(form.get("speed")), humans}, auth);
+    notice(`Drill ${made.id} created: hand out the join links, then Start.`);
+    await listDrills();
+    open(made.id, {join: made.join, room: made.room});
+  } catch (e) { notice(e.message, "error"); }
+});
+
+function open(id, drill) {
+  current = id;
+  document.getElementById("drill").hidden = false;
+  const join = document.getElementById("join");
+  const items = [];
+  for (const [role, codes] of Object.entries(drill.join)) {
+    for (const code of [].concat(codes)) {
+      const link = `${location.origin}/join/${code}`;
+      items.push(el("div", {class: "joincard"}, el("img", {src: `/qr/${code}.svg`, alt: `QR code for ${role}`}),
+        el("div", {}, el("b", {}, role), el("div", {class: "code"}, code), el("a", {href: link, target: "_blank"}, link))));
+    }
+  }
+  fill(join, items);
+  const room = document.getElementById("room-link");
+  room.textContent = `${location.origin}/room/${drill.room}`;
+  room.href = `/room/${drill.room}`;
+  fill(document.getElementById("adhoc-to"), Object.keys(drill.join).map((r) => el("option", {value: r}, r)));
+  follow(`/api/drills/${id}/stream?token=${encodeURIComponent(token)}`, render);
+}
+
+async function control(op, extra) {
+  try {
+    const result = await api("POST", `/api/drills/${current}/control`, Object.assign({op}, extra || {}), auth);
+    notice(`${op}: ${result.status} at ${result.clock}`);
+  } catch (e) { notice(e.message, "error"); }
+}
+
+document.getElementById("c-start").addEventListener("click", () => control("start"));
+document.getElementById("c-pause").addEventListener("click", () => control("pause"));
+document.getElementById("c-resume").addEventListener("click", () => control("resume"));
+document.getElementById("c-end").addEventListener("click", () => { if (confirm("End the drill now?")) control("end"); });
+document.getElementById("c-speed").addEventListener("submit", (e) => { e.preventDefault(); control("speed", {speed: Number(new FormData(e.target).get("speed"))}); });
+document.getElementById("c-advance").addEventListener("submit", (e) => { e.preventDefault(); control("advance", {by: new FormData(e.target).get("by")}); });
+document.getElementById("adhoc").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const form = new FormData(e.target);
+  try {
+    await api("POST", `/api/drills/${current}/inject`, {to: form.get("to"), kind: form.get("kind"), text: form.get("text")}, auth);
+    notice("Inject sent."); e.target.reset();
+  } catch (err) { notice(err.message, "error"); }
+});
+
+async function trigger(id) {
+  try { await api("POST", `/api/drills/${current}/inject`, {inject: id}, auth); notice(`Inject ${id} triggered.`); }
+  catch (e) { notice(e.message, "error"); }
+}
+
+function render(state) {
+  header(state);
+  if (state.status === "ended") {
+    const link = document.getElementById("report-link");
+    link.hidden = false;
+    link.href = `/drills/${current}/report?token=${encodeURIComponent(token)}`;
+    link.target = "_blank";
+  }
+  const speed = document.querySelector("#c-speed input");
+  if (document.activeElement !== speed) speed.value = state.speed;
+  const score = state.score;
+  fill(document.getElementById("score"), score ? [
+    el("div", {class: "big-score"}, score.score.toFixed(1), el("span", {class: "rating r-" + score.rating}, score.rating)),
+    el("div", {class: "sub"}, `timeliness ${score.subscores.timeliness} · adherence ${score.subscores.adherence} · conduct ${score.subscores.conduct}`),
+    el("ol", {class: "improve"}, ...score.improvements.map((t) => el("li", {}, t)))] : [el("p", {}, "The score appears once the drill runs.")]);
+  fill(document.getElementById("injects"), (state.injects || []).map((i) =>
+    el("li", {}, el("button", {onclick: () => trigger(i.id)}, "Trigger now"), ` ${i.id} · ${i.kind.replace(/_/g, " ")} · ${i.at}`)));
+  fill(document.getElementById("obligations"), (state.obligations || []).map((o) =>
+    el("tr", {class: o.late ? "late" : ""}, el("td", {}, o.id), el("td", {}, o.action.replace(/_/g, " ")),
+      el("td", {}, o.acting || o.role, o.paged ? ` (paged: ${o.paged})` : ""), el("td", {}, o.due),
+      el("td", {class: "countdown"}, o.left_text),
+      el("td", {}, Object.entries(o.approvals).map(([r, s]) => `${r}: ${s}`).join(", ")))));
+  fill(document.getElementById("signals"), Object.entries(state.signals || {}).flatMap(([k, v]) => [el("dt", {}, k.replace(/_/g, " ")), el("dd", {}, v)]));
+  fill(document.getElementById("feed"), (state.feed || []).slice().reverse().map((e) => postItem(e)));
+  const acts = (state.actions || []).slice().reverse().map(actionItem);
+  for (const v of (state.violations || []).slice().reverse()) acts.unshift(el("li", {class: "violation"}, `${v.clock} violation by ${v.member}: ${v.reason}`));
+  fill(document.getElementById("actions"), acts);
+}
+
+load();

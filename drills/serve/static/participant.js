@@ -1,0 +1,115 @@
+"use strict";
+// A participant's page: the role's inbox, the feed to act on, a composer with templates and
+// coaching before publishing, the team's public statements. Acts only as the join code's role.
+
+const body = document.body.dataset;
+const code = {"X-Join-Code": body.code};
+let state = null;
+let platform = "all";
+let chosenChannels = null;
+
+async function send(payload, done) {
+  try {
+    await api("POST", `/api/drills/${body.drill}/actions`, payload, code);
+    notice(done || "Done.");
+    refresh();
+  } catch (e) { notice(e.message, "error"); }
+}
+
+async function refresh() {
+  try { render(await api("GET", `/api/drills/${body.drill}/state`, undefined, code)); }
+  catch (e) { notice(e.message, "error"); }
+}
+
+function compose(action, obligation, event, channels) {
+  document.getElementById("c-action").value = action;
+  document.getElementById("c-obligation").value = obligation || "";
+  document.getElementById("c-event").value = event || "";
+  chosenChannels = channels || null;
+  renderChannels();
+  const template = state.templates[action];
+  const text = document.getElementById("c-text");
+  if (template && !text.value) text.value = template;
+  document.getElementById("composer").scrollIntoView({behavior: "smooth"});
+  text.focus();
+}
+
+function renderChannels() {
+  const box = document.getElementById("c-channels");
+  const checked = new Set(chosenChannels || []);
+  fill(box, (state ? state.platforms : []).map((p) =>
+    el("label", {class: "check"}, el("input", {type: "checkbox", name: "channel", value: p, checked: checked.has(p)}), p)));
+}
+
+function render(s) {
+  const first = state === null;
+  state = s;
+  header(s);
+  document.getElementById("who").textContent = `${s.name} · ${s.role}`;
+  if (first) {
+    fill(document.getElementById("c-action"), s.public_actions.concat(["acknowledge", "notify", "route", "brief", "approve"]).map((a) => el("option", {value: a}, a.replace(/_/g, " "))));
+    fill(document.getElementById("c-template"), [el("option", {value: ""}, "(write your own)"), ...Object.keys(s.templates).map((t) => el("option", {value: t}, t.replace(/_/g, " ")))]);
+    renderChannels();
+  }
+  const obligationSelect = document.getElementById("c-obligation");
+  const keep = obligationSelect.value;
+  fill(obligationSelect, [el("option", {value: ""}, "(none: your oldest of this action)"),
+    ...s.inbox.filter((i) => i.kind !== "approval").map((i) => el("option", {value: i.id, selected: i.id === keep}, `${i.id} ${i.action.replace(/_/g, " ")}`))]);
+  fill(document.getElementById("inbox"), s.inbox.length ? s.inbox.map((i) => {
+    const buttons = [];
+    if (i.kind === "page" || !i.acknowledged && i.kind === "obligation") buttons.push(el("button", {onclick: () => send({action: "acknowledge", obligation: i.id}, `Acknowledged ${i.id}.`)}, "Acknowledge"));
+    if (i.kind === "approval") buttons.push(el("button", {class: "primary", onclick: () => send({action: "approve", obligation: i.id}, `Approved ${i.id}.`)}, "Approve"));
+    else if (i.action !== "acknowledge") buttons.push(el("button", {class: "primary", onclick: () => compose(i.action, i.id, i.event, i.channels)}, "Do it"));
+    const approvals = Object.entries(i.approvals).map(([r, st]) => `${r}: ${st}`).join(", ");
+    return el("li", {class: "item " + i.kind + (i.late ? " late" : "")},
+      el("div", {}, el("span", {class: "tag"}, i.kind === "page" ? "PAGE" : i.kind === "approval" ? "APPROVE" : "TO DO"), " ",
+        el("b", {}, i.id), " ", i.action.replace(/_/g, " "), ` as ${i.as}`),
+      el("div", {class: "countdown"}, i.left_text, approvals ? ` · ${approvals}` : "", i.channels.length ? ` · via ${i.channels.join(", ")}` : ""),
+      el("div", {class: "buttons"}, ...buttons));
+  }) : [el("li", {class: "empty"}, "Nothing waits for you.")]);
+  fill(document.getElementById("messages"), s.messages.length ? s.messages.slice().reverse().map((m) => postItem(m)) : [el("li", {class: "empty"}, "No messages.")]);
+  const platforms = ["all"].concat(s.platforms);
+  fill(document.getElementById("tabs"), platforms.map((p) => el("button", {class: "tab" + (p === platform ? " on" : ""), onclick: () => { platform = p; render(state); }}, p)));
+  const feed = s.feed.filter((e) => platform === "all" || e.platform === platform).slice().reverse();
+  fill(document.getElementById("feed"), feed.map((e) => postItem(e, e.actionable ? el("span", {class: "acts"},
+    el("button", {onclick: () => compose("reply", null, e.id, [e.platform])}, "Reply"),
+    el("button", {onclick: () => compose("move_private", null, e.id, [e.platform])}, "Move to private"),
+    el("button", {onclick: () => { if (confirm(`Delete ${e.id}?`)) send({action: "delete_comment", event: e.id}, `Deleted ${e.id}.`); }}, "Delete"),
+    e.kind === "misinformation" ? el("button", {onclick: () => compose("correct_misinformation", null, null, [e.platform])}, "Correct") : null) : null)));
+  fill(document.getElementById("statements"), s.statements.length ? s.statements.slice().reverse().map(actionItem) : [el("li", {class: "empty"}, "No public statement yet.")]);
+}
+
+function channels() {
+  return Array.from(document.querySelectorAll("#c-channels input:checked")).map((i) => i.value);
+}
+
+async function check() {
+  const text = document.getElementById("c-text").value;
+  const action = document.getElementById("c-action").value;
+  const result = await api("POST", `/api/drills/${body.drill}/coach`, {action, channels: channels(), text}, code);
+  fill(document.getElementById("coaching"), result.notes.length ? result.notes.map((n) => el("li", {}, n)) : [el("li", {class: "ok"}, "Looks good.")]);
+  return result.notes;
+}
+
+document.getElementById("c-check").addEventListener("click", check);
+document.getElementById("c-template").addEventListener("change", (e) => {
+  if (e.target.value) document.getElementById("c-text").value = state.templates[e.target.value];
+});
+document.getElementById("composer").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const form = new FormData(e.target);
+  const payload = {action: form.get("action")};
+  if (form.get("obligation")) payload.obligation = form.get("obligation");
+  if (form.get("event")) payload.event = form.get("event").trim();
+  const chosen = channels();
+  if (chosen.length) payload.channels = chosen;
+  if (form.get("text").trim()) payload.text = form.get("text");
+  if (payload.text) await check();
+  await send(payload, `Published: ${payload.action.replace(/_/g, " ")}.`);
+  e.target.reset();
+  chosenChannels = null;
+  renderChannels();
+});
+
+refresh();
+follow(`/api/drills/${body.drill}/stream?code=${encodeURIComponent(body.code)}`, render);

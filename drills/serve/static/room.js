@@ -1,0 +1,16 @@
+"use strict";
+// The room wall: a read-only view for a projector.
+
+const body = document.body.dataset;
+const names = {mentions_1h: "mentions / hour", negative_share: "negative", velocity: "velocity", reach_1h: "reach / hour", press_1h: "press / hour"};
+
+function render(s) {
+  header(s);
+  fill(document.getElementById("trending"), Object.entries(s.trending || {}).map(([k, v]) =>
+    el("div", {class: "metric"}, el("div", {class: "value"}, k === "negative_share" ? Math.round(v * 100) + "%" : Math.round(v).toLocaleString()), el("div", {class: "label"}, names[k] || k))));
+  fill(document.getElementById("feed"), (s.feed || []).slice().reverse().map((e) => postItem(e)));
+  fill(document.getElementById("statements"), (s.statements || []).slice().reverse().map(actionItem));
+}
+
+api("GET", `/api/drills/${body.drill}/state?room=${encodeURIComponent(body.room)}`).then(render).catch((e) => console.error(e));
+follow(`/api/drills/${body.drill}/stream?room=${encodeURIComponent(body.room)}`, render);

@@ -1,0 +1,144 @@
+"""What each page sees of a live drill, as JSON: the facilitator (everything), a role (its
+inbox, the feed with what it can act on, its messages), the room wall. Built in the drill's
+own thread from the live drill; the pages only display it (as text, never as HTML)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from drills.live.console import _minutes
+from drills.live.drill import LiveDrill
+from drills.sim.facilitator import triggerable
+from drills.sim.log import Record
+from drills.sim.people import person
+from drills.sim.world import OpenObligation
+from drills.vocabulary import EVENT_ACTIONS, PUBLIC_ACTIONS, PUBLIC_STATEMENTS
+
+FEED_SHOWN = 80
+ACTIONS_SHOWN = 40
+_TRENDING = ("mentions_1h", "negative_share", "velocity", "reach_1h", "press_1h")
+
+
+def event_view(live: LiveDrill, event: Record) -> dict[str, Any]:
+    author = event.get("author") or {}
+    return {"id": event["id"], "clock": live.clock(float(event["t"])).split()[1],
+            "kind": event["kind"], "platform": event["platform"],
+            "handle": author.get("handle", "") if isinstance(author, dict) else "",
+            "text": str(event.get("text", "")), "sentiment": event.get("sentiment", 0.0),
+            "reach": event.get("reach", 0), "to": event.get("to"),
+            "policy": bool(event.get("violates_policy"))}
+
+
+def _obligation(live: LiveDrill, ob: OpenObligation) -> dict[str, Any]:
+    now = live.now
+    left = ob.due - now
+    return {"id": ob.id, "action": ob.spec.action, "role": ob.spec.role,
+            "acting": ob.acting_role, "due": live.clock(ob.due).split()[1],
+            "left": round(left, 1), "left_text": ("in " + _minutes(left)) if left >= 0
+            else "late by " + _minutes(-left), "late": left < 0,
+            "acknowledged": ob.acknowledged, "paged": ob.paged_role,
+            "approvals": {a: "approved" if ob.approved.get(a) else "waiting"
+                          for a in ob.spec.approve},
+            "channels": live.world._channels(ob.spec) if ob.spec.channels else [],
+            "event": ob.event}
+
+
+def _action_view(live: LiveDrill, record: Record) -> dict[str, Any]:
+    return {"id": record.get("id"), "clock": live.clock(float(record["t"])).split()[1],
+            "member": record.get("member"), "role": record.get("role"),
+            "action": record.get("action"), "obligation": record.get("obligation"),
+            "channels": record.get("channels") or [], "text": record.get("text"),
+            "human": bool(record.get("human")), "approved": record.get("approved", True)}
+
+
+def _common(live: LiveDrill, status: str, speed: float) -> dict[str, Any]:
+    world = live.world
+    return {"status": status, "speed": speed, "clock": live.clock(), "now": round(live.now, 3),
+            "end": live.end, "end_clock": live.clock(live.end),
+            "severity": {"level": world.severity, "name": live.severity,
+                         "levels": list(world.rulebook.severity)},
+            "title": world.scenario.title}
+
+
+def statements(live: LiveDrill) -> list[dict[str, Any]]:
+    return [_action_view(live, r) for r in live.display.news
+            if r["type"] == "action" and r.get("action") in PUBLIC_STATEMENTS | {
+                "correct_misinformation"}][-20:]
+
+
+def facilitator_view(live: LiveDrill, status: str, speed: float,
+                     score: dict[str, Any] | None) -> dict[str, Any]:
+    world = live.world
+    view = _common(live, status, speed)
+    view.update({
+        "signals": {k: round(v, 3) for k, v in live.signals.items()},
+        "feed": [event_view(live, e) for e in list(live.display.feed)[-FEED_SHOWN:]],
+        "obligations": [_obligation(live, ob) for ob in world.obligations.values()],
+        "actions": [_action_view(live, r) for r in live.display.news
+                    if r["type"] == "action"][-ACTIONS_SHOWN:],
+        "violations": [{"clock": live.clock(float(r["t"])).split()[1],
+                        "member": r.get("member"), "reason": r.get("reason")}
+                       for r in live.display.news if r["type"] == "violation"][-20:],
+        "injects": [{"id": i.id, "kind": i.kind,
+                     "at": live.clock(i.at).split()[1] if i.at is not None else "when due"}
+                    for i in triggerable(world)],
+        "score": score,
+        "humans": dict(world.config.humans),
+    })
+    return view
+
+
+def role_view(live: LiveDrill, role: str, status: str, speed: float) -> dict[str, Any]:
+    world = live.world
+    name = world.config.humans[role]
+    member = person(world, name)
+    view = _common(live, status, speed)
+    inbox = []
+    for item in live.inbox(name):
+        entry = _obligation(live, item.ob)
+        entry["kind"] = item.kind
+        entry["as"] = item.role
+        entry["left_text"] = ("ack within " + _minutes(item.left)) if item.kind == "page" \
+            else entry["left_text"]
+        inbox.append(entry)
+    messages = [event_view(live, e) for e in live.display.feed if e.get("to") == role][-20:]
+    templates = {}
+    for name_ in sorted(world.rulebook.templates):
+        text = world.rulebook.template_text(name_, None, world.lang)
+        if text is not None:
+            templates[name_] = world.fill(text, None)
+    view.update({
+        "role": role, "name": name, "roles": list(member.roles), "inbox": inbox,
+        "messages": messages,
+        "feed": [dict(event_view(live, e), actionable=e["platform"] not in ("internal",))
+                 for e in list(live.display.feed)[-FEED_SHOWN:]],
+        "event_actions": sorted(EVENT_ACTIONS), "public_actions": sorted(PUBLIC_ACTIONS),
+        "templates": templates, "statements": statements(live),
+        "platforms": sorted(world.scenario.platforms),
+        "mine": [_action_view(live, r) for r in live.display.news
+                 if r["type"] == "action" and r.get("member") == name][-20:],
+    })
+    return view
+
+
+def room_view(live: LiveDrill, status: str, speed: float) -> dict[str, Any]:
+    view = _common(live, status, speed)
+    signals = live.signals
+    view.update({"trending": {k: round(signals.get(k, 0.0), 3) for k in _TRENDING},
+                 "feed": [event_view(live, e) for e in list(live.display.feed)[-30:]],
+                 "statements": statements(live)})
+    return view
+
+
+def live_score(live: LiveDrill) -> dict[str, Any] | None:
+    """The score so far: the scorer's copy, closed at this moment (the drill goes on)."""
+    if live.world.finished:
+        return None
+    scorer = copy.deepcopy(live.scorer, memo={id(live.scorer.rulebook): live.scorer.rulebook})
+    scorer.add({"type": "end", "t": round(live.now, 3), "duration": round(live.now, 3)})
+    document = scorer.document()
+    return {"score": document["score"], "rating": document["rating"],
+            "subscores": document["subscores"],
+            "violations": len(document["violations"]),
+            "improvements": [i["text"] for i in document["improvements"]]}
