@@ -16,7 +16,7 @@ async function load() {
   try { options = await api("GET", "/api/options", undefined, auth); }
   catch (e) { notice(e.message, "error"); return; }
   const scenario = document.getElementById("f-scenario");
-  fill(scenario, Object.entries(options.scenarios).map(([id, title]) => el("option", {value: id}, title)));
+  fill(scenario, Object.entries(options.scenarios).map(([id, title]) => el("option", {value: id, selected: id === "overheating-kettle"}, title)));
   const rulebook = document.getElementById("f-rulebook");
   fill(rulebook, Object.keys(options.rulebooks).map((id) => el("option", {value: id}, id)));
   rulebook.addEventListener("change", roles);
@@ -52,9 +52,13 @@ document.getElementById("create").addEventListener("submit", async (event) => {
   } catch (e) { notice(e.message, "error"); }
 });
 
+let lastStatus = null;
+
 function open(id, drill) {
   current = id;
+  lastStatus = null;
   document.getElementById("drill").hidden = false;
+  document.getElementById("setup").open = false;
   const join = document.getElementById("join");
   const items = [];
   for (const [role, codes] of Object.entries(drill.join)) {
@@ -101,6 +105,7 @@ async function trigger(id) {
 
 function render(state) {
   header(state);
+  if (state.status !== lastStatus) { lastStatus = state.status; listDrills(); }
   if (state.status === "ended") {
     const link = document.getElementById("report-link");
     link.hidden = false;

@@ -9,7 +9,8 @@ function render(s) {
   fill(document.getElementById("trending"), Object.entries(s.trending || {}).map(([k, v]) =>
     el("div", {class: "metric"}, el("div", {class: "value"}, k === "negative_share" ? Math.round(v * 100) + "%" : Math.round(v).toLocaleString()), el("div", {class: "label"}, names[k] || k))));
   fill(document.getElementById("feed"), (s.feed || []).slice().reverse().map((e) => postItem(e)));
-  fill(document.getElementById("statements"), (s.statements || []).slice().reverse().map(actionItem));
+  const said = (s.statements || []).slice().reverse().map(actionItem);
+  fill(document.getElementById("statements"), said.length ? said : [el("li", {class: "empty"}, "No public statement yet.")]);
 }
 
 api("GET", `/api/drills/${body.drill}/state?room=${encodeURIComponent(body.room)}`).then(render).catch((e) => console.error(e));
