@@ -264,7 +264,10 @@ class Console:
         interrupted = False
         display = self.live.display
         while self.live.now < target - 1e-9 and not interrupted and not self.interrupted:
+            before = self.live.now
             self.live.advance(min(self.live.now + 1 / LIVE_STEPS_PER_MINUTE, target))
+            if self.live.now <= before:  # within the last step: the world moves in steps
+                break
             if display.news_total == self._seen:
                 continue
             fresh = self.news()

@@ -156,10 +156,16 @@ class LiveDrill:
     # -- a person's input ---------------------------------------------------------------------
 
     def ack(self, name: str, ob_id: str | None = None) -> OpenObligation:
-        return acknowledge(self.world, name, ob_id)
+        ob = acknowledge(self.world, name, ob_id)
+        self.world.settle()
+        return ob
 
     def approve(self, name: str, ob_id: str | None = None) -> OpenObligation:
-        return approve(self.world, name, ob_id)
+        ob = approve(self.world, name, ob_id)
+        self.world.settle()
+        return ob
 
     def act(self, name: str, request: PersonAction) -> OpenObligation | None:
-        return act(self.world, name, request)
+        ob = act(self.world, name, request)
+        self.world.settle()
+        return ob

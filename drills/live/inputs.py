@@ -44,6 +44,7 @@ def apply_input(world: World, item: PersonInput) -> None:
     else:
         assert item.action is not None
         act(world, item.member, item.action)
+    world.settle()
 
 
 def step_time(t: float, steps: int = LIVE_STEPS_PER_MINUTE) -> float:
@@ -62,6 +63,8 @@ def inputs_from_log(records: list[Record]) -> list[PersonInput]:
             continue
         t, member = step_time(float(record["t"])), str(record.get("member"))
         if record["type"] == "obligation" and record.get("status") == "acknowledged":
+            if record.get("with_action"):
+                continue  # done by the action that follows: replayed with it
             found.append(PersonInput(t, member, "ack", str(record["id"])))
         elif record["type"] == "obligation" and record.get("status") == "approved":
             found.append(PersonInput(t, member, "approve", str(record["id"])))

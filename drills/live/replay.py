@@ -26,7 +26,10 @@ class ReplayPlan:
 
 
 def _is_input(record: Record) -> bool:
-    return record["type"] == "action" or record.get("status") in ("acknowledged", "approved")
+    if record["type"] == "action":
+        return True
+    return record.get("status") == "approved" or (
+        record.get("status") == "acknowledged" and not record.get("with_action"))
 
 
 def replay_plan(numbered: list[tuple[int, Record]], log: str) -> ReplayPlan:

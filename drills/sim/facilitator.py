@@ -21,7 +21,8 @@ MAX_INJECT_TEXT = 2000
 def triggerable(world: World) -> list[Inject]:
     """Scripted injects that have not happened yet: scheduled ones and conditional ones."""
     crisis = world.crisis
-    scheduled = crisis.feed.pending_injects()
+    scheduled = [i for i in crisis.feed.pending_injects() if i.id not in crisis._fired]
+    scheduled = list({i.id: i for i in scheduled}.values())
     ids = {i.id for i in scheduled}
     waiting = [i for i in world.scenario.injects if i.trigger is not None
                and i.id not in crisis._fired and i.id not in crisis.feed.emitted

@@ -111,14 +111,16 @@ def _owner(ob: OpenObligation) -> str:
     return ob.acting_role or ob.spec.role
 
 
-def _take(world: World, member: Member, ob: OpenObligation) -> None:
+def _take(world: World, member: Member, ob: OpenObligation, by_acting: bool = False) -> None:
     role = ob.paged_role if ob.paged_role in member.roles else ob.spec.role
     if role not in member.roles:
         role = member.roles[0]
     ob.acknowledged = True
     ob.acting_role = role
+    # Acknowledged by doing it: part of the action, not an input of its own (replay).
+    extra = {"with_action": True} if by_acting else {}
     world.log("obligation", id=ob.id, status="acknowledged", member=member.name, role=role,
-              human=True)
+              human=True, **extra)
     page = ob.page
     if page is not None and not page.triggered:
         page.succeed()
@@ -166,7 +168,8 @@ def act(world: World, name: str, request: PersonAction) -> OpenObligation | None
     channels = _channels(world, request, ob, event)
     text = _text(world, request, ob, channels)
     if ob is not None and not ob.acknowledged and ob.page is not None:
-        _take(world, member, ob)
+        # An acknowledge obligation is done by the acknowledging itself: no action follows.
+        _take(world, member, ob, by_acting=ob.spec.action != "acknowledge")
         if ob.done is not None:  # acknowledging was the whole obligation
             return ob
     approvals_ok = True

@@ -50,6 +50,8 @@ _ENGAGEABLE = frozenset({"mention", "reply", "influencer_post", "misinformation"
 #: A drill with people in it moves in steps of one simulated second, live or replayed: the
 #: same steps give the same world, whenever the person's commands arrive (see docs/actions.md).
 LIVE_STEPS_PER_MINUTE = 60
+#: How far past a moment ``settle`` runs: well under the log's 3 decimals of a minute.
+_SETTLE = 1e-6
 #: Recent feed events a person can act on by id.
 _RECENT_EVENTS = 5000
 
@@ -263,6 +265,13 @@ class World:
             self.env.run(until=self._step / self._steps)
         if until >= self.end and self.end > self.env.now:
             self.env.run(until=self.end)
+
+    def settle(self) -> None:
+        """Let what an input set off at this moment happen now (approvers asked, a page
+        answered), without moving the clock: a person at speed 0 sees it at once. Live and
+        replayed drills settle after the same inputs, so they stay identical."""
+        if self._steps and not self.finished and self.env.now < self.end:
+            self.env.run(until=self.env.now + _SETTLE)
 
     def finish(self) -> DrillSummary:
         """End the drill now (at the end, or early when a person quits)."""
