@@ -49,6 +49,8 @@ TARGETS: dict[str, tuple[str, float]] = {
     "drill.peak_rss_mb_1m_events": ("<", 300),
     "compare.drills_per_min": (">=", 3_200),
     "compare.speedup_2workers": (">=", 1.8),
+    "serve.p95_action_ms": ("<", 150),
+    "serve.actions_lost": ("<", 1),
 }
 
 # The default rulebook's event rules, written by hand in durable-rules JSON: the baseline.
@@ -392,8 +394,17 @@ def bench_live(quick: bool, progress: Progress) -> dict[str, float]:
             "live.step_overhead_x": round(live / plain, 2)}
 
 
+def bench_serve(quick: bool, progress: Progress) -> dict[str, float]:
+    from drills.serve.load import serve_benchmark
+
+    progress("serve: 30 participants in a 2 h drill at speed 120 on loopback (about a minute)"
+             if not quick else "serve: 30 participants, a 15-minute drill at speed 120")
+    return serve_benchmark(quick)
+
+
 SECTIONS: list[Callable[[bool, Progress], dict[str, float]]] = [
-    bench_rules, bench_feed, bench_drill, bench_live, bench_compare, bench_baselines]
+    bench_rules, bench_feed, bench_drill, bench_live, bench_serve, bench_compare,
+    bench_baselines]
 
 
 def run_benchmarks(quick: bool = False, progress: Progress = lambda _s: None) -> dict[str, Any]:

@@ -92,6 +92,7 @@ async function check() {
 }
 
 document.getElementById("c-check").addEventListener("click", check);
+document.getElementById("c-text").addEventListener("input", () => fill(document.getElementById("coaching"), []));
 document.getElementById("c-template").addEventListener("change", (e) => {
   if (e.target.value) document.getElementById("c-text").value = state.templates[e.target.value];
 });
