@@ -25,6 +25,8 @@ def test_soak_600_drills_random_scenarios_seeds_and_lengths() -> None:
     rulebooks = {n: load_rulebook(resolve("rulebook", n)) for n in builtin_names("rulebook")}
     teams = {n: load_team(resolve("team", n)) for n in builtin_names("team")}
     rng = random.Random(20261124)
+    # Other tests may hold live drills open in this process: count only what these leave.
+    open_before = {n: engine_for(r).live_sessions for n, r in rulebooks.items()}
     quiet = fired = 0
     for _ in range(DRILLS):
         # Log-uniform length: as many 6-30 minute drills as day-long ones.
@@ -40,5 +42,5 @@ def test_soak_600_drills_random_scenarios_seeds_and_lengths() -> None:
         quiet += not summary.obligations and summary.severity == 0
     # Both kinds of drill were covered: quiet ones (nothing matched) and busy ones.
     assert quiet >= 50 and fired >= 200, (quiet, fired)
-    for rulebook in rulebooks.values():
-        assert engine_for(rulebook).live_sessions == 0
+    for name, rulebook in rulebooks.items():
+        assert engine_for(rulebook).live_sessions == open_before[name]

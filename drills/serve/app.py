@@ -9,9 +9,11 @@ and must be JSON: a cross-site form cannot drive a drill.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import secrets
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -89,6 +91,16 @@ class Server:
             join.setdefault(role, []).append(code)
         return {"id": drill_id, "join": {r: c[0] if len(c) == 1 else c for r, c in join.items()},
                 "room": row.room}
+
+    def shutdown(self) -> None:
+        """Stop every drill's thread, saving where it was (a restart resumes it)."""
+        waiting = [runner.submit("stop") for runner in self.runners.values()
+                   if runner.is_alive()]
+        for answer in waiting:
+            with contextlib.suppress(PersonError, TimeoutError):
+                answer.result(timeout=10)
+        for runner in self.runners.values():
+            runner.join(timeout=10)
 
     def runner(self, drill_id: str) -> DrillRunner:
         runner = self.runners.get(drill_id)
@@ -558,8 +570,13 @@ def create_app(db: ServeDB, token: str) -> Guard:
         Route("/api/drills/{drill_id}/stream", stream),
         Mount("/static", app=static, name="static"),
     ]
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        await asyncio.to_thread(server.shutdown)
+
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error,
-                                                       Exception: _crash})
+                                                       Exception: _crash}, lifespan=lifespan)
     app.state.server = server
     server.resume_all()
     return Guard(app, server)

@@ -70,6 +70,7 @@ class DrillRunner(threading.Thread):
         self._score: dict[str, Any] | None = None
         self._on_end = on_end
         self.final: dict[str, Any] | None = None
+        self._stopping = False
         self.error: str | None = None
 
     # -- called from request handlers -------------------------------------------------------------
@@ -104,7 +105,7 @@ class DrillRunner(threading.Thread):
         self.clock.skip(live.now - self.clock.now())
         self._publish(score=True)
         last_save = last_score = time.monotonic()
-        while self.status != "ended":
+        while self.status != "ended" and not self._stopping:
             try:
                 command: Command | None = self.commands.get(timeout=TICK_SECONDS)
             except queue.Empty:
@@ -142,6 +143,14 @@ class DrillRunner(threading.Thread):
         self._seq += 1
         return {"t": item.t, "clock": self.live.clock(),
                 "records": [line for line in self.lines[before:]]}
+
+    def _op_stop(self) -> Any:
+        """The server is shutting down: save where the drill is and let go of it (a restart
+        resumes it), without ending it."""
+        self.db.update(self.drill_id, reached=self.live.now)
+        self._stopping = True
+        self.live.close()
+        return {"status": self.status}
 
     def _op_input(self, item: PersonInput) -> Any:
         return self._input(item)
