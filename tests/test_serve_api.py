@@ -19,7 +19,7 @@ H = {"Authorization": f"Bearer {TOKEN}"}
 
 @pytest.fixture()
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(ServeDB(str(tmp_path / "serve.db")), TOKEN)
+    app = create_app(ServeDB(str(tmp_path / "serve.db")), TOKEN, str(tmp_path / "history.db"))
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
 
@@ -98,6 +98,11 @@ def test_a_drill_runs_through_the_api_and_its_log_replays(client: TestClient,
     assert score_drill(str(path))["score"] == score["score"]
     report = client.get(f"/drills/{drill['id']}/report", params={"token": TOKEN})
     assert report.status_code == 200 and "After-action report" in report.text
+    from drills.api import drill_history
+
+    recorded = drill_history(db=str(tmp_path / "history.db"))
+    assert [(d["kind"], d["score"]) for d in recorded] == [("serve", score["score"])]
+    assert recorded[0]["people"] == ["comms lead", "legal"]
 
 
 def test_pause_holds_simulated_time(client: TestClient) -> None:

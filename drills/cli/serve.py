@@ -16,7 +16,12 @@ import click
               help="The server's database (default: serve.db in the user's data folder).")
 @click.option("--token-file", type=click.Path(dir_okay=False),
               help="Read the facilitator token here, or create it with a fresh one.")
-def serve(host: str, port: int, db: str | None, token_file: str | None) -> None:
+@click.option("--history", metavar="PATH",
+              help="The history store ended drills are recorded in (default: DRILLS_DB, else "
+                   "the user's data folder).")
+@click.option("--no-store", is_flag=True, help="Do not record ended drills in the history.")
+def serve(host: str, port: int, db: str | None, token_file: str | None, history: str | None,
+          no_store: bool) -> None:
     """Run live drills in the browser: a facilitator page, a page per role, a room wall.
 
     Prints the facilitator's URL (it carries a secret token). Drills that were running when
@@ -31,10 +36,14 @@ def serve(host: str, port: int, db: str | None, token_file: str | None) -> None:
 
     from drills.serve.app import create_app
     from drills.serve.db import ServeDB
+    from drills.store.store import open_store, store_path
 
     path = db or _default_db()
     token = _token(token_file)
-    app = create_app(ServeDB(path), token)
+    history_path = None if no_store else store_path(history)
+    if history_path is not None:
+        open_store(history_path).close()  # a bad store path fails now, not at a drill's end
+    app = create_app(ServeDB(path), token, history_path)
     resumed = [r for r, runner in app.server.runners.items() if runner.status != "ended"]
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     click.echo(f"facilitator: http://{shown}:{port}/?token={token}")

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import hmac
 import json
+import logging
 import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -54,10 +55,37 @@ def _error(status: int, message: str) -> ApiError:
 class Server:
     """The drills this server runs: their threads, by id."""
 
-    def __init__(self, db: ServeDB, token: str) -> None:
+    def __init__(self, db: ServeDB, token: str, history: str | None = None) -> None:
         self.db = db
         self.token = token
         self.runners: dict[str, DrillRunner] = {}
+        #: The history store ended drills are recorded in (None: not recorded).
+        self.history = history
+
+    def record(self, drill_id: str, log: bytes, score: dict[str, Any]) -> None:
+        """An ended drill goes into the history store, like `drill run`'s (best effort: a
+        store that fails is said in the server's log, never in the drill)."""
+        if self.history is None:
+            return
+        import sqlite3
+
+        from drills.builtins import resolve
+        from drills.logfile import parse_log_lines
+        from drills.store.store import file_hash, open_store
+
+        try:
+            numbered = parse_log_lines(log.decode("utf-8").splitlines(keepends=True), drill_id)
+            header = numbered[0][1]
+            spec = next(r.spec for r in self.db.drills() if r.id == drill_id)
+            hashes = {kind: file_hash(resolve(kind, spec[kind]))
+                      for kind in ("scenario", "rulebook", "team")}
+            with open_store(self.history) as store:
+                store.record(recorded=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                             kind="serve", header=header, score=score, log=log,
+                             records=len(numbered), hashes=hashes)
+        except (DrillError, sqlite3.Error, OSError) as exc:
+            logging.getLogger("drills.serve").warning("drill %s not recorded in %s: %s",
+                                                      drill_id, self.history, exc)
 
     def resume_all(self) -> list[str]:
         """After a restart: every unfinished drill, replayed to where it had reached."""
@@ -71,7 +99,7 @@ class Server:
     def _start_runner(self, row: DrillRow, inputs: list[PersonInput]) -> DrillRunner:
         config = _config(row.spec)
         runner = DrillRunner(row.id, config, self.db, status=row.status, speed=row.speed,
-                             reached=row.reached, inputs=inputs)
+                             reached=row.reached, inputs=inputs, on_end=self.record)
         self.runners[row.id] = runner
         runner.start()
         return runner
@@ -547,8 +575,8 @@ async def _reject(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def create_app(db: ServeDB, token: str) -> Guard:
-    server = Server(db, token)
+def create_app(db: ServeDB, token: str, history: str | None = None) -> Guard:
+    server = Server(db, token, history)
     static = StaticFiles(directory=str(resources.files("drills.serve").joinpath("static")))
     routes = [
         Route("/healthz", healthz),
