@@ -17,14 +17,14 @@ from drills.team.clock import parse_start
 from drills.vocabulary import ACTIONS, CLUSTERS
 
 RECORD_TYPES = ("drill", "event", "signal", "firing", "severity", "episode", "obligation",
-                "action", "violation", "cluster", "control", "end")
+                "action", "violation", "cluster", "control", "expectation", "end")
 OBLIGATION_STATUSES = ("created", "paged", "acknowledged", "escalated", "waiting",
                        "unstaffed", "skipped", "approval_requested", "approved",
                        "approval_skipped", "approval_missing", "overdue", "done", "missed",
                        "open", "cancelled")
 EPISODE_STATUSES = ("start", "end", "open")
 #: What a facilitator did: trigger a scripted inject, or add an ad-hoc one.
-CONTROL_OPS = ("trigger", "inject")
+CONTROL_OPS = ("trigger", "inject", "validate")
 
 
 def _is_number(value: Any) -> bool:
@@ -229,6 +229,21 @@ class LogChecker:
             for key in ("to", "kind", "text"):
                 if not isinstance(record.get(key), str):
                     raise self.fail(f"an ad-hoc inject needs '{key}' (a string)")
+
+    def _expectation(self, record: Record) -> None:
+        from drills.vocabulary import OBJECTIVE_STATUSES
+
+        status = record.get("status")
+        allowed = ("created", *OBJECTIVE_STATUSES)
+        if status not in allowed:
+            raise self.fail(f"'status' is {_one_of(status, allowed)}")
+        if not isinstance(record.get("id"), str):
+            raise self.fail("an expectation record needs its 'id' (a string)")
+        if status == "created":
+            for key in ("role", "reaction"):
+                if not isinstance(record.get(key), str):
+                    raise self.fail(f"a created expectation needs '{key}' (a string)")
+            self._number(record, "points", minimum=0)
 
     def _end(self, record: Record) -> None:
         for key in ("events", "negative_reach", "peak_mentions_1h", "statements", "episodes"):

@@ -66,7 +66,16 @@ EVENT_KINDS: tuple[str, ...] = (
     "regulator_inquiry",
     "employee_leak",
     "internal_report",
+    "message",
 )
+
+#: How a scripted message reaches its roles (an exercise script's "method").
+MESSAGE_CHANNELS: tuple[str, ...] = ("mail", "phone", "social", "press")
+#: Where a message on each channel appears in the feed.
+MESSAGE_PLATFORM: dict[str, str] = {"mail": "mail", "phone": "mail", "social": "x",
+                                    "press": "news"}
+#: How a facilitator (or the world) judged an exercise objective.
+OBJECTIVE_STATUSES: tuple[str, ...] = ("met", "partly", "missed", "unvalidated")
 
 AUTHOR_ROLES: tuple[str, ...] = ("public", "influencer", "journalist", "employee", "regulator")
 

@@ -20,8 +20,11 @@ import click
               help="The history store ended drills are recorded in (default: DRILLS_DB, else "
                    "the user's data folder).")
 @click.option("--no-store", is_flag=True, help="Do not record ended drills in the history.")
+@click.option("--library", type=click.Path(file_okay=False),
+              help="A folder of your own scenario, rulebook and team files to offer beside "
+                   "the built-ins (an imported exercise script, say).")
 def serve(host: str, port: int, db: str | None, token_file: str | None, history: str | None,
-          no_store: bool) -> None:
+          no_store: bool, library: str | None) -> None:
     """Run live drills in the browser: a facilitator page, a page per role, a room wall.
 
     Prints the facilitator's URL (it carries a secret token). Drills that were running when
@@ -31,6 +34,7 @@ def serve(host: str, port: int, db: str | None, token_file: str | None, history:
     Example:
         drill serve
         drill serve --host 0.0.0.0 --port 8080 --token-file ~/.drill-token
+        drill serve --library ./exercise
     """
     import uvicorn
 
@@ -43,7 +47,10 @@ def serve(host: str, port: int, db: str | None, token_file: str | None, history:
     history_path = None if no_store else store_path(history)
     if history_path is not None:
         open_store(history_path).close()  # a bad store path fails now, not at a drill's end
-    app = create_app(ServeDB(path), token, history_path)
+    from drills.serve.app import load_library
+
+    files = load_library(library) if library else None
+    app = create_app(ServeDB(path), token, history_path, files)
     resumed = [r for r, runner in app.server.runners.items() if runner.status != "ended"]
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     click.echo(f"facilitator: http://{shown}:{port}/?token={token}")

@@ -36,6 +36,7 @@ from drills.feed.platforms import DECAY_SCALE, LANGUAGE
 from drills.feed.scenario import Inject, Scenario
 from drills.feed.voice import voiced
 from drills.templates import placeholders, render_template
+from drills.vocabulary import MESSAGE_PLATFORM
 
 Event = dict[str, Any]
 
@@ -508,6 +509,33 @@ class FeedGenerator:
 
     def _inject_event(self, t: float, inject: Inject) -> Event:
         """A scripted or triggered event; public ones start cascades like any post."""
+        event = self._scripted_event(t, inject)
+        if inject.to:
+            event.update({"to": list(inject.to), "from": inject.sender,
+                          "subject": inject.subject, "channel": inject.channel,
+                          "attachments": list(inject.attachments)})
+        return event
+
+    def _message(self, t: float, inject: Inject) -> Event:
+        """A message of an exercise script, to roles: as written, no crowd drawn."""
+        sender = inject.sender or "exercise control"
+        handle = "".join(c if c.isalnum() else "-" for c in sender.lower()).strip("-")
+        author = {"handle": handle or "sender", "name": sender, "followers": 0,
+                  "verified": True, "role": str(inject.author.get("role", "public"))}
+        platform = inject.platform or MESSAGE_PLATFORM.get(inject.channel or "mail", "mail")
+        text = render_template(inject.text or "", {**self._blank_values(), **self.constants})
+        sentiment = inject.sentiment if inject.sentiment is not None else 0.0
+        arousal = inject.arousal if inject.arousal is not None else 0.3
+        event = self._new_event(t, "message", platform, author, text, sentiment, arousal,
+                                int(inject.reach or 0))
+        event["inject"] = inject.id
+        if platform not in ("mail", "internal", "news"):
+            self._spawn_from(t, event, self.crowd.mark(0))
+        return event
+
+    def _scripted_event(self, t: float, inject: Inject) -> Event:
+        if inject.kind == "message":
+            return self._message(t, inject)
         if inject.kind == "press_inquiry":
             event = self._press(t, inject)
             event["inject"] = inject.id

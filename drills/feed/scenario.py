@@ -72,6 +72,16 @@ class InjectTrigger:
 
 
 @dataclass(frozen=True)
+class Expectation:
+    """What a message expects of a role (an exercise objective, as in OpenAEV)."""
+
+    reaction: str
+    role: str
+    within: float | None = None
+    points: float = 1.0
+
+
+@dataclass(frozen=True)
 class Inject:
     id: str
     kind: str
@@ -89,6 +99,14 @@ class Inject:
     reach: int | None = None
     #: The SCCT cluster the crisis moves to when this inject fires, if it changes.
     cluster: str | None = None
+    #: A message to roles (an exercise script's row): recipients, sender, subject, how it
+    #: arrives, what is attached, and what is expected of whom.
+    to: tuple[str, ...] = ()
+    sender: str | None = None
+    subject: str | None = None
+    channel: str | None = None
+    attachments: tuple[str, ...] = ()
+    expect: tuple[Expectation, ...] = ()
 
 
 @dataclass(frozen=True)

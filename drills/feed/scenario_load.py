@@ -27,6 +27,7 @@ from drills.feed.scenario import (
     Cascade,
     Crowd,
     Effect,
+    Expectation,
     Inject,
     InjectTrigger,
     Phase,
@@ -263,8 +264,34 @@ class _Builder:
                 deadline=self.minutes(item.get("deadline")), claim=item.get("claim"),
                 reach=item.get("reach"),
                 cluster=item.get("cluster") if isinstance(item.get("cluster"), str) else None,
+                **self.message(where, item),
             ))
         return tuple(injects)
+
+    def message(self, where: Path, item: dict[str, Any]) -> dict[str, Any]:
+        """A message's recipients, sender, subject, channel, attachments and expectations."""
+        raw_to = item.get("to")
+        to = tuple(raw_to) if isinstance(raw_to, list) else (raw_to,) if raw_to else ()
+        expects = []
+        for i, spec in enumerate(list_or_empty(item.get("expect"))):
+            if not isinstance(spec, dict) or not isinstance(spec.get("reaction"), str):
+                continue
+            role = spec.get("role") or (to[0] if to and to[0] != "all" else None)
+            if not isinstance(role, str):
+                self.error((*where, "expect", i), "say which role is expected to react "
+                           "(role: ...), or address the message to one role (to: ...)")
+                continue
+            within = self.minutes(spec.get("within")) if "within" in spec else None
+            expects.append(Expectation(spec["reaction"], role, within,
+                                       number_or(spec.get("points"), 1.0)))
+        if item.get("kind") == "message" and not to:
+            self.error(where, "a message needs 'to': the role or roles it is for")
+        if item.get("kind") == "message" and not isinstance(item.get("text"), str):
+            self.error(where, "a message needs a 'text'")
+        return {"to": to, "sender": item.get("from"), "subject": item.get("subject"),
+                "channel": item.get("channel"),
+                "attachments": tuple(str(a) for a in list_or_empty(item.get("attachments"))),
+                "expect": tuple(expects)}
 
     def effects(self) -> dict[str, Effect]:
         effects = dict(DEFAULT_EFFECTS)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from drills.sim.facilitator import adhoc_inject, trigger_inject
+from drills.sim.facilitator import adhoc_inject, trigger_inject, validate
 from drills.sim.log import Record
 from drills.sim.people import PersonAction, acknowledge, act, approve
 from drills.sim.world import LIVE_STEPS_PER_MINUTE, World
 
-InputKind = Literal["ack", "approve", "act", "trigger", "inject"]
+InputKind = Literal["ack", "approve", "act", "trigger", "inject", "validate"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ def apply_input(world: World, item: PersonInput) -> None:
     elif item.kind == "inject":
         assert item.adhoc is not None
         adhoc_inject(world, *item.adhoc)
+    elif item.kind == "validate":
+        assert item.adhoc is not None and item.inject is not None
+        validate(world, item.inject, item.adhoc[0], item.adhoc[1])
     elif item.kind == "ack":
         acknowledge(world, item.member, item.obligation)
     elif item.kind == "approve":
@@ -77,6 +80,10 @@ def _control(record: Record) -> PersonInput:
     t = step_time(float(record["t"]))
     if record.get("op") == "trigger":
         return PersonInput(t, "facilitator", "trigger", inject=str(record.get("inject")))
+    if record.get("op") == "validate":
+        return PersonInput(t, "facilitator", "validate", inject=str(record.get("inject")),
+                           adhoc=(str(record.get("status")), str(record.get("comment") or ""),
+                                  ""))
     return PersonInput(t, "facilitator", "inject", adhoc=(
         str(record.get("to")), str(record.get("kind")), str(record.get("text"))))
 

@@ -75,6 +75,7 @@ def build_report(numbered: list[tuple[int, Record]], document: dict[str, Any],
     sections = [
         _what_happened(line, document, words, clock),
         _capability(document, words, clock),
+        *([_objectives(document, words, clock)] if document.get("objectives") else []),
         _response_times(document, words),
         _conduct(document, words, clock),
         _plan(document, by_line, words, clock),
@@ -155,6 +156,20 @@ def _capability(document: dict[str, Any], words: Words, clock: Any) -> Section:
                      "; ".join(bad) or words("none")])
     section.tables.append(("", Table([words("rule"), words("rating"), words("strengths"),
                                       words("improve_areas")], rows)))
+    return section
+
+
+def _objectives(document: dict[str, Any], words: Words, clock: Any) -> Section:
+    points = document["objectives_points"]
+    section = Section(words("objectives"), paragraphs=[words("objectives_intro", **points)])
+    section.tables.append(("", Table(
+        [words("role"), words("expected"), words("points"), words("status"), words("when"),
+         words("who")],
+        [[str(o["role"]), str(o["expected"]), f"{o['points']:g}",
+          words(f"objective_{o['status']}") + (f" ({o['comment']})" if o.get("comment")
+                                                else ""),
+          clock(o["when"]) if o["when"] is not None else "-", str(o["by"] or "-")]
+         for o in document["objectives"]])))
     return section
 
 

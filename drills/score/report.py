@@ -112,6 +112,16 @@ def render_report(doc: dict[str, Any], fmt: str = "simple") -> str:
         lines.append("")
         lines.append(tabulate(by_role, headers=["role", "n", "p50", "p90", "max"],
                               tablefmt=fmt))
+    if doc.get("objectives"):
+        points = doc["objectives_points"]
+        lines += ["", f"Exercise objectives ({points['earned']:g} of {points['possible']:g} "
+                  "points; met counts fully, partly half)"]
+        lines.append(tabulate(
+            [[o["id"], o["inject"], o["role"], o["expected"], f"{o['points']:g}", o["status"],
+              _clock(doc, o["when"]) if o["when"] is not None else "-", o["by"] or "-"]
+             for o in doc["objectives"]],
+            headers=["id", "inject", "role", "expected", "points", "status", "when", "by"],
+            tablefmt=fmt))
     if doc.get("people"):
         lines += ["", f"People: {', '.join(doc['people'])}. Coaching on their words (notes, "
                   "not violations)"]

@@ -111,6 +111,8 @@ class LogScorer:
         self.cluster = ""
         self.clusters: list[dict[str, Any]] = []
         self.silence = _SilenceGaps(rulebook)
+        #: Exercise objectives (a script's expectations), by id, as the log last judged them.
+        self.objectives: dict[str, dict[str, Any]] = {}
         #: Notes on what people wrote (live drills): coaching, not violations.
         self.coaching: list[dict[str, Any]] = []
         self.people: dict[str, None] = {}
@@ -148,6 +150,8 @@ class LogScorer:
         elif kind == "firing":
             self._known(line, "rule", record["rule"], self.rule_ids, "rule")
             self.firings[str(record["rule"])] += 1
+        elif kind == "expectation":
+            self._objective(record, line)
         elif kind == "end":
             self.end = record
         self.silence.add(record)
@@ -199,6 +203,22 @@ class LogScorer:
         expected = set(self.rulebook.strategies.get(self.cluster, ())) | {"instruct"}
         if self.rulebook.strategies and family not in expected:
             self.misfits.append((line, record))
+
+    def _objective(self, record: Record, line: int) -> None:
+        ident = str(record["id"])
+        if record["status"] == "created":
+            self.objectives[ident] = {
+                "id": ident, "inject": record.get("inject"), "role": record.get("role"),
+                "expected": record.get("reaction"), "points": record.get("points", 1),
+                "within": record.get("within"), "status": "unvalidated", "when": None,
+                "by": None, "comment": None, "line": line}
+            return
+        objective = self.objectives.get(ident)
+        if objective is None:
+            self.warn(line, f"expectation {ident} is judged but was never created")
+            return
+        objective.update(status=record["status"], when=record["t"], by=record.get("by"),
+                         comment=record.get("comment"))
 
     def _coach(self, line: int, record: Record) -> None:
         from drills.score.coaching import coach
@@ -316,6 +336,15 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
             "time_to_calm": _time_to_calm(episodes),
         },
     }
+    if scorer.objectives:
+        objectives = list(scorer.objectives.values())
+        credit = {"met": 1.0, "partly": 0.5}
+        possible = sum(float(o["points"] or 0) for o in objectives)
+        earned = sum(float(o["points"] or 0) * credit.get(o["status"], 0.0)
+                     for o in objectives)
+        document["objectives"] = objectives
+        document["objectives_points"] = {"earned": round(earned, 1),
+                                         "possible": round(possible, 1)}
     humans = header.get("humans")
     if not isinstance(humans, dict):
         humans = {}

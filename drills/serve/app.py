@@ -55,7 +55,10 @@ def _error(status: int, message: str) -> ApiError:
 class Server:
     """The drills this server runs: their threads, by id."""
 
-    def __init__(self, db: ServeDB, token: str, history: str | None = None) -> None:
+    def __init__(self, db: ServeDB, token: str, history: str | None = None,
+                 library: Library | None = None) -> None:
+        #: The facilitator's own files (--library): kind -> name -> (path, title or roles).
+        self.library: Library = library or {}
         self.db = db
         self.token = token
         self.runners: dict[str, DrillRunner] = {}
@@ -97,7 +100,7 @@ class Server:
         return resumed
 
     def _start_runner(self, row: DrillRow, inputs: list[PersonInput]) -> DrillRunner:
-        config = _config(row.spec)
+        config = _config(row.spec, self.library)
         runner = DrillRunner(row.id, config, self.db, status=row.status, speed=row.speed,
                              reached=row.reached, inputs=inputs, on_end=self.record)
         self.runners[row.id] = runner
@@ -106,8 +109,8 @@ class Server:
 
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
         spec, people = _spec(body)
-        config = _config(spec)  # checks every input: a mistake is a 422, not a thread dying
-        del config
+        # Checks every input now: a mistake is a 422, not a drill thread dying.
+        _config(spec, self.library)
         drill_id = secrets.token_hex(4)
         codes = {new_code(): role for role in people}
         row = DrillRow(drill_id, datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
@@ -169,17 +172,24 @@ def _spec(body: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     return spec, people
 
 
-def _config(spec: dict[str, Any]) -> Any:
+def _config(spec: dict[str, Any], library: Library) -> Any:
     from drills.api import people_config
     from drills.builtins import builtin_names
 
+    names = {}
     for kind in ("scenario", "rulebook", "team"):
-        if spec[kind] not in builtin_names(kind):
-            raise _error(422, f"{kind} {spec[kind]!r} is not a built-in; the server runs "
-                              f"built-ins only: {', '.join(builtin_names(kind))}")
+        own = library.get(kind, {})
+        if spec[kind] in own:
+            names[kind] = own[spec[kind]][0]
+        elif spec[kind] in builtin_names(kind):
+            names[kind] = spec[kind]
+        else:
+            known = sorted({*builtin_names(kind), *own})
+            raise _error(422, f"{kind} {spec[kind]!r} is neither a built-in nor in the "
+                              f"server's library: {', '.join(known)}")
     try:
-        return people_config(scenario=spec["scenario"], rulebook=spec["rulebook"],
-                             team=spec["team"], seed=spec["seed"], start=spec["start"],
+        return people_config(scenario=names["scenario"], rulebook=names["rulebook"],
+                             team=names["team"], seed=spec["seed"], start=spec["start"],
                              humans=spec["humans"], hours=spec.get("hours"),
                              locale=spec.get("locale"))
     except DrillError as exc:
@@ -265,7 +275,7 @@ async def healthz(_request: Request) -> Response:
 
 
 async def options(request: Request) -> Response:
-    _facilitator(request)
+    server = _facilitator(request)
     from drills.builtins import builtin_names, resolve
     from drills.feed.scenario_load import load_scenario
     from drills.rulebook.load import load_rulebook
@@ -274,8 +284,11 @@ async def options(request: Request) -> Response:
                  for name in builtin_names("rulebook")}
     scenarios = {name: load_scenario(resolve("scenario", name)).title
                  for name in builtin_names("scenario")}
-    return JSONResponse({"scenarios": scenarios, "rulebooks": rulebooks,
-                         "teams": builtin_names("team")})
+    library = server.library
+    scenarios.update({n: str(v[1]) for n, v in library.get("scenario", {}).items()})
+    rulebooks.update({n: list(v[1]) for n, v in library.get("rulebook", {}).items()})
+    teams = sorted({*builtin_names("team"), *library.get("team", {})})
+    return JSONResponse({"scenarios": scenarios, "rulebooks": rulebooks, "teams": teams})
 
 
 async def list_drills(request: Request) -> Response:
@@ -338,6 +351,19 @@ async def inject(request: Request) -> Response:
         if not all(isinstance(v, str) for v in (to, kind, text)):
             raise _error(422, "an ad-hoc inject needs 'to' (a role), 'kind' and 'text'")
         item = PersonInput(0.0, "facilitator", "inject", adhoc=(str(to), str(kind), str(text)))
+    return JSONResponse(await _answer(runner, "input", item=item), status_code=201)
+
+
+async def validate_objective(request: Request) -> Response:
+    server = _facilitator(request)
+    runner = server.runner(request.path_params["drill_id"])
+    body = await _json_body(request)
+    objective, status, comment = body.get("objective"), body.get("status"), \
+        body.get("comment", "")
+    if not all(isinstance(v, str) for v in (objective, status, comment)):
+        raise _error(422, "send {objective: \"x1\", status: met|partly|missed, comment?}")
+    item = PersonInput(0.0, "facilitator", "validate", inject=str(objective),
+                       adhoc=(str(status), str(comment), ""))
     return JSONResponse(await _answer(runner, "input", item=item), status_code=201)
 
 
@@ -575,8 +601,44 @@ async def _reject(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def create_app(db: ServeDB, token: str, history: str | None = None) -> Guard:
-    server = Server(db, token, history)
+Library = dict[str, dict[str, tuple[str, Any]]]
+
+
+def load_library(folder: str) -> Library:
+    """Every scenario, rulebook and team file under ``folder``, loaded and checked (a bad
+    file stops the server at start, with its problems)."""
+    import os
+
+    from drills.errors import InputError
+    from drills.feed.scenario_load import load_scenario
+    from drills.lint import expand
+    from drills.rulebook.load import load_rulebook
+    from drills.team.load import load_team
+    from drills.yamldoc import parse_yaml, read_text
+
+    if not os.path.isdir(folder):
+        raise InputError(f"--library {folder}: not a folder")
+    library: Library = {"scenario": {}, "rulebook": {}, "team": {}}
+    for path in expand([folder]):
+        value = parse_yaml(read_text(path), path).value
+        if not isinstance(value, dict):
+            continue
+        path = os.path.abspath(path)
+        if "scenario" in value:
+            scenario = load_scenario(path)
+            library["scenario"][scenario.id] = (path, scenario.title)
+        elif "rulebook" in value:
+            rulebook = load_rulebook(path)
+            library["rulebook"][rulebook.name] = (path, sorted(rulebook.roles))
+        elif "team" in value:
+            team = load_team(path)
+            library["team"][team.name] = (path, team.name)
+    return library
+
+
+def create_app(db: ServeDB, token: str, history: str | None = None,
+               library: Library | None = None) -> Guard:
+    server = Server(db, token, history, library)
     static = StaticFiles(directory=str(resources.files("drills.serve").joinpath("static")))
     routes = [
         Route("/healthz", healthz),
@@ -590,6 +652,7 @@ def create_app(db: ServeDB, token: str, history: str | None = None) -> Guard:
         Route("/api/drills", create_drill, methods=["POST"]),
         Route("/api/drills/{drill_id}/control", control, methods=["POST"]),
         Route("/api/drills/{drill_id}/inject", inject, methods=["POST"]),
+        Route("/api/drills/{drill_id}/validate", validate_objective, methods=["POST"]),
         Route("/api/drills/{drill_id}/state", state),
         Route("/api/drills/{drill_id}/actions", actions, methods=["POST"]),
         Route("/api/drills/{drill_id}/coach", coach_text, methods=["POST"]),

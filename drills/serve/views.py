@@ -23,6 +23,8 @@ _TRENDING = ("mentions_1h", "negative_share", "velocity", "reach_1h", "press_1h"
 def event_view(live: LiveDrill, event: Record) -> dict[str, Any]:
     author = event.get("author") or {}
     return {"id": event["id"], "clock": live.clock(float(event["t"])).split()[1],
+            "subject": event.get("subject"), "from": event.get("from"),
+            "attachments": event.get("attachments") or [],
             "kind": event["kind"], "platform": event["platform"],
             "handle": author.get("handle", "") if isinstance(author, dict) else "",
             "text": str(event.get("text", "")), "sentiment": event.get("sentiment", 0.0),
@@ -85,6 +87,9 @@ def facilitator_view(live: LiveDrill, status: str, speed: float,
                     for i in triggerable(world)],
         "score": score,
         "humans": dict(world.config.humans),
+        "objectives": [dict(o, when=live.clock(float(o["when"])).split()[1]
+                            if o["when"] is not None else None)
+                       for o in live.scorer.objectives.values()],
     })
     return view
 
@@ -102,7 +107,8 @@ def role_view(live: LiveDrill, role: str, status: str, speed: float) -> dict[str
         entry["left_text"] = ("ack within " + _minutes(item.left)) if item.kind == "page" \
             else entry["left_text"]
         inbox.append(entry)
-    messages = [event_view(live, e) for e in live.display.feed if e.get("to") == role][-20:]
+    messages = [event_view(live, e) for e in live.display.feed
+                if role in (e.get("to") or ()) or "all" in (e.get("to") or ())][-20:]
     templates = {}
     for name_ in sorted(world.rulebook.templates):
         text = world.rulebook.template_text(name_, None, world.lang)

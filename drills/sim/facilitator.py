@@ -69,3 +69,26 @@ def adhoc_inject(world: World, to: str, kind: str, text: str) -> str:
     world.adhoc_to[inject_id] = to
     world.crisis.feed.schedule_inject(inject, world.now)
     return inject_id
+
+
+#: What a facilitator may say of an objective.
+VERDICTS = ("met", "partly", "missed")
+
+
+def validate(world: World, expectation: str, status: str, comment: str = "") -> None:
+    """The facilitator's verdict on an exercise objective (it corrects the world's)."""
+    number = expectation[1:]
+    if not (expectation.startswith("x") and number.isdigit()
+            and 0 < int(number) <= world._x_ids):
+        raise PersonError(f"no objective {expectation!r}; objectives are x1 to "
+                          f"x{world._x_ids}" if world._x_ids else "no objective yet")
+    if status not in VERDICTS:
+        raise PersonError(f"status must be one of {', '.join(VERDICTS)}, not {status!r}")
+    if len(comment) > MAX_INJECT_TEXT:
+        raise PersonError(f"the comment has {len(comment):,} characters; at most "
+                          f"{MAX_INJECT_TEXT:,}")
+    world.sink.write({"type": "control", "t": round(world.now, 3), "op": "validate",
+                      "inject": expectation, "status": status, "comment": comment})
+    world.expectations.pop(expectation, None)
+    world.sink.write({"type": "expectation", "t": round(world.now, 3), "id": expectation,
+                      "status": status, "by": "facilitator", "comment": comment or None})

@@ -181,6 +181,10 @@ def act(world: World, name: str, request: PersonAction) -> OpenObligation | None
                           reason=f"{member.name} published before {approver} approved")
     world._act(member, action, ob=ob, event=event, approvals_ok=approvals_ok,
                by_person=(role, list(channels), text))
+    if event is not None:  # acting on a message meets what it expected of their roles
+        for x in [x for x in world.expectations.values()
+                  if x.event == event["id"] and x.spec.role in member.roles]:
+            world.judge(x, world.timing(x), member.name)
     if ob is not None:
         world._done(ob, member)
         world._next_instance(ob, world.now)

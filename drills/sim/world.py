@@ -20,7 +20,7 @@ import simpy
 from drills import __version__
 from drills.engine.durable_engine import Firing, RulebookEngine, Session, engine_for
 from drills.feed.crisis import Crisis
-from drills.feed.scenario import Scenario
+from drills.feed.scenario import Expectation, Inject, Scenario
 from drills.rulebook.model import Obligation, Rule, Rulebook
 from drills.sim.log import LOG_SCHEMA, Record, Sink
 from drills.sim.texts import personal_text
@@ -112,6 +112,15 @@ class OpenObligation:
 
 
 @dataclass
+class OpenExpectation:
+    id: str
+    inject: str
+    event: str
+    spec: Expectation
+    created: float
+
+
+@dataclass
 class DrillSummary:
     events: int = 0
     obligations: int = 0
@@ -166,6 +175,10 @@ class World:
         self._steps = LIVE_STEPS_PER_MINUTE if self.humans else 0
         self._step = 0
         self._stack: ExitStack | None = None
+        #: Exercise objectives: injects that expect a reaction, and the open expectations.
+        self._expecting = {i.id: i for i in config.scenario.injects if i.expect}
+        self.expectations: dict[str, OpenExpectation] = {}
+        self._x_ids = 0
         #: Ad-hoc injects a facilitator added, and the role each is addressed to.
         self._adhoc = 0
         self.adhoc_to: dict[str, str] = {}
@@ -319,7 +332,7 @@ class World:
         mode = self.config.log_feed
         kind = event["kind"]
         if self.adhoc_to and event.get("inject") in self.adhoc_to:
-            event["to"] = self.adhoc_to[event["inject"]]  # a facilitator's message to a role
+            event["to"] = [self.adhoc_to[event["inject"]]]  # a facilitator's message
         if self._cluster_injects and event.get("inject") in self._cluster_injects:
             self._change_cluster(self._cluster_injects[event["inject"]], event)
         if mode == "full" or (mode == "sample" and (
@@ -339,6 +352,8 @@ class World:
                 self.negative_reach += event["reach"]
                 if kind in _ENGAGEABLE:
                     self.candidates.append(event)
+        if self._expecting and event.get("inject") in self._expecting:
+            self._expect(self._expecting[event["inject"]], event)
         return self._on_event_rules(event, self.signals, self.drill_state, event["t"])
 
     def _change_cluster(self, cluster: str | None, event: dict[str, Any]) -> None:
@@ -795,8 +810,61 @@ class World:
                     yield env.timeout(self._delay(member) / 2 + self._work(member, action))
                     self._act(member, action, event=event)
 
+    # -- exercise objectives ----------------------------------------------------------------
+
+    def _expect(self, inject: Inject, event: dict[str, Any]) -> None:
+        """A message arrived that expects reactions: an objective per expectation. A
+        simulated role reacts with its response time; a person, by acting on the message."""
+        for spec in inject.expect:
+            self._x_ids += 1
+            x = OpenExpectation(f"x{self._x_ids}", inject.id, event["id"], spec,
+                                float(event["t"]))
+            self.expectations[x.id] = x
+            self.sink.write({"type": "expectation", "t": event["t"], "id": x.id,
+                             "status": "created", "inject": inject.id, "event": event["id"],
+                             "role": spec.role, "reaction": spec.reaction,
+                             "within": spec.within, "points": spec.points})
+            if spec.role not in self.humans:
+                self.env.process(self._react(x))
+
+    def judge(self, x: OpenExpectation, status: str, by: str | None,
+              comment: str | None = None) -> None:
+        """Close an objective: met, partly or missed (by the world, a person's action, or
+        the facilitator)."""
+        self.expectations.pop(x.id, None)
+        record: Record = {"type": "expectation", "t": round(self.env.now, 3), "id": x.id,
+                          "status": status, "by": by}
+        if comment:
+            record["comment"] = comment
+        self.sink.write(record)
+
+    def timing(self, x: OpenExpectation) -> str:
+        within = x.spec.within
+        return "met" if within is None or self.env.now - x.created <= within + 1e-9 \
+            else "partly"
+
+    def _react(self, x: OpenExpectation) -> Any:
+        if x.created > self.env.now:
+            yield self.env.timeout(x.created - self.env.now)
+        holders = [m for m in self.team.holders(x.spec.role) if m.available(self._week())]
+        if not holders:
+            self.judge(x, "missed", None, f"no {x.spec.role} on duty")
+            return
+        member = holders[0]
+        delay = self._delay(member)
+        if self.env.now + delay >= self.end:
+            return  # still open at the end: missed then
+        yield self.env.timeout(delay)
+        if x.id in self.expectations:
+            self.judge(x, self.timing(x), member.name)
+
     def _finish(self) -> None:
         now = self.env.now
+        for x in list(self.expectations.values()):
+            # A person's reaction may have happened off the log (a phone call in the room):
+            # the facilitator judges it. A simulated role that did not react missed it.
+            status = "unvalidated" if x.spec.role in self.humans else "missed"
+            self.judge(x, status, None)
         for ob in self.obligations.values():
             if ob.done is None:
                 # Not yet due when the drill ends: open, not a failure of the team.

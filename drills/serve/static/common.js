@@ -74,7 +74,11 @@ function postItem(event, extra) {
   const kind = ["mention", "reply", "reshare"].includes(event.kind) ? null : el("span", {class: "kind"}, event.kind.replace(/_/g, " "));
   return el("li", {class: "post " + sentimentClass(event.sentiment) + (event.to ? " to-role" : "")},
     el("span", {class: "meta"}, el("b", {}, event.id), " ", event.clock, " ", el("span", {class: "platform p-" + event.platform}, event.platform), " ", event.handle ? "@" + event.handle : ""),
-    kind, el("span", {class: "text"}, event.text), extra || null);
+    kind, event.subject ? el("b", {class: "subject"}, event.subject, " ") : null,
+    event.from ? el("span", {class: "meta"}, "from ", event.from, " ") : null,
+    el("span", {class: "text"}, event.text),
+    event.attachments && event.attachments.length ? el("span", {class: "meta"}, "attached: ", event.attachments.join(", ")) : null,
+    extra || null);
 }
 
 function actionItem(action) {

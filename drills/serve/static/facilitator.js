@@ -98,6 +98,11 @@ document.getElementById("adhoc").addEventListener("submit", async (e) => {
   } catch (err) { notice(err.message, "error"); }
 });
 
+async function judge(id, status, comment) {
+  try { await api("POST", `/api/drills/${current}/validate`, {objective: id, status, comment}, auth); notice(`${id}: ${status}.`); }
+  catch (e) { notice(e.message, "error"); }
+}
+
 async function trigger(id) {
   try { await api("POST", `/api/drills/${current}/inject`, {inject: id}, auth); notice(`Inject ${id} triggered.`); }
   catch (e) { notice(e.message, "error"); }
@@ -126,6 +131,17 @@ function render(state) {
       el("td", {}, o.acting || o.role, o.paged ? ` (paged: ${o.paged})` : ""), el("td", {}, o.due),
       el("td", {class: "countdown"}, o.left_text),
       el("td", {}, Object.entries(o.approvals).map(([r, s]) => `${r}: ${s}`).join(", ")))));
+  const objectives = state.objectives || [];
+  document.getElementById("objectives-card").hidden = !objectives.length;
+  if (!document.querySelector("#objectives select:focus, #objectives input:focus")) {
+    fill(document.getElementById("objectives"), objectives.map((o) => {
+      const verdict = el("select", {}, ...["met", "partly", "missed"].map((v) => el("option", {value: v}, v)));
+      const note = el("input", {placeholder: "comment", maxlength: 2000});
+      return el("tr", {}, el("td", {}, o.id), el("td", {}, o.role), el("td", {}, o.expected), el("td", {}, o.points),
+        el("td", {}, o.status + (o.by ? ` (${o.by}${o.when ? " " + o.when : ""})` : "")),
+        el("td", {class: "inline"}, verdict, note, el("button", {onclick: () => judge(o.id, verdict.value, note.value)}, "Validate")));
+    }));
+  }
   fill(document.getElementById("signals"), Object.entries(state.signals || {}).flatMap(([k, v]) => [el("dt", {}, k.replace(/_/g, " ")), el("dd", {}, v)]));
   fill(document.getElementById("feed"), (state.feed || []).slice().reverse().map((e) => postItem(e)));
   const acts = (state.actions || []).slice().reverse().map(actionItem);

@@ -1,0 +1,110 @@
+"""Messages to roles and what they expect: exercise objectives, met by a simulated role's
+response, by a person acting on the message, or judged by the facilitator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from starlette.testclient import TestClient
+
+from drills.cli.main import cli
+from drills.live.inputs import apply_input, inputs_from_log
+from drills.sim.facilitator import validate
+from drills.sim.people import PersonAction, PersonError
+from tests.live_helpers import live_drill, records_of
+from tests.serve_helpers import TOKEN
+
+SCRIPT = Path(__file__).parent / "data" / "scenarios" / "script-messages.yaml"
+
+
+def test_a_simulated_team_meets_objectives_with_its_response_times() -> None:
+    result = CliRunner().invoke(cli, ["run", "--scenario", str(SCRIPT), "--seed", "1",
+                                      "--no-store", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    objectives = document["objectives"]
+    assert [(o["id"], o["inject"], o["role"], o["points"]) for o in objectives] == [
+        ("x1", "msg-0001", "comms_lead", 2.0), ("x2", "msg-0001", "customer_support", 1.0),
+        ("x3", "msg-0002", "comms_lead", 3.0)]
+    assert all(o["status"] in ("met", "partly", "missed") and o["by"] for o in objectives)
+    assert document["objectives_points"]["possible"] == 6.0
+    text = CliRunner().invoke(cli, ["run", "--scenario", str(SCRIPT), "--seed", "1",
+                                    "--no-store"]).stdout
+    assert "Exercise objectives (" in text and "Brief customer support" in text
+
+
+def test_the_message_reaches_its_roles_with_its_fields() -> None:
+    live, out = live_drill({"comms_lead": "Ana"}, scenario=str(SCRIPT), seed=2)
+    live.advance(21)
+    message = next(e for e in live.feed(200) if e["kind"] == "message")
+    assert message["to"] == ["comms_lead", "customer_support"]
+    assert message["subject"] == "Bag claims: what do we say?"
+    assert message["from"] == "Head of customer care"
+    assert message["attachments"] == ["claims-summary.xlsx"] and message["platform"] == "mail"
+    live.finish()
+
+
+def test_a_person_meets_an_objective_by_acting_on_the_message() -> None:
+    live, out = live_drill({"comms_lead": "Ana"}, scenario=str(SCRIPT), seed=2, hours=4)
+    live.advance(25)
+    message = next(e for e in live.feed(200) if e["kind"] == "message")
+    live.act("Ana", PersonAction("brief", event=message["id"], text="Line to take: sorry."))
+    with pytest.raises(PersonError, match="status must be one of"):
+        validate(live.world, "x1", "great")
+    live.advance(live.end)
+    document = live.finish()
+    statuses = {o["id"]: (o["status"], o["by"]) for o in document["objectives"]}
+    assert statuses["x1"] == ("met", "Ana")
+    assert statuses["x3"] == ("unvalidated", None)  # a phone call the facilitator judges
+    assert statuses["x2"][0] in ("met", "partly")  # customer_support is simulated
+    records = records_of(out.getvalue())
+    replayed, again = live_drill({"comms_lead": "Ana"}, scenario=str(SCRIPT), seed=2, hours=4)
+    for item in inputs_from_log(records):
+        replayed.advance(item.t)
+        apply_input(replayed.world, item)
+    replayed.advance(replayed.end)
+    replayed.finish()
+    assert again.getvalue() == out.getvalue()
+
+
+def test_the_facilitator_validates_objectives_in_a_served_drill(tmp_path: Path) -> None:
+    from drills.serve.app import create_app, load_library
+    from drills.serve.db import ServeDB
+
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "script.yaml").write_text(SCRIPT.read_text())
+    app = create_app(ServeDB(str(tmp_path / "serve.db")), TOKEN, None,
+                     load_library(str(library)))
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    with TestClient(app) as client:
+        options = client.get("/api/options", headers=headers).json()
+        assert "script-messages" in options["scenarios"]
+        drill = client.post("/api/drills", headers=headers, json={
+            "scenario": "script-messages", "humans": ["comms_lead"], "speed": 0}).json()
+        base = f"/api/drills/{drill['id']}"
+        client.post(f"{base}/control", headers=headers, json={"op": "start"})
+        client.post(f"{base}/control", headers=headers, json={"op": "advance", "by": "2h"})
+        judged = client.post(f"{base}/validate", headers=headers, json={
+            "objective": "x3", "status": "partly", "comment": "called back after 25 min"})
+        assert judged.status_code == 201, judged.text
+        wrong = client.post(f"{base}/validate", headers=headers,
+                            json={"objective": "x9", "status": "met"})
+        assert wrong.status_code == 409
+        lead = {"X-Join-Code": drill["join"]["comms_lead"]}
+        state = client.get(f"{base}/state", headers=lead).json()
+        assert any(m["subject"] == "Bag claims: what do we say?" for m in state["messages"])
+        client.post(f"{base}/control", headers=headers, json={"op": "end"})
+        score = client.get(f"{base}/score", headers=headers).json()
+        log = client.get(f"{base}/log", headers=headers).text
+    x3 = next(o for o in score["objectives"] if o["id"] == "x3")
+    assert (x3["status"], x3["by"], x3["comment"]) == ("partly", "facilitator",
+                                                       "called back after 25 min")
+    path = tmp_path / "served.jsonl"
+    path.write_text(log)
+    from drills.api import replay_drill
+
+    assert replay_drill(str(path)).difference is None
