@@ -37,7 +37,7 @@ def test_a_simulated_team_meets_objectives_with_its_response_times() -> None:
 
 
 def test_the_message_reaches_its_roles_with_its_fields() -> None:
-    live, out = live_drill({"comms_lead": "Ana"}, scenario=str(SCRIPT), seed=2)
+    live, _out = live_drill({"comms_lead": "Ana"}, scenario=str(SCRIPT), seed=2)
     live.advance(21)
     message = next(e for e in live.feed(200) if e["kind"] == "message")
     assert message["to"] == ["comms_lead", "customer_support"]
