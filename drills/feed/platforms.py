@@ -19,4 +19,6 @@ DECAY_SCALE: dict[str, float] = {
     "youtube": 390.0,  # ~6 days
 }
 
-LANGUAGE = {"en_US": "en", "en_GB": "en", "sv_SE": "sv"}
+#: The language a locale's generated feed is written in. French scenarios (imported exercise
+#: scripts) keep their scripted texts in French; the generated background is English.
+LANGUAGE = {"en_US": "en", "en_GB": "en", "sv_SE": "sv", "fr_FR": "en"}

@@ -72,6 +72,15 @@ class InjectTrigger:
 
 
 @dataclass(frozen=True)
+class Break:
+    """A pause of an exercise script (lunch): live drills stop the clock there."""
+
+    at: float
+    minutes: float
+    title: str = ""
+
+
+@dataclass(frozen=True)
 class Expectation:
     """What a message expects of a role (an exercise objective, as in OpenAEV)."""
 
@@ -143,6 +152,7 @@ class Scenario:
     phase_messages: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     outlets: tuple[str, ...] = ()
     claims: tuple[str, ...] = ()
+    breaks: tuple[Break, ...] = ()
     effects: dict[str, Effect] = field(default_factory=dict)
     translations: dict[str, dict[str, object]] = field(default_factory=dict)
     source: str = ""

@@ -22,6 +22,7 @@ from drills.feed.effects import DEFAULT_EFFECTS
 from drills.feed.limits import MAX_DRILL_HOURS, POSTS_PER_PERSON_PER_HOUR, drill_size_problem
 from drills.feed.scenario import (
     BRAND_PLACEHOLDERS,
+    Break,
     CRISIS_TYPES,
     MESSAGE_PLACEHOLDERS,
     Cascade,
@@ -268,6 +269,20 @@ class _Builder:
             ))
         return tuple(injects)
 
+    def breaks(self, duration: float) -> tuple[Break, ...]:
+        found = []
+        for i, item in enumerate(list_or_empty(self.raw.get("breaks"))):
+            if not isinstance(item, dict):
+                continue
+            at, length = self.minutes(item.get("at")), self.minutes(item.get("for"))
+            if at is None or length is None:
+                continue
+            if at >= duration:
+                self.error(("breaks", i, "at"), "the break comes after the scenario ends")
+                continue
+            found.append(Break(at, length, str(item.get("title", ""))))
+        return tuple(sorted(found, key=lambda b: b.at))
+
     def message(self, where: Path, item: dict[str, Any]) -> dict[str, Any]:
         """A message's recipients, sender, subject, channel, attachments and expectations."""
         raw_to = item.get("to")
@@ -443,6 +458,7 @@ class _Builder:
             outlets=self.texts(("outlets",), raw.get("outlets"), MESSAGE_PLACEHOLDERS),
             claims=self.texts(("claims",), raw.get("claims"), MESSAGE_PLACEHOLDERS),
             effects=self.effects(), translations=self.translations(), source=self.doc.path,
+            breaks=self.breaks(duration),
         )
         too_big = drill_size_problem(scenario)
         if too_big is not None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from tabulate import tabulate
 
+from drills.live.breaks import BreakWatch
 from drills.live.clock import DrillClock
 from drills.live.commands import USAGE, Command, CommandError, parse_command
 from drills.live.drill import InboxItem, LiveDrill
@@ -44,6 +45,7 @@ class Console:
         self._seen = 0
         #: Obligations created for the person's roles (id -> action), to tell what is theirs.
         self._mine: dict[str, str] = {}
+        self.breaks = BreakWatch(live.world.scenario.breaks)
         #: Ctrl-C was pressed: a long ``wait`` stops, and the front end ends the drill.
         self.interrupted = False
 
@@ -54,9 +56,15 @@ class Console:
 
     def tick(self) -> list[str]:
         """Move the world to where the clock says; what the person should hear of it."""
-        self.live.advance(self.clock.now())
+        target, reached = self.breaks.stop_at(self.live.now, self.clock.now())
+        self.live.advance(target)
         self.clock.hold(self.live.now)
-        return self.news()
+        lines = self.news()
+        if reached is not None:
+            self.clock.pause()
+            lines.append(f"[{self.live.clock()}] BREAK {reached.title or 'in the script'} "
+                         f"({reached.minutes:g} min): the clock stops; 'resume' goes on")
+        return lines
 
     def news(self) -> list[str]:
         display = self.live.display

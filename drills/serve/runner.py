@@ -18,6 +18,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
+from drills.live.breaks import BreakWatch
 from drills.live.clock import DrillClock
 from drills.live.drill import LiveDrill
 from drills.live.inputs import PersonInput, apply_input, step_time
@@ -62,6 +63,7 @@ class DrillRunner(threading.Thread):
         if status != "running":
             self.clock.pause()
         self.commands: queue.Queue[Command] = queue.Queue()
+        self.breaks = BreakWatch(config.scenario.breaks)
         self.views: dict[str, Any] = {}
         self.version = 0
         self.changed = threading.Condition()
@@ -110,8 +112,13 @@ class DrillRunner(threading.Thread):
                 command: Command | None = self.commands.get(timeout=TICK_SECONDS)
             except queue.Empty:
                 command = None
-            live.advance(self.clock.now())
+            target, at_break = self.breaks.stop_at(live.now, self.clock.now())
+            live.advance(target)
             self.clock.hold(live.now)
+            if at_break is not None and self.status == "running":
+                self.clock.pause()  # the script's break: the facilitator resumes
+                self.status = "paused"
+                self.db.update(self.drill_id, status="paused", reached=live.now)
             if command is not None:
                 self._execute(command)
             if live.over and self.status != "ended":
