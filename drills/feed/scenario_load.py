@@ -22,9 +22,9 @@ from drills.feed.effects import DEFAULT_EFFECTS
 from drills.feed.limits import MAX_DRILL_HOURS, POSTS_PER_PERSON_PER_HOUR, drill_size_problem
 from drills.feed.scenario import (
     BRAND_PLACEHOLDERS,
-    Break,
     CRISIS_TYPES,
     MESSAGE_PLACEHOLDERS,
+    Break,
     Cascade,
     Crowd,
     Effect,
