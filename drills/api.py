@@ -438,3 +438,49 @@ def stored_score(drill_id: int, db: str | None = None) -> dict[str, Any]:
 
     with open_store(store_path(db)) as store:
         return store.score_document(drill_id)
+
+
+def import_msel(path: str, *, output: str, sheet: str | None = None, preset: str | None = None,
+                mapping: tuple[str, ...] = (), start: str | None = None, lang: str = "en",
+                strict: bool = False, background: bool = True) -> Any:
+    """``drill import msel``: a spreadsheet to DIR/scenario.yaml, team.yaml, rulebook.yaml."""
+    import yaml
+
+    from drills.logfile import atomic_text
+    from drills.msel.columns import parse_map
+    from drills.msel.convert import convert
+    from drills.msel.sheet import read_sheet
+
+    overrides = parse_map(mapping, preset)
+    loaded = read_sheet(path, sheet)
+    try:
+        imported = convert(loaded, overrides, start=start, lang=lang, background=background)
+    except (InputError, ValueError) as exc:
+        raise InputError(f"{path}: {exc}") from None
+    if strict and imported.bad:
+        raise InputError("\n".join([*imported.bad, f"{len(imported.bad)} bad row(s) with "
+                                    "--strict: nothing written"]))
+    if os.path.exists(output) and not os.path.isdir(output):
+        raise InputError(f"-o {output}: is a file, not a folder")
+    os.makedirs(output, exist_ok=True)
+    for name, document in (("scenario", imported.scenario), ("team", imported.team),
+                           ("rulebook", imported.rulebook)):
+        text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+        atomic_text(os.path.join(output, f"{name}.yaml"),
+                    f"# Imported from {path} by drill import msel; edit freely.\n" + text)
+    return imported
+
+
+def exercise_script(*, scenario: str, rulebook: str = "default", team: str = "standard",
+                    seed: int = 1, start: str = "mon 09:00", fmt: str = "md",
+                    locale: str | None = None) -> str | bytes:
+    """``drill script``: the MSEL of a drill, from a simulated run of it."""
+    from drills.msel.script import script_of
+    from drills.sim.run import simulate
+
+    loaded_scenario, loaded_rulebook, loaded_team, week_minute = load_inputs(
+        scenario=scenario, rulebook=rulebook, team=team, start=start, locale=locale)
+    records, _summary = simulate(loaded_scenario, loaded_rulebook, loaded_team, seed=seed,
+                                 start=week_minute, log_feed="full")
+    text, _rows = script_of(records, loaded_scenario, week_minute, fmt)
+    return text

@@ -1,0 +1,1 @@
+"""Exercise scripts (MSEL, chronogramme): import a spreadsheet, export one for paper."""

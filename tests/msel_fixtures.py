@@ -1,0 +1,65 @@
+"""Exercise-script sheets in the shapes real ones come in, built here (no binary fixture
+files): a REMPAR25-like chronogramme (Murail's columns, French), an English HSEEP MSEL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+MURAIL_HEADER = ["id", "horaire", "type", "Emetteur", "Destinataire", "stimuli",
+                 "réaction attendue", "commentaire", "livrable"]
+
+
+def rempar_rows() -> list[list[object]]:
+    """Headers not in row 1, an empty first column, section titles, mixed time shapes."""
+    return [
+        [None, "REMPAR25 — exercice de crise cyber", *[None] * 8],
+        [None, None, None, None, None, None, None, None, None, None],
+        [None, *MURAIL_HEADER],
+        [None, "PRÉPARATION", None, None, None, None, None, None, None, None],
+        [None, "MSG-0000", "M-5", "info", "Animation", "Tous",
+         "Rappel : l'exercice commence dans 5 minutes.", None, None, None],
+        [None, "PHASE 1 — DÉTECTION", None, None, None, None, None, None, None, None],
+        [None, "MSG-0001", dt.time(9, 30), "mail", "RSSI",
+         "Cellule de crise\nDirection communication",
+         "Des postes sont chiffrés au siège. Les {fichiers} sont inaccessibles.",
+         "Activer la cellule de crise", "Alerte à traiter", "main courante"],
+        [None, "MSG-0002", "09h45", "tweet", "@hacktivist_x", None,
+         "On a les données clients de l'entreprise. Premier lot demain. #leak", None, None, None],
+        [None, "MSG-0003", "26/06/2025 10h00", "téléphone", "Journaliste Le Matin",
+         "Direction communication", "Pouvez-vous confirmer une cyberattaque ?",
+         "Renvoyer vers le porte-parole, ne rien confirmer", None, None],
+        [None, "MSG-0004", "T+1", "mail", "ANSSI", "Cellule de crise, DSI",
+         "Merci de nous transmettre vos premiers éléments.", "Répondre à l'ANSSI sous 1 h",
+         None, None],
+        [None, "MSG-0005", 0.5, "Pause déjeuner", "Animation", "Tous", "Pause", None, None, None],
+        [None, "MSG-0006", "J+0 H+4", "mail", "DG", "Direction communication",
+         "Préparez un communiqué.", "Communiqué validé par le DG", None, None],
+        [None, "MSG-0007", "demain matin", "mail", "DG", "DSI", "Point de situation ?", None,
+         None, None],
+        [None, "MSG-0008", "+05:30", "mail", "DG", "Tous", "Fin de l'exercice.", None, None, None],
+    ]
+
+
+def write_xlsx(path: Path, rows: list[list[object]], sheet: str = "Chronogramme") -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = sheet
+    for row in rows:
+        ws.append(row)
+    book.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: list[list[object]]) -> Path:
+    import csv
+
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        for row in rows:
+            writer.writerow(["" if c is None else c.strftime("%H:%M") if isinstance(c, dt.time)
+                             else c for c in row])
+    return path
