@@ -60,6 +60,17 @@ def write_csv(path: Path, rows: list[list[object]]) -> Path:
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
         for row in rows:
-            writer.writerow(["" if c is None else c.strftime("%H:%M") if isinstance(c, dt.time)
-                             else c for c in row])
+            writer.writerow([_as_text(c) for c in row])
     return path
+
+
+def _as_text(cell: object) -> object:
+    """A cell as a spreadsheet saves it to CSV: times shown as times."""
+    if cell is None:
+        return ""
+    if isinstance(cell, dt.time):
+        return cell.strftime("%H:%M")
+    if isinstance(cell, float) and 0 <= cell < 1:
+        minutes = round(cell * 1440)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    return cell

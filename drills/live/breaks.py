@@ -19,3 +19,8 @@ class BreakWatch:
             reached = self.ahead.pop(0)
             return reached.at, reached
         return target, None
+
+    def next_at(self, now: float) -> float | None:
+        """When the next break still ahead begins."""
+        ahead = [b.at for b in self.ahead if b.at >= now - 1e-9]
+        return ahead[0] if ahead else None

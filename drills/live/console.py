@@ -19,7 +19,7 @@ from drills.live.drill import InboxItem, LiveDrill
 from drills.score.coaching import coach
 from drills.sim.log import Record
 from drills.sim.people import PersonAction, PersonError, person, template_for
-from drills.sim.world import LIVE_STEPS_PER_MINUTE, OpenObligation
+from drills.sim.world import LIVE_STEPS_PER_MINUTE, OpenExpectation, OpenObligation
 from drills.vocabulary import ACTIONS, EVENT_PLATFORMS, PUBLIC_ACTIONS
 
 _TEXT_SHOWN = 110
@@ -110,18 +110,27 @@ class Console:
     def inbox_lines(self, compact: bool = False) -> list[str]:
         """The inbox as a table, or (``compact``, for a narrow pane) two lines an item."""
         items = self.live.inbox(self.name)
-        if not items:
+        rows = [self._inbox_row(i) for i in items] + [
+            self._expected_row(x) for x in self.live.expected_of(self.name)]
+        if not rows:
             return ["Nothing waits for you."]
         if compact:
             lines = []
-            for row in (self._inbox_row(i) for i in items):
-                label, ob_id, action, role, when, notes = row
+            for label, ob_id, action, role, when, notes in rows:
                 lines += [f"{label:<8}{ob_id:<6}{action} ({role})",
                           f"{'':<14}{when}" + (f"; {notes}" if notes else "")]
             return lines
-        return tabulate([self._inbox_row(i) for i in items],
-                        headers=["", "id", "what", "role", "when", "notes"],
+        return tabulate(rows, headers=["", "id", "what", "role", "when", "notes"],
                         tablefmt="plain").splitlines()
+
+    def _expected_row(self, x: OpenExpectation) -> list[str]:
+        """A message's expected reaction: met by acting on the message."""
+        within = x.spec.within
+        left = None if within is None else x.created + within - self.live.now
+        when = "no time limit" if left is None else f"due in {_minutes(left)}" if left >= 0 \
+            else f"late by {_minutes(-left)} (partly met at best)"
+        return ["expected", x.id, x.spec.reaction[:60], x.spec.role, when,
+                f"act on {x.event} (e.g. 'act brief on {x.event} : ...')"]
 
     def _inbox_row(self, item: InboxItem) -> list[str]:
         ob = item.ob
@@ -200,7 +209,10 @@ class Console:
 
     def _act(self, request: PersonAction) -> Reply:
         before = self.live.world._action_ids
+        expected = {x.id: x for x in self.live.expected_of(self.name)}
         ob = self.live.act(self.name, request)
+        open_now = self.live.world.expectations
+        met = [x for x_id, x in expected.items() if x_id not in open_now]
         if self.live.world._action_ids == before:  # acknowledging was the whole of it
             assert ob is not None
             return Reply([f"acknowledged {ob.id}: done ({self._timing(ob)})"])
@@ -210,7 +222,8 @@ class Console:
                  + (f" on {record['event']}" if record.get("event") else "")
                  + (f" via {channels}" if request.action in PUBLIC_ACTIONS else "")
                  + (f", fulfils {ob.id} ({self._timing(ob)})" if ob else
-                    ", which no obligation asked for")]
+                    "" if met else ", which no obligation asked for")]
+        lines += [f"  meets {x.id}: {x.spec.reaction}" for x in met]
         if ob is not None and not record.get("approved", True):
             lines.append("  published without: " + ", ".join(
                 a for a in ob.spec.approve if not ob.approved.get(a)))
@@ -268,6 +281,9 @@ class Console:
         self.live.advance(self.clock.now())
         start = self.live.now
         target = min(start + command.minutes, self.live.end)
+        upcoming = self.breaks.next_at(start)
+        if upcoming is not None and upcoming <= target:
+            target = upcoming  # a break stops the wait; tick() then stops the clock
         lines: list[str] = []
         interrupted = False
         display = self.live.display
@@ -335,6 +351,11 @@ class Console:
             return (f"{record['member']} ({record.get('role')}) did {record['action']}"
                     + (f" via {', '.join(record.get('channels') or [])}"
                        if record.get("channels") else ""))
+        if kind == "expectation":
+            if record["status"] != "created" or record.get("role") not in roles:
+                return None
+            return (f"NEW {record['id']}: expected of you as {record['role']}: "
+                    f"{record['reaction']} - act on {record['event']}")
         if kind != "obligation":
             return None
         return self._describe_obligation(record, roles)

@@ -24,7 +24,7 @@ from drills.sim.people import (
     waiting_page,
 )
 from drills.sim.run import ScoringSink
-from drills.sim.world import DrillConfig, OpenObligation, World
+from drills.sim.world import DrillConfig, OpenExpectation, OpenObligation, World
 
 #: Feed events and notable records a front end can show.
 FEED_KEEP = 500
@@ -52,7 +52,8 @@ class DisplaySink:
         self.count += 1
         kind = record["type"]
         if kind in ("severity", "action", "violation", "firing", "cluster", "episode") or (
-                kind == "obligation" and record.get("status") in _NEWS_STATUSES):
+                kind == "obligation" and record.get("status") in _NEWS_STATUSES) or (
+                kind == "expectation" and record.get("status") == "created"):
             self._news(record)
 
     def write_event(self, event: Record) -> None:
@@ -148,6 +149,12 @@ class LiveDrill:
         items.extend(InboxItem("approval", ob, role, ob.due - now)
                      for ob, role in awaiting_approval(self.world, member))
         return items
+
+    def expected_of(self, name: str) -> list[OpenExpectation]:
+        """The exercise objectives waiting for a person: messages to their roles that
+        expect a reaction, met by acting on the message."""
+        roles = person(self.world, name).roles
+        return [x for x in self.world.expectations.values() if x.spec.role in roles]
 
     def feed(self, n: int = 10, platform: str | None = None) -> list[Record]:
         events = [e for e in self.display.feed if platform is None or e["platform"] == platform]

@@ -58,6 +58,7 @@ _HEADER_SCAN = 40
 def normal(text: Any) -> str:
     """Lower case, no accents, punctuation as spaces: 'Réaction attendue' -> 'reaction attendue'."""
     plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    plain = re.sub(r"\((s|es)\)", r"\1", plain, flags=re.IGNORECASE)  # destinataire(s)
     return " ".join(re.sub(r"[^a-z0-9]+", " ", plain.lower()).split())
 
 

@@ -296,6 +296,9 @@ def _kind(values: dict[str, Any]) -> str:
         return "break"
     if any(word == kind or word in kind.split() for word in _POST):
         return "post"
+    channel = normal(values.get("channel", ""))
+    if not kind and any(word in channel.split() for word in _POST if word != "social"):
+        return "post"  # no type column: the method says it is a post
     return "message"
 
 

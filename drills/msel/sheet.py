@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +39,7 @@ def _xlsx(path: str, wanted: str | None) -> Sheet:
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise InputError(f"{path}: not an .xlsx workbook ({exc})") from None
     try:
         if wanted is not None and wanted not in book.sheetnames:

@@ -176,7 +176,11 @@ class DrillRunner(threading.Thread):
             self.db.update(self.drill_id, speed=speed)
         elif op == "advance":
             assert minutes is not None
-            self.live.advance(self.live.now + minutes)
+            target = self.live.now + minutes
+            upcoming = self.breaks.next_at(self.live.now)
+            if upcoming is not None and upcoming <= target:
+                target = upcoming  # the script's break stops it; the loop then pauses
+            self.live.advance(target)
             self.clock.skip(self.live.now - self.clock.now())
         elif op == "end":
             self._end()
