@@ -32,7 +32,7 @@ DIRECTOR = "exercise_director"
 _BACKGROUND = {
     "negative": ["Anyone else hearing about trouble at {brand}? Not great.",
                  "Still no word from {brand}. What is going on?"],
-    "neutral": ["Following the {brand} story today.", "Does anyone know more about {brand}?"],
+    "neutral": ["Following the story about {brand} today.", "Does anyone know more about {brand}?"],
     "positive": ["{brand} usually sorts things out, let's see."],
 }
 
