@@ -182,7 +182,7 @@ def test_bad_drills_and_ops_get_one_json_line(client: TestClient) -> None:
     for body, message in (({"humans": ["comms_lad"]}, "comms_lad"),
                           ({"humans": []}, "'humans' must be a list"),
                           ({"humans": ["legal"], "scenario": "../../etc/passwd"},
-                           "not a built-in"),
+                           "is neither a built-in nor in the server's library"),
                           ({"humans": ["legal"], "speed": -3}, "'speed'"),
                           ({"humans": ["legal"], "colour": "red"}, "unknown field 'colour'")):
         response = client.post("/api/drills", json=body, headers=H)

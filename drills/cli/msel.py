@@ -9,7 +9,12 @@ from drills.msel.columns import FIELDS, PRESETS
 
 @click.group("import")
 def import_group() -> None:
-    """Import what facilitators start from."""
+    """Import what facilitators start from: an exercise script (MSEL, chronogramme).
+
+    \b
+    Example:
+        drill import msel rempar25.xlsx --preset murail --lang fr -o rempar
+    """
 
 
 @import_group.command("msel")
