@@ -378,17 +378,30 @@ def test_the_imported_drill_is_served_from_its_folder(tmp_path: Path) -> None:
         client.post(f"{base}/control", headers=headers, json={"op": "start"})
         client.post(f"{base}/control", headers=headers, json={"op": "advance", "by": "40m"})
         player = {"X-Join-Code": drill["join"]["direction_communication"]}
-        state = client.get(f"{base}/state", headers=player).json()
+
+        def fresh_state(ready: Any) -> dict[str, Any]:
+            """The pages' state is published by the drill's thread just after an answer."""
+            deadline = time.monotonic() + 10
+            while True:
+                state = client.get(f"{base}/state", headers=player).json()
+                if ready(state) or time.monotonic() > deadline:
+                    return state
+                time.sleep(0.05)
+
+        state = fresh_state(lambda s: any(m["from"] == "Journaliste Le Matin"
+                                          for m in s.get("messages", ())))
         call = next(m for m in state["messages"] if m["from"] == "Journaliste Le Matin")
+        assert [(x["id"], x["event"], x["left_text"]) for x in state["expected"]] == [
+            ("x3", call["id"], "no time limit")]
         acted = client.post(f"{base}/actions", headers=player, json={
             "action": "brief", "event": call["id"], "text": "Voyez le porte-parole."})
         assert acted.status_code in (200, 201), acted.text
+        assert fresh_state(lambda s: not s["expected"])["expected"] == []
         # Advancing past the lunch break stops at it, paused for the facilitator.
         paused = client.post(f"{base}/control", headers=headers,
                              json={"op": "advance", "by": "4h"}).json()
-        deadline = time.monotonic() + 10
-        while paused.get("status") != "paused" and time.monotonic() < deadline:
-            paused = client.get(f"{base}/state", headers=headers).json()
+        if paused.get("status") != "paused":
+            paused = fresh_state(lambda s: s.get("status") == "paused")
         assert paused["clock"] == "mon 12:00" and paused["status"] == "paused"
         client.post(f"{base}/control", headers=headers, json={"op": "end"})
         score = client.get(f"{base}/score", headers=headers).json()

@@ -114,9 +114,17 @@ def role_view(live: LiveDrill, role: str, status: str, speed: float) -> dict[str
         text = world.rulebook.template_text(name_, None, world.lang)
         if text is not None:
             templates[name_] = world.fill(text, None)
+    expected = []
+    for x in live.expected_of(name):
+        left = None if x.spec.within is None else x.created + x.spec.within - world.now
+        expected.append({"id": x.id, "event": x.event, "reaction": x.spec.reaction,
+                         "role": x.spec.role, "points": x.spec.points,
+                         "left_text": "no time limit" if left is None else
+                         f"due in {_minutes(left)}" if left >= 0 else
+                         f"late by {_minutes(-left)}"})
     view.update({
         "role": role, "name": name, "roles": list(member.roles), "inbox": inbox,
-        "messages": messages,
+        "messages": messages, "expected": expected,
         "feed": [dict(event_view(live, e), actionable=e["platform"] not in ("internal",))
                  for e in list(live.display.feed)[-FEED_SHOWN:]],
         "event_actions": sorted(EVENT_ACTIONS), "public_actions": sorted(PUBLIC_ACTIONS),

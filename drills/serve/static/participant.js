@@ -67,7 +67,14 @@ function render(s) {
       el("div", {class: "countdown"}, i.left_text, approvals ? ` · ${approvals}` : "", i.channels.length ? ` · via ${i.channels.join(", ")}` : ""),
       el("div", {class: "buttons"}, ...buttons));
   }) : [el("li", {class: "empty"}, "Nothing waits for you.")]);
-  fill(document.getElementById("messages"), s.messages.length ? s.messages.slice().reverse().map((m) => postItem(m)) : [el("li", {class: "empty"}, "No messages.")]);
+  // A message that expects something of this role: what, by when, and a button to respond
+  // (acting on the message meets it).
+  fill(document.getElementById("messages"), s.messages.length ? s.messages.slice().reverse().map((m) => {
+    const mine = s.expected.filter((x) => x.event === m.id);
+    return postItem(m, mine.length ? el("div", {class: "expected"},
+      ...mine.map((x) => el("div", {class: "countdown"}, el("span", {class: "tag"}, "EXPECTED"), " ", el("b", {}, x.id), " ", x.reaction, ` · ${x.left_text}`)),
+      el("span", {class: "acts"}, el("button", {class: "primary", onclick: () => compose("brief", null, m.id, [])}, "Respond"))) : null);
+  }) : [el("li", {class: "empty"}, "No messages.")]);
   const platforms = ["all"].concat(s.platforms);
   fill(document.getElementById("tabs"), platforms.map((p) => el("button", {class: "tab" + (p === platform ? " on" : ""), onclick: () => { platform = p; render(state); }}, p)));
   const feed = s.feed.filter((e) => platform === "all" || e.platform === platform).slice().reverse();
