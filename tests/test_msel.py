@@ -248,6 +248,9 @@ def test_the_script_of_a_scenario_round_trips_through_xlsx(tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     out, _scenario = _import(sheet, tmp_path / "again")
     assert "a generated moment of the crisis, not an inject" in out.output
+    again = tmp_path / "again.xlsx"
+    _invoke(["script", str(SCRIPT), "--format", "xlsx", "-o", str(again)])
+    assert again.read_bytes() == sheet.read_bytes()  # no save time stamped in
     original = load_scenario(str(SCRIPT))
     imported = load_scenario(str(tmp_path / "again" / "scenario.yaml"))
     assert imported.title == original.title
@@ -297,7 +300,10 @@ def test_drill_script_formats_escape_and_show_the_key_moments(tmp_path: Path) ->
     assert _invoke(["script", "overheating-kettle", "--seed", "3", "--format", "html", "-o",
                     str(html_file)]).exit_code == 0
     page = html_file.read_text()
-    assert page.startswith("<!DOCTYPE html>") and "<th>Expected action</th>" in page
+    assert page.startswith("<!DOCTYPE html>")
+    assert '<th class="expected-action">Expected action</th>' in page
+    # Columns no row fills are left off the page (the sheet formats keep them).
+    assert "Attachments" not in page and "Attachments" not in md.stdout
     # Same seed, same script: a paper drill can be printed twice.
     again = _invoke(["script", "overheating-kettle", "--seed", "3"]).stdout
     assert again == md.stdout

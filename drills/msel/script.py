@@ -20,6 +20,7 @@ COLUMNS = ("Number", "Scenario time", "Clock time", "Type", "Method", "From", "T
            "Within", "Points", "Objective / rule", "Notes")
 #: Generated moments shown per kind (the first ones: a paper drill needs the shape).
 _PER_KIND = 3
+NOT_AN_INJECT = "generated: not an inject"
 _MOMENT_KINDS = ("press_inquiry", "influencer_post", "misinformation", "regulator_inquiry")
 
 
@@ -85,7 +86,7 @@ def script_rows(records: list[Record], scenario: Scenario, start: float) -> list
                 "Method": record["platform"], "From": _author(record),
                 "To": "", "Subject": "", "Message": str(record.get("text", "")),
                 "Expected action": actions, "Objective / rule": rules,
-                "Notes": "from the seeded crisis (not an inject)"}))
+                "Notes": NOT_AN_INJECT}))
         elif record["type"] == "severity" and record.get("rule") and \
                 int(record["level"]) > int(record.get("previous") or 0):
             actions, rules = expected_for(None, str(record["rule"]), record["t"])
@@ -94,12 +95,16 @@ def script_rows(records: list[Record], scenario: Scenario, start: float) -> list
                 "Method": "monitoring", "Message": f"Severity rises to {record['name']} "
                 f"(rule {record['rule']})", "Expected action": actions,
                 "Objective / rule": rules or str(record["rule"]),
-                "Notes": "from the seeded crisis (not an inject)"}))
+                "Notes": NOT_AN_INJECT}))
     rows.sort(key=lambda r: r.t)
     for row in rows:
         row.cells["Scenario time"] = _offset(row.t)
         row.cells["Clock time"] = format_start(start + row.t)
     return rows
+
+
+def _css(column: str) -> str:
+    return "-".join(column.lower().replace("/", " ").split())
 
 
 def _author(record: Record) -> str:
@@ -126,8 +131,17 @@ def _type(kind: str, record: Record) -> str:
     return kind.replace("_", " ")
 
 
-def table(rows: list[ScriptRow]) -> list[list[str]]:
-    return [[row.cells.get(c, "") for c in COLUMNS] for row in rows]
+#: Always printed; other columns only when some row fills them (a page has no room to waste).
+_ALWAYS = ("Number", "Scenario time", "Clock time", "Type", "Message", "Expected action")
+
+
+def table(rows: list[ScriptRow], columns: tuple[str, ...] = COLUMNS) -> list[list[str]]:
+    return [[row.cells.get(c, "") for c in columns] for row in rows]
+
+
+def shown_columns(rows: list[ScriptRow]) -> tuple[str, ...]:
+    """The columns worth printing: the sheet formats keep all of them, for importing."""
+    return tuple(c for c in COLUMNS if c in _ALWAYS or any(r.cells.get(c) for r in rows))
 
 
 def render_csv(rows: list[ScriptRow]) -> str:
@@ -142,22 +156,26 @@ def render_markdown(rows: list[ScriptRow], title: str) -> str:
     def cell(text: str) -> str:
         return html.escape(text, quote=False).replace("|", "\\|").replace("\n", "<br>")
 
-    lines = [f"# MSEL: {cell(title)}", "", "| " + " | ".join(COLUMNS) + " |",
-             "|" + "---|" * len(COLUMNS)]
-    lines += ["| " + " | ".join(cell(c) for c in values) + " |" for values in table(rows)]
+    columns = shown_columns(rows)
+    lines = [f"# MSEL: {cell(title)}", "", "| " + " | ".join(columns) + " |",
+             "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(c) for c in values) + " |"
+              for values in table(rows, columns)]
     return "\n".join(lines) + "\n"
 
 
 def render_html(rows: list[ScriptRow], title: str) -> str:
     e = html.escape
-    head = "".join(f"<th>{e(c)}</th>" for c in COLUMNS)
+    columns = shown_columns(rows)
+    head = "".join(f"<th class=\"{e(_css(c))}\">{e(c)}</th>" for c in columns)
     body = "".join("<tr>" + "".join(f"<td>{e(c).replace(chr(10), '<br>')}</td>"
                                     for c in values) + "</tr>"
-                   for values in table(rows))
+                   for values in table(rows, columns))
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>MSEL: "
             f"{e(title)}</title><style>body{{font-family:sans-serif;margin:1.5em}}"
             "table{border-collapse:collapse;font-size:.85em}th,td{border:1px solid #bbb;"
             "padding:.3em .5em;vertical-align:top;text-align:left}th{background:#eef2f8}"
+            "th.message{min-width:26em}th.expected-action,th.objective-rule{min-width:14em}"
             "@media print{tr{break-inside:avoid}}</style></head><body>"
             f"<h1>MSEL: {e(title)}</h1><table><tr>{head}</tr>{body}</table></body></html>\n")
 
@@ -185,7 +203,26 @@ def render_xlsx(rows: list[ScriptRow], title: str) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return _reproducible(buffer.getvalue())
+
+
+def _reproducible(xlsx: bytes) -> bytes:
+    """The same workbook as the same bytes: openpyxl stamps the save time into the
+    document properties and every zip entry; a script printed twice should not differ."""
+    import re
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"",
+                              data)
+            target.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), data,
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def script_of(records: list[Record], scenario: Scenario, start: float, fmt: str
