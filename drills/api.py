@@ -182,13 +182,19 @@ def rulebook_for_log(records: list[Record], rulebook: str | None,
                      "--rulebook PATH")
 
 
-def score_drill(log: str, *, rulebook: str | None = None) -> dict[str, Any]:
-    """Re-score a saved drill log."""
+def score_drill(log: str, *, rulebook: str | None = None, judge: tuple[str, ...] = ()
+                ) -> dict[str, Any]:
+    """Re-score a saved drill log (with the facilitator's verdicts on objectives)."""
+    from drills.score.objectives import apply_judgements, parse_judgements
+
+    judgements = parse_judgements(judge)
     numbered = read_log_lines(log)
     records = [record for _line, record in numbered]
     lines = [line for line, _record in numbered]
     check_log(records, log, lines)
-    return score_log(records, rulebook_for_log(records, rulebook, log), log, lines)
+    document = score_log(records, rulebook_for_log(records, rulebook, log), log, lines)
+    apply_judgements(document, judgements)
+    return document
 
 
 def test_rulebook(rulebook: str, test_files: list[str]) -> list[TestResult]:
@@ -379,16 +385,19 @@ class RenderedReport:
 
 def report_from_lines(numbered: list[tuple[int, Record]], *, rulebook: str | None = None,
                       fmt: str = "html", source: str = "<log>",
-                      image_prefix: str = "report", lang: str | None = None
-                      ) -> RenderedReport:
+                      image_prefix: str = "report", lang: str | None = None,
+                      judge: tuple[str, ...] = ()) -> RenderedReport:
     """The after-action report of a drill log's records (``drill report``)."""
     from drills.report.build import build_report
     from drills.report.render import render_html, render_markdown
+    from drills.score.objectives import apply_judgements, parse_judgements
 
+    judgements = parse_judgements(judge)
     records = [record for _line, record in numbered]
     lines = [line for line, _record in numbered]
     check_log(records, source, lines)
     document = score_log(records, rulebook_for_log(records, rulebook, source), source, lines)
+    apply_judgements(document, judgements)
     report = build_report(numbered, document, lang)
     if fmt == "md":
         text, images = render_markdown(report, image_prefix)
@@ -397,9 +406,10 @@ def report_from_lines(numbered: list[tuple[int, Record]], *, rulebook: str | Non
 
 
 def report_drill(log: str, *, rulebook: str | None = None, fmt: str = "html",
-                 image_prefix: str = "report", lang: str | None = None) -> RenderedReport:
+                 image_prefix: str = "report", lang: str | None = None,
+                 judge: tuple[str, ...] = ()) -> RenderedReport:
     return report_from_lines(read_log_lines(log), rulebook=rulebook, fmt=fmt, source=log,
-                             image_prefix=image_prefix, lang=lang)
+                             image_prefix=image_prefix, lang=lang, judge=judge)
 
 
 def stored_log(drill_id: int, db: str | None = None) -> tuple[list[tuple[int, Record]], str]:
@@ -415,11 +425,11 @@ def stored_log(drill_id: int, db: str | None = None) -> tuple[list[tuple[int, Re
 
 def report_stored(drill_id: int, *, db: str | None = None, rulebook: str | None = None,
                   fmt: str = "html", image_prefix: str = "report",
-                  lang: str | None = None) -> RenderedReport:
+                  lang: str | None = None, judge: tuple[str, ...] = ()) -> RenderedReport:
     """``drill report ID``: the report of a drill in the history store."""
     numbered, source = stored_log(drill_id, db)
     return report_from_lines(numbered, rulebook=rulebook, fmt=fmt, source=source,
-                             image_prefix=image_prefix, lang=lang)
+                             image_prefix=image_prefix, lang=lang, judge=judge)
 
 
 def drill_history(*, db: str | None = None, team: str | None = None,

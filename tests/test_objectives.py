@@ -108,3 +108,30 @@ def test_the_facilitator_validates_objectives_in_a_served_drill(tmp_path: Path) 
     from drills.api import replay_drill
 
     assert replay_drill(str(path)).difference is None
+
+
+def test_the_facilitator_judges_objectives_after_a_drill(tmp_path: Path) -> None:
+    log = tmp_path / "drill.jsonl"
+    run = CliRunner().invoke(cli, ["run", "--scenario", str(SCRIPT), "--seed", "1",
+                                   "--no-store", "--log", str(log)])
+    assert run.exit_code == 0, run.output
+    plain = json.loads(CliRunner().invoke(cli, ["score", str(log), "--json"]).stdout)
+    judged = CliRunner().invoke(cli, ["score", str(log), "--json", "--judge", "x3=missed",
+                                      "--judge", "x1=partly:briefed, but late"])
+    assert judged.exit_code == 0, judged.output
+    document = json.loads(judged.stdout)
+    by_id = {o["id"]: o for o in document["objectives"]}
+    assert (by_id["x3"]["status"], by_id["x3"]["by"]) == ("missed", "facilitator")
+    assert (by_id["x1"]["status"], by_id["x1"]["comment"]) == ("partly", "briefed, but late")
+    assert by_id["x2"] == {o["id"]: o for o in plain["objectives"]}["x2"]
+    x2 = {"met": 1.0, "partly": 0.5}.get(by_id["x2"]["status"], 0.0)
+    assert document["objectives_points"] == {"earned": round(2 * 0.5 + x2, 1),
+                                             "possible": 6.0}
+    text = CliRunner().invoke(cli, ["score", str(log), "--judge", "x1=partly:briefed, but late"])
+    assert "briefed, but late" in text.stdout and "comment" in text.stdout
+    report = CliRunner().invoke(cli, ["report", str(log), "--judge", "x3=missed:no call back"])
+    assert report.exit_code == 0 and "no call back" in report.stdout
+    for bad, message in (("x9=met", "no objective 'x9'; objectives: x1, x2, x3"),
+                         ("x3=great", "write ID=STATUS[:COMMENT]")):
+        result = CliRunner().invoke(cli, ["score", str(log), "--judge", bad])
+        assert result.exit_code == 2 and message in result.output, result.output

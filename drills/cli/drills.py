@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from drills.cli.output import drill_inputs, fmt_option
+from drills.cli.output import drill_inputs, fmt_option, judge_option
 from drills.cli.recording import store_options
 from drills.feed.limits import MAX_DRILL_HOURS
 
@@ -91,8 +91,9 @@ def run(scenario: str, rulebook: str, team: str, start: str, map_roles: str | No
 @click.option("--strict", is_flag=True,
               help="Treat warnings about the log (unknown roles or rules, a missing start or "
                    "cluster, violations the rulebook does not produce) as errors: exit 2.")
+@judge_option
 def score(log: str, rulebook: str | None, as_json: bool, fmt: str,
-          fail_under: float | None, strict: bool) -> None:
+          fail_under: float | None, strict: bool, judge: tuple[str, ...]) -> None:
     """Score a saved drill log: exactly the score the run printed.
 
     Also scores hand-written logs of tabletop sessions (see docs/log.md). The log is
@@ -103,10 +104,11 @@ def score(log: str, rulebook: str | None, as_json: bool, fmt: str,
         drill score drill.jsonl
         drill score tabletop.jsonl --rulebook ./rules/acme.yaml --json
         drill score tabletop.jsonl --strict
+        drill score play.jsonl --judge x3=met --judge "x5=partly:draft, not signed off"
     """
     from drills.api import score_drill
 
-    document = score_drill(log, rulebook=rulebook)
+    document = score_drill(log, rulebook=rulebook, judge=judge)
     for warning in document.get("warnings") or ():
         click.echo(f"warning: {warning}", err=True)
     if strict and document.get("warnings"):

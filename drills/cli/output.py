@@ -19,6 +19,14 @@ def fmt_option(func: F) -> F:
                         help="Table format: any tabulate format (github, grid, ...).")(func)
 
 
+def judge_option(func: F) -> F:
+    """``--judge``: the facilitator's verdict on an exercise objective, in the score."""
+    return click.option("--judge", multiple=True, metavar="ID=STATUS[:COMMENT]",
+                        help="Judge an exercise objective after the drill: met, partly or "
+                             "missed, with an optional comment (a reaction the log did not "
+                             "see). Repeatable.")(func)
+
+
 def output_options(func: F) -> F:
     """``--json`` and ``--fmt`` for every listing command."""
     func = fmt_option(func)

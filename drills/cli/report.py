@@ -6,6 +6,8 @@ import os
 
 import click
 
+from drills.cli.output import judge_option
+
 
 @click.command()
 @click.argument("log")
@@ -20,8 +22,9 @@ import click
               help="The report's language (default: the drill's own).")
 @click.option("--db", metavar="PATH",
               help="The history store, for a drill given by its id.")
+@judge_option
 def report(log: str, rulebook: str | None, fmt: str, output: str | None,
-           lang: str | None, db: str | None) -> None:
+           lang: str | None, db: str | None, judge: tuple[str, ...]) -> None:
     """Write the after-action report (HSEEP AAR/IP) of a drill: figures, capability
     analysis, response times, conduct and an improvement plan.
 
@@ -33,6 +36,7 @@ def report(log: str, rulebook: str | None, fmt: str, output: str | None,
         drill report drill.jsonl -o report.html
         drill report tabletop.jsonl --format md -o aar/report.md
         drill report 12 -o report.html
+        drill report play.jsonl --judge x3=met --judge "x5=partly:draft, not signed off"
     """
     from drills.api import RenderedReport, report_drill
     from drills.logfile import atomic_bytes, atomic_text
@@ -45,10 +49,10 @@ def report(log: str, rulebook: str | None, fmt: str, output: str | None,
         from drills.api import report_stored
 
         rendered = report_stored(int(log), db=db, rulebook=rulebook, fmt=fmt,
-                                 image_prefix=prefix, lang=lang)
+                                 image_prefix=prefix, lang=lang, judge=judge)
     else:
         rendered = report_drill(log, rulebook=rulebook, fmt=fmt, image_prefix=prefix,
-                                lang=lang)
+                                lang=lang, judge=judge)
     if not output:
         click.echo(rendered.text, nl=False)
         return

@@ -116,11 +116,14 @@ def render_report(doc: dict[str, Any], fmt: str = "simple") -> str:
         points = doc["objectives_points"]
         lines += ["", f"Exercise objectives ({points['earned']:g} of {points['possible']:g} "
                   "points; met counts fully, partly half)"]
+        commented = any(o.get("comment") for o in doc["objectives"])
         lines.append(tabulate(
             [[o["id"], o["inject"], o["role"], o["expected"], f"{o['points']:g}", o["status"],
-              _clock(doc, o["when"]) if o["when"] is not None else "-", o["by"] or "-"]
+              _clock(doc, o["when"]) if o["when"] is not None else "-", o["by"] or "-",
+              *([o.get("comment") or ""] if commented else [])]
              for o in doc["objectives"]],
-            headers=["id", "inject", "role", "expected", "points", "status", "when", "by"],
+            headers=["id", "inject", "role", "expected", "points", "status", "when", "by",
+                     *(["comment"] if commented else [])],
             tablefmt=fmt))
     if doc.get("people"):
         lines += ["", f"People: {', '.join(doc['people'])}. Coaching on their words (notes, "

@@ -337,14 +337,11 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
         },
     }
     if scorer.objectives:
+        from drills.score.objectives import objective_points
+
         objectives = list(scorer.objectives.values())
-        credit = {"met": 1.0, "partly": 0.5}
-        possible = sum(float(o["points"] or 0) for o in objectives)
-        earned = sum(float(o["points"] or 0) * credit.get(o["status"], 0.0)
-                     for o in objectives)
         document["objectives"] = objectives
-        document["objectives_points"] = {"earned": round(earned, 1),
-                                         "possible": round(possible, 1)}
+        document["objectives_points"] = objective_points(objectives)
     humans = header.get("humans")
     if not isinstance(humans, dict):
         humans = {}
