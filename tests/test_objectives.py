@@ -135,3 +135,26 @@ def test_the_facilitator_judges_objectives_after_a_drill(tmp_path: Path) -> None
                          ("x3=great", "write ID=STATUS[:COMMENT]")):
         result = CliRunner().invoke(cli, ["score", str(log), "--judge", bad])
         assert result.exit_code == 2 and message in result.output, result.output
+
+
+def test_a_tabletop_meets_objectives_by_the_scripts_numbers(tmp_path: Path) -> None:
+    actions = tmp_path / "room.yaml"
+    actions.write_text(
+        "actions:\n"
+        "  - {at: 30m, member: Ana, role: comms_lead, action: brief, event: msg-0001,\n"
+        "     text: 'Line to take: we are sorry and on it.'}\n"
+        "  - {at: 2h, member: Ana, role: comms_lead, action: brief, event: msg-0002}\n")
+    log = tmp_path / "room.jsonl"
+    result = CliRunner().invoke(cli, ["run", "--scenario", str(SCRIPT), "--seed", "1",
+                                      "--no-store", "--actions", str(actions), "--json",
+                                      "--log", str(log)])
+    assert result.exit_code == 0, result.output
+    by_id = {o["id"]: o for o in json.loads(result.stdout)["objectives"]}
+    assert (by_id["x1"]["status"], by_id["x1"]["by"]) == ("met", "Ana")  # 10 min after
+    assert (by_id["x3"]["status"], by_id["x3"]["by"]) == ("partly", "Ana")  # 30 min > 15m
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    acted = [r for r in records if r["type"] == "action" and r.get("human")]
+    assert all(r["event"].startswith("e") for r in acted)  # the log names the event
+    from drills.api import replay_drill
+
+    assert replay_drill(str(log)).difference is None

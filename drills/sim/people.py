@@ -212,6 +212,9 @@ def _obligation_for(world: World, member: Member, request: PersonAction
 def _event(world: World, event_id: str) -> dict[str, Any]:
     recent: dict[str, dict[str, Any]] = world.recent if world.recent is not None else {}
     event = recent.get(event_id)
+    if event is None:  # a scripted inject's id (an MSEL number) names its latest event
+        event = next((e for e in reversed(recent.values()) if e.get("inject") == event_id
+                      and e["t"] <= world.now + 1e-9), None)
     if event is None or event["t"] > world.now + 1e-9:
         hint = "it has not happened yet" if event is not None else \
             "not among the recent posts; 'feed' shows their ids"
