@@ -431,3 +431,25 @@ def test_no_background_leaves_the_feed_to_the_script(tmp_path: Path) -> None:
     assert len(scripted) == 7
     # Nothing generated out of nothing: any other post is a reply in a scripted thread.
     assert all(e.get("inject") or e.get("parent") for e in events)
+
+
+def test_an_openaev_shaped_sheet_with_its_preset(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Title", "Description", "Type", "Timing", "Teams", "Expectations",
+         "Expectation score"],
+        ["Ransom note", "A ransom note arrives by mail.", "Send mail", "D+0 H+0 M+10",
+         "Crisis cell, IT", "Open the crisis cell", 50],
+        ["Leak claim", "They say they have the data.", "Tweet", "D+0 H+1", None, None, None],
+        ["Press call", "A journalist calls.", "Phone call", "D+0 H+2", "Communication",
+         "Hold the line", 20],
+    ]
+    sheet = write_xlsx(tmp_path / "openaev.xlsx", rows, sheet="Injects")
+    result, scenario = _import(sheet, tmp_path / "out", "--preset", "openaev")
+    assert "imported 3 row(s)" in result.output
+    assert [(i["id"], i["at"], i["kind"]) for i in scenario["injects"]] == [
+        ("row-2", "10m", "message"), ("row-3", "60m", "mention"), ("row-4", "120m", "message")]
+    first, _leak, call = scenario["injects"]
+    assert first["subject"] == "Ransom note" and first["to"] == ["crisis_cell", "it"]
+    assert first["expect"] == [{"reaction": "Open the crisis cell", "role": "crisis_cell",
+                                "points": 50}]
+    assert call["channel"] == "phone" and call["expect"][0]["points"] == 20

@@ -115,7 +115,7 @@ def convert(sheet: Sheet, overrides: dict[str, str], *, start: str | None, lang:
             continue
         recipients = _recipients(values.get("to"))
         roles.update(dict.fromkeys(r for r in recipients if r != "all"))
-        ident = _slug(values.get("id")) or f"row-{number}"
+        ident = (_slug(values["id"]) if values.get("id") is not None else "") or f"row-{number}"
         if not ident[0].isalnum() or ident in ids:
             ident = f"row-{number}"
         ids.add(ident)
