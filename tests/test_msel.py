@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -350,7 +351,7 @@ def test_the_imported_drill_plays_in_the_terminal_and_replays(tmp_path: Path) ->
     assert "NEW x3: expected of you as direction_communication: Renvoyer vers le " \
         "porte-parole, ne rien confirmer - act on e8" in out
     assert "stopped waiting at mon 10:00: something needs you" in out
-    assert "expected  x3" in out and "act on e8" in out
+    assert re.search(r"EXPECT +x3 +Renvoyer", out) and "act on e8" in out
     assert "meets x3: Renvoyer vers le porte-parole" in out
     # The lunch break stops the clock where the script put it.
     assert "now mon 12:00" in out and "BREAK Pause (90 min): the clock stops" in out

@@ -129,7 +129,7 @@ class Console:
         left = None if within is None else x.created + within - self.live.now
         when = "no time limit" if left is None else f"due in {_minutes(left)}" if left >= 0 \
             else f"late by {_minutes(-left)} (partly met at best)"
-        return ["expected", x.id, x.spec.reaction[:60], x.spec.role, when,
+        return ["EXPECT", x.id, x.spec.reaction[:60], x.spec.role, when,
                 f"act on {x.event} (e.g. 'act brief on {x.event} : ...')"]
 
     def _inbox_row(self, item: InboxItem) -> list[str]:
