@@ -59,6 +59,7 @@ def test_a_person_meets_an_objective_by_acting_on_the_message() -> None:
     statuses = {o["id"]: (o["status"], o["by"]) for o in document["objectives"]}
     assert statuses["x1"] == ("met", "Ana")
     assert statuses["x3"] == ("unvalidated", None)  # a phone call the facilitator judges
+    assert next(o for o in document["objectives"] if o["id"] == "x3")["when"] is None
     assert statuses["x2"][0] in ("met", "partly")  # customer_support is simulated
     records = records_of(out.getvalue())
     replayed, again = live_drill({"comms_lead": "Ana"}, scenario=str(SCRIPT), seed=2, hours=4)

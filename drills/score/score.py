@@ -217,7 +217,9 @@ class LogScorer:
         if objective is None:
             self.warn(line, f"expectation {ident} is judged but was never created")
             return
-        objective.update(status=record["status"], when=record["t"], by=record.get("by"),
+        # Unvalidated at the end is not a moment anything happened: no "when".
+        when = None if record["status"] == "unvalidated" else record["t"]
+        objective.update(status=record["status"], when=when, by=record.get("by"),
                          comment=record.get("comment"))
 
     def _coach(self, line: int, record: Record) -> None:
