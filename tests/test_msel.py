@@ -454,3 +454,20 @@ def test_an_openaev_shaped_sheet_with_its_preset(tmp_path: Path) -> None:
     assert first["expect"] == [{"reaction": "Open the crisis cell", "role": "crisis_cell",
                                 "points": 50}]
     assert call["channel"] == "phone" and call["expect"][0]["points"] == 20
+
+
+def test_csv_in_the_encodings_excel_saves_and_files_that_are_not_text(tmp_path: Path) -> None:
+    _result, from_xlsx = _rempar(tmp_path)
+    utf8 = write_csv(tmp_path / "utf8.csv", rempar_rows()).read_text(encoding="utf-8")
+    for name, data in (("cp1252.csv", utf8.encode("cp1252")),
+                       ("utf16.csv", utf8.encode("utf-16"))):
+        (tmp_path / name).write_bytes(data)
+        _out, scenario = _import(tmp_path / name, tmp_path / name.split(".")[0], "--lang",
+                                 "fr")
+        assert scenario["injects"] == from_xlsx["injects"], name
+    (tmp_path / "binary.csv").write_bytes(b"\x00\x01\x02PK\x03")
+    result = _invoke(["import", "msel", str(tmp_path / "binary.csv")])
+    assert result.exit_code == 2 and "not a text CSV" in result.output
+    sheet = tmp_path / "rempar.xlsx"
+    result = _invoke(["import", "msel", str(sheet), "--start", "25h"])
+    assert result.exit_code == 2 and "--start '25h': not a time of day" in result.output

@@ -261,7 +261,10 @@ def _origin(rows: list[tuple[int, dict[str, Any], SheetTime]], start: str | None
     if start is not None:
         from drills.msel.times import parse_time as parse
 
-        minute = parse(start).minute
+        try:
+            minute = parse(start).minute
+        except ValueError as exc:
+            raise ValueError(f"--start {start!r}: {exc}") from None
         if minute is None:
             raise ValueError(f"--start {start!r}: give a time of day, like 09:30")
         return base_day, minute

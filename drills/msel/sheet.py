@@ -56,9 +56,31 @@ def _xlsx(path: str, wanted: str | None) -> Sheet:
         book.close()
 
 
+def _decode(path: str, data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, or Windows-1252: what Excel writes
+    as "CSV" depends on the machine that saved it."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "cp1252")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{path}: not a text CSV (UTF-8, UTF-16 or Windows-1252); "
+                     "save the sheet as .xlsx or as CSV UTF-8")
+
+
 def _csv(path: str) -> Sheet:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        text = handle.read()
+    try:
+        with open(path, "rb") as handle:
+            text = _decode(path, handle.read())
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    if "\x00" in text:
+        raise InputError(f"{path}: not a text CSV (it holds NUL bytes); save the sheet as "
+                         ".xlsx or as CSV UTF-8")
     try:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
