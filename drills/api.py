@@ -185,14 +185,19 @@ def rulebook_for_log(records: list[Record], rulebook: str | None,
 def score_drill(log: str, *, rulebook: str | None = None, judge: tuple[str, ...] = ()
                 ) -> dict[str, Any]:
     """Re-score a saved drill log (with the facilitator's verdicts on objectives)."""
+    return _score_lines(read_log_lines(log), rulebook, log, judge)
+
+
+def _score_lines(numbered: list[tuple[int, Record]], rulebook: str | None, source: str,
+                 judge: tuple[str, ...]) -> dict[str, Any]:
+    """A log's records checked and scored, the facilitator's ``--judge`` verdicts applied."""
     from drills.score.objectives import apply_judgements, parse_judgements
 
-    judgements = parse_judgements(judge)
-    numbered = read_log_lines(log)
+    judgements = parse_judgements(judge)  # a bad --judge fails before any work
     records = [record for _line, record in numbered]
     lines = [line for line, _record in numbered]
-    check_log(records, log, lines)
-    document = score_log(records, rulebook_for_log(records, rulebook, log), log, lines)
+    check_log(records, source, lines)
+    document = score_log(records, rulebook_for_log(records, rulebook, source), source, lines)
     apply_judgements(document, judgements)
     return document
 
@@ -390,14 +395,8 @@ def report_from_lines(numbered: list[tuple[int, Record]], *, rulebook: str | Non
     """The after-action report of a drill log's records (``drill report``)."""
     from drills.report.build import build_report
     from drills.report.render import render_html, render_markdown
-    from drills.score.objectives import apply_judgements, parse_judgements
 
-    judgements = parse_judgements(judge)
-    records = [record for _line, record in numbered]
-    lines = [line for line, _record in numbered]
-    check_log(records, source, lines)
-    document = score_log(records, rulebook_for_log(records, rulebook, source), source, lines)
-    apply_judgements(document, judgements)
+    document = _score_lines(numbered, rulebook, source, judge)
     report = build_report(numbered, document, lang)
     if fmt == "md":
         text, images = render_markdown(report, image_prefix)

@@ -12,7 +12,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import IO, Any
 
 from drills.errors import InputError, LogError
 from drills.sim.log import Record, TextSink
@@ -26,18 +26,19 @@ def _umask_mode(name: str) -> None:
 
 
 @contextmanager
-def atomic_log(path: str) -> Iterator[TextSink]:
-    """A sink writing to ``path``; the file appears only if the block ends without error."""
+def _atomic_file(path: str, mode: str, suffix: str) -> Iterator[IO[Any]]:
+    """A temporary file beside ``path``, renamed onto it only if the block ends without
+    error (flushed and fsynced first); removed otherwise."""
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise InputError(f"{path}: the folder {folder} does not exist")
     if os.path.isdir(path):
-        raise InputError(f"{path}: is a directory, not a log file")
+        raise InputError(f"{path}: is a directory, not a file")
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
-        "w", encoding="utf-8", dir=folder, prefix=".drill-", suffix=".jsonl.tmp",
-        delete=False)
+        mode, encoding="utf-8" if "b" not in mode else None, dir=folder, prefix=".drill-",
+        suffix=suffix, delete=False)
     try:
-        yield TextSink(handle)
+        yield handle
         handle.flush()
         os.fsync(handle.fileno())
         handle.close()
@@ -47,32 +48,25 @@ def atomic_log(path: str) -> Iterator[TextSink]:
         handle.close()
         os.unlink(handle.name)
         raise
+
+
+@contextmanager
+def atomic_log(path: str) -> Iterator[TextSink]:
+    """A sink writing to ``path``; the file appears only if the block ends without error."""
+    with _atomic_file(path, "w", ".jsonl.tmp") as handle:
+        yield TextSink(handle)
 
 
 def atomic_text(path: str, text: str) -> None:
     """Write ``text`` to ``path`` atomically (a crash leaves the old file, never half)."""
-    with atomic_log(path) as sink:
-        sink._write(text)
+    with _atomic_file(path, "w", ".tmp") as handle:
+        handle.write(text)
 
 
 def atomic_bytes(path: str, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (figures beside a Markdown report)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise InputError(f"{path}: the folder {folder} does not exist")
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
-        "wb", dir=folder, prefix=".drill-", suffix=".tmp", delete=False)
-    try:
+    with _atomic_file(path, "wb", ".tmp") as handle:
         handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-        handle.close()
-        _umask_mode(handle.name)
-        os.replace(handle.name, path)
-    except BaseException:
-        handle.close()
-        os.unlink(handle.name)
-        raise
 
 
 def read_log_lines(path: str) -> list[tuple[int, Record]]:

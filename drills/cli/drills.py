@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from drills.cli.output import drill_inputs, fmt_option, judge_option
+from drills.cli.output import drill_inputs, fmt_option, judge_option, write_or_print
 from drills.cli.recording import store_options
 from drills.feed.limits import MAX_DRILL_HOURS
 
@@ -171,10 +171,4 @@ def log_template_cmd(scenario: str, rulebook: str, team: str, start: str,
         scenario=scenario, rulebook=rulebook, team=team, start=start, map_roles=map_roles)
     text = log_template(loaded_scenario, loaded_rulebook, loaded_team, seed=seed,
                         start=week_minute, hours=hours)
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    from drills.logfile import atomic_text
-
-    atomic_text(output, text)
-    click.echo(f"skeleton written to {output}", err=True)
+    write_or_print(text, output, "skeleton")

@@ -7,6 +7,8 @@ import json
 import click
 from tabulate import tabulate
 
+from drills.cli.output import write_or_print
+
 
 @click.command()
 @click.option("--team", help="Only this team's drills.")
@@ -36,14 +38,7 @@ def history(team: str | None, scenario: str | None, person: str | None, as_json:
 
     drills = drill_history(db=db, team=team, scenario=scenario, person=person)
     if as_html:
-        from drills.logfile import atomic_text
-
-        page = history_html(drills)
-        if output:
-            atomic_text(output, page)
-            click.echo(f"history written to {output} ({len(drills)} drills)", err=True)
-        else:
-            click.echo(page, nl=False)
+        write_or_print(history_html(drills), output, f"history of {len(drills)} drills")
         return
     text = json.dumps(drills, indent=2, ensure_ascii=False) if as_json else _table(drills)
     if output:

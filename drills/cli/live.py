@@ -129,11 +129,6 @@ def actions(log: str, output: str | None) -> None:
         drill run --seed 1 --start "fri 17:30" --actions practice-actions.yaml
     """
     from drills.api import extract_actions
-    from drills.logfile import atomic_text
+    from drills.cli.output import write_or_print
 
-    text = extract_actions(log)
-    if output:
-        atomic_text(output, text)
-        click.echo(f"actions written to {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+    write_or_print(extract_actions(log), output, "actions")

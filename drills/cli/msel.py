@@ -101,18 +101,16 @@ def script_cmd(scenario: str, rulebook: str, team: str, seed: int, start: str,
         drill script rumour-wave --rulebook strict --seed 3 --format html -o msel.html
     """
     from drills.api import exercise_script
-    from drills.logfile import atomic_bytes, atomic_text
+    from drills.cli.output import write_or_print
+    from drills.logfile import atomic_bytes
 
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx is a binary file: give -o FILE")
     result = exercise_script(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
                              start=start, fmt=fmt, locale=locale)
-    if output is None:
-        assert isinstance(result, str)
-        click.echo(result, nl=False)
-        return
     if isinstance(result, bytes):
+        assert output is not None
         atomic_bytes(output, result)
+        click.echo(f"MSEL written to {output}", err=True)
     else:
-        atomic_text(output, result)
-    click.echo(f"MSEL written to {output}", err=True)
+        write_or_print(result, output, "MSEL")

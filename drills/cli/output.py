@@ -19,6 +19,17 @@ def fmt_option(func: F) -> F:
                         help="Table format: any tabulate format (github, grid, ...).")(func)
 
 
+def write_or_print(text: str, output: str | None, what: str) -> None:
+    """``-o FILE`` writes atomically and says so on stderr; without it, print."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from drills.logfile import atomic_text
+
+    atomic_text(output, text)
+    click.echo(f"{what} written to {output}", err=True)
+
+
 def judge_option(func: F) -> F:
     """``--judge``: the facilitator's verdict on an exercise objective, in the score."""
     return click.option("--judge", multiple=True, metavar="ID=STATUS[:COMMENT]",

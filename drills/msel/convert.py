@@ -63,7 +63,7 @@ def _slug(text: Any) -> str:
 
 
 def convert(sheet: Sheet, overrides: dict[str, str], *, start: str | None, lang: str,
-            background: bool = True, title: str | None = None) -> Imported:
+            background: bool = True) -> Imported:
     header_index, columns = find_header(sheet.rows, overrides)
     where = f"{sheet.path}:{sheet.name}"
     letters = {c: _letter(c) for c in columns}
@@ -94,6 +94,7 @@ def convert(sheet: Sheet, overrides: dict[str, str], *, start: str | None, lang:
     breaks: list[dict[str, Any]] = []
     roles: dict[str, None] = {}
     ids: set[str] = set()
+    at_minutes: list[float] = []
     timed = [(number, values, _minutes(m, base_day, base_minute)) for number, values, m in rows]
     for i, (number, values, minutes) in enumerate(timed):
         kind = _kind(values)
@@ -119,15 +120,16 @@ def convert(sheet: Sheet, overrides: dict[str, str], *, start: str | None, lang:
         if not ident[0].isalnum() or ident in ids:
             ident = f"row-{number}"
         ids.add(ident)
-        if minutes < 0:
-            report.preparation += 1
-        inject = _inject(ident, kind, values, recipients, max(minutes, 0.0))
         try:
             expects = _expectations(values, recipients, lang)
         except _CellError as exc:
             report.bad.append(f"{where}:{number}:{letters.get(_col(columns, exc.field), '?')}: "
                               f"{exc}")
             continue
+        if minutes < 0:
+            report.preparation += 1
+        at_minutes.append(max(minutes, 0.0))
+        inject = _inject(ident, kind, values, recipients, at_minutes[-1])
         if expects:
             roles.update(dict.fromkeys(e["role"] for e in expects if e["role"] != "all"))
             inject["expect"] = expects
@@ -138,15 +140,13 @@ def convert(sheet: Sheet, overrides: dict[str, str], *, start: str | None, lang:
                                                        else ""))
     roles_list = list(roles) or ["exercise_cell"]
     for inject in injects:
-        if inject.get("to") == ["all"] or inject.get("to") == "all":
-            inject["to"] = "all"
         for expect in inject.get("expect", ()):
             if expect["role"] == "all":
                 expect["role"] = roles_list[0]
-    last = max(_parse_at(i["at"]) for i in injects)
-    report.span = (min(_parse_at(i["at"]) for i in injects), last)
-    name = _slug(title or sheet.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]) or "exercise"
-    title = title or _title(sheet, header_index) or name
+    last = max(at_minutes)
+    report.span = (min(at_minutes), last)
+    name = _slug(sheet.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]) or "exercise"
+    title = _title(sheet, header_index) or name
     report.roles = roles_list
     report.scenario = _scenario(name, title, sheet, lang, last, injects, breaks, background)
     report.team = _team(name, roles_list)
@@ -259,10 +259,8 @@ def _origin(rows: list[tuple[int, dict[str, Any], SheetTime]], start: str | None
     days = [m.day for _n, _v, m in rows if m.day is not None]
     base_day = min(days) if days else None
     if start is not None:
-        from drills.msel.times import parse_time as parse
-
         try:
-            minute = parse(start).minute
+            minute = parse_time(start).minute
         except ValueError as exc:
             raise ValueError(f"--start {start!r}: {exc}") from None
         if minute is None:
@@ -334,25 +332,19 @@ def _duration(minutes: float) -> str:
     return f"{seconds // 60}m" if seconds % 60 == 0 else f"{seconds}s"
 
 
-def _parse_at(text: str) -> float:
-    from drills.durations import parse_duration
-
-    return parse_duration(text)
-
-
 def _inject(ident: str, kind: str, values: dict[str, Any], recipients: list[str],
             minutes: float) -> dict[str, Any]:
     inject: dict[str, Any] = {"id": ident, "at": _duration(minutes)}
     sender = str(values["from"]).strip() if values.get("from") else None
+    text = _literal(values.get("message") or values.get("subject"))
     if kind == "post":
-        inject.update(kind="mention", platform="x", text=_literal(values.get("message") or
-                                                                  values.get("subject")))
+        inject.update(kind="mention", platform="x", text=text)
         if sender:
             inject["author"] = _author(sender)
         return inject
     inject.update(kind="message", channel=_channel(values),
-                  to=recipients or ["all"], text=_literal(values.get("message") or
-                                                          values.get("subject")))
+                  to=recipients if recipients not in ([], ["all"]) else "all",
+                  text=text)
     if sender:
         inject["from"] = sender
     if values.get("subject") and values.get("message"):
