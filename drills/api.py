@@ -7,17 +7,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from drills.builtins import builtin_names, resolve
-from drills.combination import Finding
+from drills.drive.batch import run_scored
+from drills.drive.combination import Finding
 from drills.errors import InputError
 from drills.feed.scenario import Scenario
 from drills.feed.scenario_load import load_scenario
-from drills.logfile import atomic_log, read_log_lines
+from drills.inputs.builtins import builtin_names, resolve
+from drills.log.files import atomic_log, read_log_lines
+from drills.log.records import Record
 from drills.rulebook.load import load_rulebook
 from drills.rulebook.model import Rulebook
 from drills.score.score import check_log, score_log
-from drills.sim.log import Record
-from drills.sim.run import run_scored
 from drills.sim.world import DrillConfig
 from drills.team.clock import parse_start
 from drills.team.load import load_team
@@ -41,8 +41,8 @@ def load_inputs(*, scenario: str, rulebook: str, team: str, start: str,
     loaded_rulebook = load_rulebook(resolve("rulebook", rulebook))
     loaded_team = load_team(resolve("team", team))
     if map_roles:
-        from drills.combination import map_roles as rename
-        from drills.combination import parse_role_map
+        from drills.drive.combination import map_roles as rename
+        from drills.drive.combination import parse_role_map
 
         loaded_team = rename(loaded_team, parse_role_map(map_roles), loaded_rulebook)
     try:
@@ -56,7 +56,7 @@ def check_drill(*, scenario: str = "overheating-kettle", rulebook: str = "defaul
                 team: str = "standard", start: str = "mon 09:00", locale: str | None = None,
                 map_roles: str | None = None) -> list[Finding]:
     """What makes these three files a poor drill together (``drill check``)."""
-    from drills.combination import check_combination
+    from drills.drive.combination import check_combination
 
     loaded = load_inputs(scenario=scenario, rulebook=rulebook, team=team, start=start,
                          locale=locale, map_roles=map_roles)
@@ -106,7 +106,7 @@ def people_config(*, scenario: str, rulebook: str, team: str, seed: int, start: 
                   where: dict[str, str] | None = None) -> DrillConfig:
     """The configuration of a drill with people in it; its header records the inputs as
     named here, so ``drill replay`` can run it again."""
-    from drills.sim.run import drill_config
+    from drills.drive.batch import drill_config
 
     loaded = load_inputs(scenario=scenario, rulebook=rulebook, team=team, start=start,
                          locale=locale, map_roles=map_roles)
@@ -136,9 +136,9 @@ def _run_recorded(*, scenario: str, rulebook: str, team: str, seed: int, start: 
                   log: str | None, log_feed: str, hours: float | None, locale: str | None,
                   map_roles: str | None, actions: str | None,
                   humans: tuple[str, ...]) -> DrillResult:
-    from drills.live.actions_file import RecordedActions, load_actions
-    from drills.live.drill import LiveDrill
-    from drills.live.run import play_inputs
+    from drills.drive.live import LiveDrill
+    from drills.drive.recorded import play_inputs
+    from drills.inputs.actions_file import RecordedActions, load_actions
 
     recorded = load_actions(actions) if actions else RecordedActions({}, ())
     config = people_config(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
@@ -309,8 +309,8 @@ def replay_drill(log: str, *, out: str | None = None) -> ReplayResult:
     """
     import tempfile
 
-    from drills.live.drill import LiveDrill
-    from drills.live.replay import replay_plan
+    from drills.drive.live import LiveDrill
+    from drills.drive.replay import replay_plan
 
     numbered = read_log_lines(log)
     records = [record for _line, record in numbered]
@@ -324,7 +324,7 @@ def replay_drill(log: str, *, out: str | None = None) -> ReplayResult:
                            hours=given["hours"], locale=given["locale"],
                            map_roles=given["map_roles"])
     config.inputs = plan.recorded_inputs  # as the log had them (a path stays as written)
-    from drills.live.run import play_inputs
+    from drills.drive.recorded import play_inputs
 
     with tempfile.TemporaryDirectory() as scratch:
         target = out or os.path.join(scratch, "replay.jsonl")
@@ -337,7 +337,7 @@ def replay_drill(log: str, *, out: str | None = None) -> ReplayResult:
 
 def replay_inputs(log: str) -> dict[str, str]:
     """The scenario, rulebook and team a log names (for the store's hashes)."""
-    from drills.live.replay import replay_plan
+    from drills.drive.replay import replay_plan
 
     numbered = read_log_lines(log)
     plan = replay_plan(numbered, log)
@@ -367,8 +367,8 @@ def _first_difference(a: str, b: str) -> int | None:
 
 def extract_actions(log: str) -> str:
     """The people's inputs of a live drill, as an actions file (``drill actions``)."""
-    from drills.live.actions_file import actions_yaml
-    from drills.live.inputs import inputs_from_log
+    from drills.drive.inputs import inputs_from_log
+    from drills.inputs.actions_file import actions_yaml
 
     numbered = read_log_lines(log)
     records = [record for _line, record in numbered]
@@ -413,7 +413,7 @@ def report_drill(log: str, *, rulebook: str | None = None, fmt: str = "html",
 
 def stored_log(drill_id: int, db: str | None = None) -> tuple[list[tuple[int, Record]], str]:
     """A stored drill's log records, and a name for it in messages (``STORE#ID``)."""
-    from drills.logfile import parse_log_lines
+    from drills.log.files import parse_log_lines
     from drills.store.store import open_store, store_path
 
     with open_store(store_path(db)) as store:
@@ -455,10 +455,10 @@ def import_msel(path: str, *, output: str, sheet: str | None = None, preset: str
     """``drill import msel``: a spreadsheet to DIR/scenario.yaml, team.yaml, rulebook.yaml."""
     import yaml
 
-    from drills.logfile import atomic_text
-    from drills.msel.columns import parse_map
-    from drills.msel.convert import convert
-    from drills.msel.sheet import read_sheet
+    from drills.exercise.columns import parse_map
+    from drills.exercise.convert import convert
+    from drills.exercise.sheet import read_sheet
+    from drills.log.files import atomic_text
 
     overrides = parse_map(mapping, preset)
     loaded = read_sheet(path, sheet)
@@ -484,8 +484,8 @@ def exercise_script(*, scenario: str, rulebook: str = "default", team: str = "st
                     seed: int = 1, start: str = "mon 09:00", fmt: str = "md",
                     locale: str | None = None) -> str | bytes:
     """``drill script``: the MSEL of a drill, from a simulated run of it."""
-    from drills.msel.script import script_of
-    from drills.sim.run import simulate
+    from drills.drive.batch import simulate
+    from drills.exercise.script import script_of
 
     loaded_scenario, loaded_rulebook, loaded_team, week_minute = load_inputs(
         scenario=scenario, rulebook=rulebook, team=team, start=start, locale=locale)

@@ -6,8 +6,8 @@ import io
 from typing import Any
 
 from drills.api import people_config
-from drills.live.drill import LiveDrill
-from drills.sim.log import TextSink
+from drills.drive.live import LiveDrill
+from drills.log.records import TextSink
 
 
 def live_drill(humans: dict[str, str], *, seed: int = 1, scenario: str = "overheating-kettle",

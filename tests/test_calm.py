@@ -3,10 +3,10 @@ one later or never (issue: none of 80 drills ever calmed)."""
 
 from __future__ import annotations
 
-from drills.builtins import builtin_names, resolve
+from drills.drive.batch import run_scored
 from drills.feed.scenario_load import load_scenario
+from drills.inputs.builtins import builtin_names, resolve
 from drills.rulebook.load import load_rulebook
-from drills.sim.run import run_scored
 from drills.team.load import load_team
 
 SEEDS = (1, 2, 3)

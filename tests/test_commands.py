@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from drills.cli.main import cli
-from drills.live.commands import Command, CommandError, parse_command
+from drills.play.commands import Command, CommandError, parse_command
 
 
 @pytest.mark.parametrize(("line", "command"), [

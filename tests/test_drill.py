@@ -15,12 +15,12 @@ import pytest
 from click.testing import CliRunner
 
 from drills.api import run_drill
-from drills.builtins import resolve
 from drills.cli.main import cli
+from drills.drive.batch import simulate
 from drills.feed.scenario_load import load_scenario
+from drills.inputs.builtins import resolve
 from drills.rulebook.load import load_rulebook
 from drills.score.score import score_log
-from drills.sim.run import simulate
 from drills.team.clock import parse_start
 from drills.team.load import check_team_text, load_team
 from drills.team.model import Habits, Member, ResponseTime, Team
@@ -337,10 +337,10 @@ def test_a_crash_mid_run_leaves_the_old_log_untouched(tmp_path: Path, monkeypatc
     assert sorted(p.name for p in tmp_path.iterdir()) == ["drill.jsonl"]
 
 
-@pytest.mark.parametrize("scenario", __import__("drills.builtins", fromlist=["x"])
+@pytest.mark.parametrize("scenario", __import__("drills.inputs.builtins", fromlist=["x"])
                          .builtin_names("scenario"))
 def test_every_builtin_scenario_runs_with_every_team_and_rulebook(scenario: str) -> None:
-    from drills.builtins import builtin_names
+    from drills.inputs.builtins import builtin_names
 
     loaded = load_scenario(resolve("scenario", scenario))
     for team_name in builtin_names("team"):

@@ -188,7 +188,7 @@ def test_text_predicates_agree_for_any_characters(text: str, pattern: str, op: s
 
 
 def test_guards_skip_what_no_rule_can_match() -> None:
-    from drills.builtins import resolve
+    from drills.inputs.builtins import resolve
     from drills.rulebook.load import load_rulebook
 
     engine = engine_for(load_rulebook(resolve("rulebook", "default")))

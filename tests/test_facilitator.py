@@ -8,12 +8,12 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from drills.builtins import resolve
 from drills.cli.main import cli
+from drills.drive.batch import simulate
 from drills.feed.scenario_load import load_scenario
+from drills.inputs.builtins import resolve
 from drills.rulebook.load import load_rulebook
 from drills.score.score import capped_rating, score_log
-from drills.sim.run import simulate
 from drills.team.load import load_team
 from drills.vocabulary import PUBLIC_ACTIONS
 

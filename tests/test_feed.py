@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from drills.builtins import builtin_names, resolve
 from drills.cli.main import cli
 from drills.feed.crisis import Crisis
 from drills.feed.generator import FeedGenerator
 from drills.feed.scenario_load import load_scenario
 from drills.feed.signals import SignalMonitor
+from drills.inputs.builtins import builtin_names, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -226,9 +226,9 @@ def test_misinformation_share_follows_the_phase_and_correction_lowers_it() -> No
 def test_the_crowd_does_not_repeat_itself() -> None:
     """Distinct texts among posts that are not reshares (a reshare copies its original):
     was 0.03-0.07 (one sentence 44 times), a floor of 0.5 now, deterministic by seed."""
-    from drills.builtins import builtin_names, resolve
     from drills.feed.crisis import Crisis
     from drills.feed.scenario_load import load_scenario
+    from drills.inputs.builtins import builtin_names, resolve
 
     for name in builtin_names("scenario"):
         scenario = load_scenario(resolve("scenario", name))

@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 import yaml
 
+from drills.drive.batch import run_scored, simulate
 from drills.errors import DrillError
 from drills.feed.scenario_load import check_scenario_text, load_scenario
-from drills.logfile import read_log_lines
+from drills.log.files import read_log_lines
 from drills.rulebook.load import check_rulebook_text, load_rulebook
 from drills.score.report import render_report
 from drills.score.score import check_log, score_log
-from drills.sim.run import run_scored, simulate
 from drills.team.load import check_team_text, load_team
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from drills.builtins import builtin_names, resolve
 from drills.engine.compile import compile_rulebook
+from drills.inputs.builtins import builtin_names, resolve
 from drills.rulebook.load import load_rulebook
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from drills.cli.main import cli
-from drills.lint import lint_file
+from drills.inputs.lint import lint_file
 from drills.rulebook.load import check_rulebook_file
 
 CORPUS = Path(__file__).parent / "data" / "lint"

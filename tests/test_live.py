@@ -10,9 +10,9 @@ import random
 
 import pytest
 
-from drills.live.clock import DrillClock
-from drills.live.console import Console
-from drills.live.inputs import apply_input, inputs_from_log
+from drills.drive.clock import DrillClock
+from drills.drive.inputs import apply_input, inputs_from_log
+from drills.play.console import Console
 from drills.sim.people import PersonAction, PersonError
 from tests.live_helpers import live_drill, records_of
 

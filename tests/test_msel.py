@@ -17,9 +17,9 @@ import yaml
 from click.testing import CliRunner, Result
 
 from drills.cli.main import cli
-from drills.msel.columns import find_header, normal
-from drills.msel.script import COLUMNS
-from drills.msel.times import SheetTime, parse_time
+from drills.exercise.columns import find_header, normal
+from drills.exercise.script import COLUMNS
+from drills.exercise.times import SheetTime, parse_time
 from tests.msel_fixtures import rempar_rows, write_csv, write_xlsx
 
 SCRIPT = Path(__file__).parent / "data" / "scenarios" / "script-messages.yaml"

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from drills.builtins import resolve
 from drills.cli.main import cli
+from drills.drive.batch import run_scored, simulate
 from drills.feed.scenario_load import check_scenario_text, load_scenario
+from drills.inputs.builtins import resolve
 from drills.rulebook.load import check_rulebook_text, load_rulebook
 from drills.score.score import score_log
-from drills.sim.run import run_scored, simulate
 from drills.team.load import check_team_text, load_team
 from tests.conftest import MINIMAL, minimal_rulebook
 
@@ -331,8 +331,8 @@ def test_lint_diagnostics_go_to_stdout(tmp_path: Path) -> None:
 
 def test_a_long_drill_keeps_memory_flat_scoring_as_it_streams() -> None:
     """The scorer holds obligations, not events: its state is a sliver of a 10x feed."""
+    from drills.drive.batch import ScoringSink
     from drills.score.score import LogScorer
-    from drills.sim.run import ScoringSink
     from drills.sim.world import DrillConfig, World
 
     sizes = []

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from drills.cli.main import cli
-from drills.live.inputs import apply_input, inputs_from_log
+from drills.drive.inputs import apply_input, inputs_from_log
 from drills.sim.facilitator import validate
 from drills.sim.people import PersonAction, PersonError
 from tests.live_helpers import live_drill, records_of

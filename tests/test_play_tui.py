@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from drills.live.clock import DrillClock
-from drills.live.console import Console
+from drills.drive.clock import DrillClock
+from drills.play.console import Console
 from drills.play.tui import PlayApp
 from tests.live_helpers import live_drill, records_of
 

@@ -8,8 +8,8 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
-from drills.builtins import builtin_names
 from drills.cli.main import cli
+from drills.inputs.builtins import builtin_names
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "rules" / "tests"

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from drills.feed.scenario import CRISIS_TYPES
-from drills.validation import load_schema
+from drills.inputs.validation import load_schema
 from drills.vocabulary import ACTIONS, CLUSTERS, EVENT_KINDS, PLATFORMS, STRATEGIES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +55,7 @@ def test_builtins_validate_against_their_schema(folder: str, schema: str) -> Non
 
 def test_schemas_are_shipped_as_package_data() -> None:
     for name in ("rulebook", "scenario", "team", "actions"):
-        path = ROOT / "drills" / "schemas" / f"{name}.schema.json"
+        path = ROOT / "drills" / "inputs" / "schemas" / f"{name}.schema.json"
         assert json.loads(path.read_text("utf-8"))["title"]
 
 

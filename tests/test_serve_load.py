@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from drills.serve.load import run_load
+from drills.bench.serve_load import run_load
 from tests.serve_helpers import TOKEN, RealServer
 
 

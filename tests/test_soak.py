@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 import random
 
-from drills.builtins import builtin_names, resolve
 from drills.engine.durable_engine import engine_for
 from drills.feed.scenario_load import load_scenario
+from drills.inputs.builtins import builtin_names, resolve
+from drills.log.records import NullSink
 from drills.rulebook.load import load_rulebook
-from drills.sim.log import NullSink
 from drills.sim.world import DrillConfig, World
 from drills.team.load import load_team
 

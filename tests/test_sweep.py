@@ -7,8 +7,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from drills.builtins import resolve
 from drills.cli.main import cli
+from drills.inputs.builtins import resolve
 from drills.rulebook.load import load_rulebook
 from drills.team.clock import NEVER
 from drills.team.load import load_team

@@ -18,12 +18,12 @@ def bench(as_json: bool, quick: bool) -> None:
         drill bench
         drill bench --json > bench.json
     """
-    from drills.bench import run_benchmarks
+    from drills.bench.figures import run_benchmarks
 
     figures = run_benchmarks(quick=quick, progress=lambda s: click.echo(s, err=True))
     if as_json:
         click.echo(json.dumps(figures, indent=2, sort_keys=True))
     else:
-        from drills.bench import render_table
+        from drills.bench.figures import render_table
 
         click.echo(render_table(figures))

@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from drills.builtins import builtin_names, resolve
 from drills.cli.output import drill_inputs
+from drills.inputs.builtins import builtin_names, resolve
 
 
 @click.command()
@@ -24,7 +24,7 @@ def lint(paths: tuple[str, ...], strict: bool) -> None:
         drill lint rules/default.yaml scenarios/
         drill lint --strict my-rulebook.yaml
     """
-    from drills.lint import expand, lint_file
+    from drills.inputs.lint import expand, lint_file
 
     files = expand(_name_or_path(p) for p in paths)
     diagnostics = [d for f in files for d in lint_file(f)]

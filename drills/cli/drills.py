@@ -165,7 +165,7 @@ def log_template_cmd(scenario: str, rulebook: str, team: str, start: str,
         drill score t.jsonl
     """
     from drills.api import load_inputs
-    from drills.logtemplate import log_template
+    from drills.exercise.skeleton import log_template
 
     loaded_scenario, loaded_rulebook, loaded_team, week_minute = load_inputs(
         scenario=scenario, rulebook=rulebook, team=team, start=start, map_roles=map_roles)

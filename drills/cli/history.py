@@ -42,7 +42,7 @@ def history(team: str | None, scenario: str | None, person: str | None, as_json:
         return
     text = json.dumps(drills, indent=2, ensure_ascii=False) if as_json else _table(drills)
     if output:
-        from drills.logfile import atomic_text
+        from drills.log.files import atomic_text
 
         atomic_text(output, text + "\n")
     else:

@@ -6,9 +6,9 @@ import sys
 
 import click
 
-from drills.builtins import resolve
 from drills.cli.output import emit, fmt_option, output_options
 from drills.feed.limits import MAX_DRILL_HOURS
+from drills.inputs.builtins import resolve
 
 
 @click.command("list")
@@ -21,7 +21,7 @@ def list_cmd(as_json: bool, fmt: str) -> None:
         drill list
         drill list --json
     """
-    from drills.describe import builtin_catalogue, catalogue_table
+    from drills.inputs.describe import builtin_catalogue, catalogue_table
 
     rows = builtin_catalogue()
     emit(rows if as_json else catalogue_table(rows), as_json=as_json, fmt=fmt,
@@ -49,7 +49,7 @@ def rules_show(rulebook: str, as_json: bool, fmt: str) -> None:
         drill rules show default
         drill rules show ./rules/strict.yaml --fmt github
     """
-    from drills.describe import rule_data, rule_rows
+    from drills.inputs.describe import rule_data, rule_rows
     from drills.rulebook.load import load_rulebook
 
     book = load_rulebook(resolve("rulebook", rulebook))

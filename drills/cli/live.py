@@ -10,7 +10,7 @@ import click
 from drills.cli.drills import _print_score
 from drills.cli.output import drill_inputs
 from drills.cli.recording import store_options
-from drills.live.clock import DEFAULT_SPEED, MAX_SPEED
+from drills.drive.clock import DEFAULT_SPEED, MAX_SPEED
 
 
 @click.command()

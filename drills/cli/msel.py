@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from drills.msel.columns import FIELDS, PRESETS
+from drills.exercise.columns import FIELDS, PRESETS
 
 
 @click.group("import")
@@ -102,7 +102,7 @@ def script_cmd(scenario: str, rulebook: str, team: str, seed: int, start: str,
     """
     from drills.api import exercise_script
     from drills.cli.output import write_or_print
-    from drills.logfile import atomic_bytes
+    from drills.log.files import atomic_bytes
 
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx is a binary file: give -o FILE")

@@ -24,7 +24,7 @@ def write_or_print(text: str, output: str | None, what: str) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    from drills.logfile import atomic_text
+    from drills.log.files import atomic_text
 
     atomic_text(output, text)
     click.echo(f"{what} written to {output}", err=True)

@@ -38,8 +38,8 @@ class Recorder:
     def done(self, score: dict[str, Any]) -> None:
         if self.store is None or self.log is None:
             return
-        from drills.builtins import resolve
-        from drills.logfile import read_log_lines
+        from drills.inputs.builtins import resolve
+        from drills.log.files import read_log_lines
         from drills.store.store import file_hash
 
         with open(self.log, "rb") as handle:

@@ -39,7 +39,7 @@ def report(log: str, rulebook: str | None, fmt: str, output: str | None,
         drill report play.jsonl --judge x3=met --judge "x5=partly:draft, not signed off"
     """
     from drills.api import RenderedReport, report_drill
-    from drills.logfile import atomic_bytes, atomic_text
+    from drills.log.files import atomic_bytes, atomic_text
 
     if fmt == "md" and not output:
         raise click.UsageError("--format md writes images beside the report: give -o FILE")

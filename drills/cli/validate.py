@@ -60,7 +60,7 @@ def test_cmd(rulebook: str, test_files: tuple[str, ...], junit: str | None) -> N
     click.echo(f"{len(results)} passed, {failed} failed" if not failed else
                f"{len(results) - failed} passed, {failed} failed", err=True)
     if junit:
-        from drills.logfile import atomic_text
+        from drills.log.files import atomic_text
         from drills.validate.junit import junit_xml
 
         atomic_text(junit, junit_xml(results, rulebook))

@@ -6,9 +6,9 @@ import textwrap
 
 from tabulate import tabulate
 
-from drills.durations import format_minutes
 from drills.feed.scenario import Scenario
-from drills.templates import placeholders, render_template
+from drills.inputs.durations import format_minutes
+from drills.inputs.templates import placeholders, render_template
 
 
 def _when(minutes: float) -> str:

@@ -35,7 +35,7 @@ from drills.feed.kernel import poisson, sample_delay
 from drills.feed.platforms import DECAY_SCALE, LANGUAGE
 from drills.feed.scenario import Inject, Scenario
 from drills.feed.voice import voiced
-from drills.templates import placeholders, render_template
+from drills.inputs.templates import placeholders, render_template
 from drills.vocabulary import MESSAGE_PLATFORM
 
 Event = dict[str, Any]

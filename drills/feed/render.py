@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring
 from typing import Any
 
-from drills.durations import format_minutes
+from drills.inputs.durations import format_minutes
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 

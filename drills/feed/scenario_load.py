@@ -5,18 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drills.checked import (
-    Checked,
-    check_path,
-    check_source,
-    list_or_empty,
-    load_checked,
-    mapping_or_empty,
-    number_or,
-    optional_number,
-    wrong_kind,
-)
-from drills.durations import parse_duration
 from drills.errors import ConditionSyntaxError, Diagnostic
 from drills.feed.effects import DEFAULT_EFFECTS
 from drills.feed.limits import MAX_DRILL_HOURS, POSTS_PER_PERSON_PER_HOUR, drill_size_problem
@@ -34,12 +22,24 @@ from drills.feed.scenario import (
     Phase,
     Scenario,
 )
+from drills.inputs.checked import (
+    Checked,
+    check_path,
+    check_source,
+    list_or_empty,
+    load_checked,
+    mapping_or_empty,
+    number_or,
+    optional_number,
+    wrong_kind,
+)
+from drills.inputs.durations import parse_duration
+from drills.inputs.templates import placeholder_problems
+from drills.inputs.validation import suggest, validate
+from drills.inputs.yamldoc import Document, Path
 from drills.rulebook import ast
 from drills.rulebook.grammar import parse_condition
 from drills.rulebook.typecheck import check
-from drills.templates import placeholder_problems
-from drills.validation import suggest, validate
-from drills.yamldoc import Document, Path
 
 _RATE = re.compile(r"^(\d+(?:\.\d+)?)\s*/\s*(m|h|d)$")
 _PER_MINUTE = {"m": 1.0, "h": 1 / 60, "d": 1 / 1440}

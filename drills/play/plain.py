@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import TextIO
 
-from drills.live.console import Console
+from drills.play.console import Console
 
 POLL_SECONDS = 0.1
 

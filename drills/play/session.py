@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from drills.api import people_config
-from drills.live.clock import DrillClock
-from drills.live.console import Console
-from drills.live.drill import LiveDrill
-from drills.logfile import atomic_log
+from drills.drive.clock import DrillClock
+from drills.drive.live import LiveDrill
+from drills.log.files import atomic_log
+from drills.play.console import Console
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """``drill play``'s full-screen terminal UI (Textual): a thin room over the console.
 
-Everything it does goes through :class:`~drills.live.console.Console`, the same as
+Everything it does goes through :class:`~drills.play.console.Console`, the same as
 ``--plain``: the panes show the clock, the severity, the inbox with live countdowns, the
 feed (filterable by platform), the signals and what just happened; the command line has
 the focus from the start.
@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, RichLog, Static
 
-from drills.live.console import Console
+from drills.play.console import Console
 
 REFRESH_SECONDS = 0.25
 _SEVERITY_STYLE = ("green", "yellow", "dark_orange", "red", "bold white on red")

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drills import __version__
+from drills.log.records import Record
 from drills.report.catalogue import Words, language_of
 from drills.report.figures import obligations_figure, response_figure, timeline_figure
 from drills.report.timeline import timeline_of
-from drills.sim.log import Record
 from drills.team.clock import format_start, parse_start
 
 #: Day names as the drill's language writes them.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from drills.sim.log import Record
+from drills.log.records import Record
 from drills.vocabulary import STATEMENT_ACTIONS
 
 _PRESS = ("press_inquiry", "regulator_inquiry")

@@ -109,7 +109,7 @@ def _literal(token: lark.Token) -> ast.Literal:
     if token.type in ("TRUE", "FALSE"):
         return ast.Literal(token.type == "TRUE", offset, "bool", text)
     if text[-1] in "smhd":  # a duration
-        from drills.durations import parse_duration
+        from drills.inputs.durations import parse_duration
 
         return ast.Literal(parse_duration(text.lstrip("-")) * (-1 if text[0] == "-" else 1),
                            offset, "duration", text)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drills.checked import (
+from drills.errors import ConditionSyntaxError, Diagnostic
+from drills.inputs.checked import (
     Checked,
     check_path,
     check_source,
@@ -18,16 +19,15 @@ from drills.checked import (
     mapping_or_empty,
     wrong_kind,
 )
-from drills.durations import parse_duration
-from drills.errors import ConditionSyntaxError, Diagnostic
+from drills.inputs.durations import parse_duration
+from drills.inputs.templates import placeholder_problems
+from drills.inputs.validation import suggest, validate
+from drills.inputs.yamldoc import Document, Path
 from drills.rulebook import ast
 from drills.rulebook.grammar import parse_condition
 from drills.rulebook.model import Calm, Forbid, Obligation, Role, Rule, Rulebook, Weights
 from drills.rulebook.typecheck import check
-from drills.templates import placeholder_problems
-from drills.validation import suggest, validate
 from drills.vocabulary import TEMPLATE_LANGUAGES, TEMPLATE_PLACEHOLDERS
-from drills.yamldoc import Document, Path
 
 
 def load_rulebook(path: str) -> Rulebook:

@@ -5,9 +5,9 @@ Returns findings as ``(offset, message)`` pairs; the loader turns them into ``pa
 
 from __future__ import annotations
 
+from drills.inputs.validation import suggest
 from drills.rulebook import ast
 from drills.rulebook.fields import NAMESPACES, FieldSpec, lookup
-from drills.validation import suggest
 
 #: Which literal types each field type accepts.
 _ACCEPTS = {

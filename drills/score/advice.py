@@ -14,6 +14,7 @@ import math
 from collections import defaultdict
 from typing import Any
 
+from drills.log.records import Record
 from drills.rulebook.model import Rulebook
 from drills.score.model import (
     CHANNEL_PENALTY,
@@ -24,7 +25,6 @@ from drills.score.model import (
     clock,
     missing_share,
 )
-from drills.sim.log import Record
 from drills.vocabulary import STATEMENT_ACTIONS
 
 #: How much a kind of failure matters, before its own severity and weight.

@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from drills.log.records import Record
 from drills.rulebook import ast
 from drills.rulebook.evaluate import evaluate
 from drills.rulebook.model import Forbid, Rulebook
-from drills.sim.log import Record
 
 
 @dataclass

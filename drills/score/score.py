@@ -11,7 +11,9 @@ from collections import defaultdict
 from typing import Any
 
 from drills.errors import LogError
-from drills.logcheck import LogChecker
+from drills.inputs.validation import suggest
+from drills.log.check import LogChecker
+from drills.log.records import Record
 from drills.rulebook.model import Rulebook
 from drills.score.advice import improvements
 from drills.score.conduct import ConductJudge
@@ -23,8 +25,6 @@ from drills.score.model import (
     ScoredObligation,
     missing_share,
 )
-from drills.sim.log import Record
-from drills.validation import suggest
 from drills.vocabulary import ACTION_STRATEGY, STATEMENT_ACTIONS
 
 SCORE_SCHEMA = 1
@@ -85,7 +85,7 @@ class LogScorer:
     """Scores a drill log record by record, so a drill of any length is scored in constant
     memory (what it keeps grows with obligations and actions, never with feed events).
 
-    Every record is checked first (``drills.logcheck``): a log is user input.
+    Every record is checked first (``drills.log.check``): a log is user input.
     """
 
     def __init__(self, rulebook: Rulebook, path: str = "<log>", *,

@@ -27,8 +27,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from drills.drive.inputs import PersonInput
 from drills.errors import DrillError
-from drills.live.inputs import PersonInput
 from drills.serve.db import DrillRow, ServeDB
 from drills.serve.runner import DrillRunner
 from drills.sim.people import MAX_TEXT, PersonAction, PersonError
@@ -72,8 +72,8 @@ class Server:
             return
         import sqlite3
 
-        from drills.builtins import resolve
-        from drills.logfile import parse_log_lines
+        from drills.inputs.builtins import resolve
+        from drills.log.files import parse_log_lines
         from drills.store.store import file_hash, open_store
 
         try:
@@ -174,7 +174,7 @@ def _spec(body: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 
 def _config(spec: dict[str, Any], library: Library) -> Any:
     from drills.api import people_config
-    from drills.builtins import builtin_names
+    from drills.inputs.builtins import builtin_names
 
     names = {}
     for kind in ("scenario", "rulebook", "team"):
@@ -276,8 +276,8 @@ async def healthz(_request: Request) -> Response:
 
 async def options(request: Request) -> Response:
     server = _facilitator(request)
-    from drills.builtins import builtin_names, resolve
     from drills.feed.scenario_load import load_scenario
+    from drills.inputs.builtins import builtin_names, resolve
     from drills.rulebook.load import load_rulebook
 
     rulebooks = {name: sorted(load_rulebook(resolve("rulebook", name)).roles)
@@ -329,7 +329,7 @@ async def control(request: Request) -> Response:
             raise _error(422, "speed must be a number from 0 to 3600")
         args["speed"] = float(speed)
     if op == "advance":
-        from drills.live.commands import CommandError, parse_command
+        from drills.play.commands import CommandError, parse_command
 
         try:
             command = parse_command(f"wait {body.get('by', '')}")
@@ -513,7 +513,7 @@ async def report_page(request: Request) -> Response:
     if data is None:
         raise _error(409, "the drill has not ended: the report comes at the end")
     from drills.api import report_from_lines
-    from drills.logfile import parse_log_lines
+    from drills.log.files import parse_log_lines
 
     numbered = parse_log_lines(data.decode("utf-8").splitlines(keepends=True), drill_id)
     rendered = report_from_lines(numbered, source=f"drill {drill_id}")
@@ -611,10 +611,10 @@ def load_library(folder: str) -> Library:
 
     from drills.errors import InputError
     from drills.feed.scenario_load import load_scenario
-    from drills.lint import expand
+    from drills.inputs.lint import expand
+    from drills.inputs.yamldoc import parse_yaml, read_text
     from drills.rulebook.load import load_rulebook
     from drills.team.load import load_team
-    from drills.yamldoc import parse_yaml, read_text
 
     if not os.path.isdir(folder):
         raise InputError(f"--library {folder}: not a folder")

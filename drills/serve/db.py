@@ -11,8 +11,8 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from drills.drive.inputs import PersonInput
 from drills.errors import InputError
-from drills.live.inputs import PersonInput
 from drills.sim.people import PersonAction
 
 SCHEMA = """

@@ -18,13 +18,13 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
-from drills.live.breaks import BreakWatch
-from drills.live.clock import DrillClock
-from drills.live.drill import LiveDrill
-from drills.live.inputs import PersonInput, apply_input, step_time
+from drills.drive.breaks import BreakWatch
+from drills.drive.clock import DrillClock
+from drills.drive.inputs import PersonInput, apply_input, step_time
+from drills.drive.live import LiveDrill
+from drills.log.records import TextSink
 from drills.serve.db import ServeDB
 from drills.serve.views import facilitator_view, live_score, role_view, room_view
-from drills.sim.log import TextSink
 from drills.sim.people import PersonError
 from drills.sim.world import DrillConfig
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from drills.live.console import _minutes
-from drills.live.drill import LiveDrill
+from drills.drive.live import LiveDrill
+from drills.log.records import Record
+from drills.play.console import _minutes
 from drills.sim.facilitator import triggerable
-from drills.sim.log import Record
 from drills.sim.people import person
 from drills.sim.world import OpenObligation
 from drills.vocabulary import EVENT_ACTIONS, PUBLIC_ACTIONS, PUBLIC_STATEMENTS

@@ -7,9 +7,9 @@ Like a person's input, each is logged (a ``control`` record) and replayed from t
 from __future__ import annotations
 
 from drills.feed.scenario import Inject
+from drills.inputs.validation import suggest
 from drills.sim.people import PersonError
 from drills.sim.world import World
-from drills.validation import suggest
 from drills.vocabulary import EVENT_KINDS
 
 #: Where an ad-hoc inject of each kind arrives.

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from drills.inputs.validation import suggest
 from drills.sim.world import OpenObligation, World
 from drills.team.model import Member
-from drills.validation import suggest
 from drills.vocabulary import (
     ACTIONS,
     EVENT_ACTIONS,

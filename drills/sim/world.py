@@ -21,12 +21,12 @@ from drills import __version__
 from drills.engine.durable_engine import Firing, RulebookEngine, Session, engine_for
 from drills.feed.crisis import Crisis
 from drills.feed.scenario import Expectation, Inject, Scenario
+from drills.inputs.templates import render_template
+from drills.log.records import LOG_SCHEMA, Record, Sink
 from drills.rulebook.model import Obligation, Rule, Rulebook
-from drills.sim.log import LOG_SCHEMA, Record, Sink
 from drills.sim.texts import personal_text
 from drills.team.clock import format_start
 from drills.team.model import Member, Team
-from drills.templates import render_template
 from drills.vocabulary import (
     ACTION_STRATEGY,
     PRIVATE_CHANNELS,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drills.checked import (
+from drills.errors import Diagnostic
+from drills.inputs.checked import (
     Checked,
     check_path,
     check_source,
@@ -14,12 +15,11 @@ from drills.checked import (
     number_or,
     wrong_kind,
 )
-from drills.durations import parse_duration
-from drills.errors import Diagnostic
+from drills.inputs.durations import parse_duration
+from drills.inputs.validation import validate
+from drills.inputs.yamldoc import Document, Path
 from drills.team.clock import NEVER, Shift, combine, parse_shift
 from drills.team.model import Habits, Member, ResponseTime, Team
-from drills.validation import validate
-from drills.yamldoc import Document, Path
 
 
 def load_team(path: str) -> Team:

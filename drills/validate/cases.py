@@ -2,7 +2,7 @@
 
 Like Prometheus' ``promtool test rules``: each test feeds signals, events and drill state at
 given minutes and expects firings, obligations and severity. The format is in
-``docs/rulebook-tests.md``; the JSON Schema is ``drills/schemas/rulebook-tests.schema.json``.
+``docs/rulebook-tests.md``; the JSON Schema is ``drills/inputs/schemas/rulebook-tests.schema.json``.
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from drills.builtins import builtin_names, resolve
-from drills.checked import Checked, check_path, load_checked
-from drills.durations import parse_duration
 from drills.errors import Diagnostic
+from drills.inputs.builtins import builtin_names, resolve
+from drills.inputs.checked import Checked, check_path, load_checked
+from drills.inputs.durations import parse_duration
+from drills.inputs.validation import suggest, validate
+from drills.inputs.yamldoc import Document, Path
 from drills.rulebook.fields import DRILL_FIELDS, EVENT_FIELDS, SIGNAL_FIELDS
 from drills.team.clock import parse_start
-from drills.validation import suggest, validate
-from drills.yamldoc import Document, Path
 
 INPUT_KINDS = ("signal", "event", "drill")
 EXPECT_KINDS = ("fires", "obligation", "severity", "never")

@@ -24,8 +24,8 @@ BOOTSTRAP_SEED = 20261124
 
 def compare_job(job: Job) -> dict[str, Any]:
     """One drill's metrics (runs in a worker process)."""
+    from drills.drive.batch import simulate
     from drills.score.score import score_log
-    from drills.sim.run import simulate
 
     scenario, rulebook, team = loaded(job.scenario, job.rulebook, job.team)
     records, _summary = simulate(scenario, rulebook, team, seed=job.seed, start=job.start,

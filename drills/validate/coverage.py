@@ -13,10 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from drills.log.records import Record
 from drills.rulebook import ast
 from drills.rulebook.evaluate import evaluate
 from drills.rulebook.model import Rulebook
-from drills.sim.log import Record
 
 
 @dataclass
@@ -132,7 +132,7 @@ def coverage_report(drills: list[DrillCoverage], rulebook: Rulebook) -> dict[str
 
 def coverage_job(job: Any) -> DrillCoverage:
     """One drill of a coverage sweep (runs in a worker process)."""
-    from drills.sim.run import simulate
+    from drills.drive.batch import simulate
     from drills.validate.sweep import loaded
 
     scenario, rulebook, team = loaded(job.scenario, job.rulebook, job.team)

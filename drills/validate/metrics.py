@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from drills.sim.log import Record
+from drills.log.records import Record
 from drills.vocabulary import PUBLIC_STATEMENTS
 
 #: The public is "hot" while the last hour has at least this many negative posts; a fixed

@@ -13,8 +13,8 @@ import itertools
 from dataclasses import replace
 from typing import Any
 
-from drills.durations import parse_duration
 from drills.errors import InputError
+from drills.inputs.durations import parse_duration
 from drills.rulebook.model import Rulebook
 from drills.team.clock import ALWAYS, NEVER
 from drills.team.model import Habits, ResponseTime, Team
@@ -114,8 +114,8 @@ def apply(rulebook: Rulebook, team: Team, overrides: tuple[tuple[str, str], ...]
 
 def sweep_job(job: Job) -> dict[str, bool | None]:
     """One drill of a sweep: which outcomes it achieved (runs in a worker process)."""
+    from drills.drive.batch import simulate
     from drills.score.score import score_log
-    from drills.sim.run import simulate
     from drills.validate.sweep import loaded
 
     scenario, rulebook, team = loaded(job.scenario, job.rulebook, job.team)

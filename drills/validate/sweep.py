@@ -13,8 +13,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from drills.builtins import builtin_names, resolve
 from drills.errors import InputError
+from drills.inputs.builtins import builtin_names, resolve
 
 R = TypeVar("R")
 
@@ -131,9 +131,9 @@ def checked_jobs(rulebooks: list[str], scenarios: str, teams: str, seeds: int,
                  start: str) -> tuple[list[Job], list[Any]]:
     """The jobs for the first of ``rulebooks``, and every rulebook loaded, with every input
     checked here: a mistake is one clear error before any worker starts."""
+    from drills.drive.batch import check_compatible
     from drills.feed.scenario_load import load_scenario
     from drills.rulebook.load import load_rulebook
-    from drills.sim.run import check_compatible
     from drills.team.clock import parse_start
     from drills.team.load import load_team
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from drills.errors import Diagnostic, InputError
-from drills.yamldoc import Document, parse_yaml, read_text
+from drills.inputs.yamldoc import Document, parse_yaml, read_text
 
 T = TypeVar("T")
 

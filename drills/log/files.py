@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import IO, Any
 
 from drills.errors import InputError, LogError
-from drills.sim.log import Record, TextSink
+from drills.log.records import Record, TextSink
 
 
 def _umask_mode(name: str) -> None:

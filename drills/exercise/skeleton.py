@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 
+from drills.drive.batch import simulate
 from drills.feed.scenario import Scenario
 from drills.rulebook.model import Rulebook
-from drills.sim.run import simulate
 from drills.team.model import Team
 
 #: Records a facilitator keeps: the header, what the crisis did, and what was asked.

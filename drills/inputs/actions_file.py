@@ -9,14 +9,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from drills.checked import Checked, check_path, list_or_empty, load_checked, wrong_kind
-from drills.durations import parse_duration
+from drills.drive.inputs import InputKind, PersonInput
 from drills.errors import Diagnostic
-from drills.live.inputs import InputKind, PersonInput
+from drills.inputs.checked import Checked, check_path, list_or_empty, load_checked, wrong_kind
+from drills.inputs.durations import parse_duration
+from drills.inputs.validation import validate
+from drills.inputs.yamldoc import Document
 from drills.sim.people import PersonAction
 from drills.sim.world import LIVE_STEPS_PER_MINUTE
-from drills.validation import validate
-from drills.yamldoc import Document
 
 
 @dataclass(frozen=True)

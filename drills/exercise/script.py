@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from drills.feed.scenario import Scenario
-from drills.sim.log import Record
+from drills.log.records import Record
 from drills.team.clock import format_start
 
 COLUMNS = ("Number", "Scenario time", "Clock time", "Type", "Method", "From", "To",

@@ -11,8 +11,9 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from drills.drive.batch import ScoringSink
+from drills.log.records import Record, Sink, TeeSink
 from drills.score.score import LogScorer
-from drills.sim.log import Record, Sink, TeeSink
 from drills.sim.people import (
     PersonAction,
     acknowledge,
@@ -23,7 +24,6 @@ from drills.sim.people import (
     person,
     waiting_page,
 )
-from drills.sim.run import ScoringSink
 from drills.sim.world import DrillConfig, OpenExpectation, OpenObligation, World
 
 #: Feed events and notable records a front end can show.

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from drills.durations import parse_duration
-from drills.validation import suggest
+from drills.inputs.durations import parse_duration
+from drills.inputs.validation import suggest
 
 #: Each command and its usage, in the order ``help`` lists them.
 USAGE: dict[str, str] = {

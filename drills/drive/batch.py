@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from drills.combination import role_mismatch
+from drills.drive.combination import role_mismatch
 from drills.errors import InputError
 from drills.feed.limits import drill_size_problem
 from drills.feed.scenario import Scenario
+from drills.inputs.validation import suggest
+from drills.log.records import ListSink, Record, Sink, TeeSink
 from drills.rulebook.model import Rulebook
 from drills.score.score import LogScorer
-from drills.sim.log import ListSink, Record, Sink, TeeSink
 from drills.sim.world import DrillConfig, DrillSummary, World
 from drills.team.model import Team
-from drills.validation import suggest
 
 
 def check_compatible(rulebook: Rulebook, team: Team) -> None:

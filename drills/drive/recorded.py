@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from drills.drive.inputs import PersonInput, apply_input
+from drills.drive.live import LiveDrill
 from drills.errors import InputError
-from drills.live.drill import LiveDrill
-from drills.live.inputs import PersonInput, apply_input
 from drills.sim.people import PersonError
 
 

@@ -12,12 +12,12 @@ from typing import Any
 
 from tabulate import tabulate
 
-from drills.live.breaks import BreakWatch
-from drills.live.clock import DrillClock
-from drills.live.commands import USAGE, Command, CommandError, parse_command
-from drills.live.drill import InboxItem, LiveDrill
+from drills.drive.breaks import BreakWatch
+from drills.drive.clock import DrillClock
+from drills.drive.live import InboxItem, LiveDrill
+from drills.log.records import Record
+from drills.play.commands import USAGE, Command, CommandError, parse_command
 from drills.score.coaching import coach
-from drills.sim.log import Record
 from drills.sim.people import PersonAction, PersonError, person, template_for
 from drills.sim.world import LIVE_STEPS_PER_MINUTE, OpenExpectation, OpenObligation
 from drills.vocabulary import ACTIONS, EVENT_PLATFORMS, PUBLIC_ACTIONS
@@ -263,7 +263,7 @@ class Console:
             if name in world.rulebook.templates else None
         if text is None:
             names = sorted(world.rulebook.templates)
-            from drills.validation import suggest
+            from drills.inputs.validation import suggest
 
             raise CommandError(f"no template {name!r}{suggest(name, names)}; templates: "
                                + (", ".join(names) or "none"))

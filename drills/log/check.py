@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drills.errors import LogError
-from drills.sim.log import LOG_SCHEMA, Record
+from drills.log.records import LOG_SCHEMA, Record
 from drills.team.clock import parse_start
 from drills.vocabulary import ACTIONS, CLUSTERS
 
@@ -40,7 +40,7 @@ def _kind(value: Any) -> str:
 
 
 def _one_of(value: Any, allowed: tuple[str, ...]) -> str:
-    from drills.validation import suggest
+    from drills.inputs.validation import suggest
 
     text = repr(value) if isinstance(value, str) else _kind(value)
     hint = suggest(value, allowed) if isinstance(value, str) else ""

@@ -33,7 +33,7 @@ def placeholders(template: str) -> list[tuple[int, str]]:
 def placeholder_problems(template: str, allowed: Iterable[str]) -> list[tuple[int | None, str]]:
     """What is wrong with ``template``'s placeholders, as (offset or None, message): the
     one check every file kind with templates runs."""
-    from drills.validation import suggest
+    from drills.inputs.validation import suggest
 
     try:
         found = placeholders(template)

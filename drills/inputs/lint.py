@@ -6,14 +6,14 @@ import os
 from collections.abc import Callable, Iterable
 
 from drills.errors import Diagnostic, InputError
-from drills.yamldoc import Document, parse_yaml, read_text
+from drills.inputs.yamldoc import Document, parse_yaml, read_text
 
 Checker = Callable[[Document], list[Diagnostic]]
 
 
 def _checkers() -> dict[str, Checker]:
     from drills.feed.scenario_load import check_scenario
-    from drills.live.actions_file import check_actions
+    from drills.inputs.actions_file import check_actions
     from drills.rulebook.load import check_rulebook
     from drills.team.load import check_team
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from drills.drive.inputs import PersonInput, inputs_from_log, step_time
 from drills.errors import InputError
-from drills.live.inputs import PersonInput, inputs_from_log, step_time
-from drills.sim.log import Record
+from drills.log.records import Record
 from drills.sim.world import LIVE_STEPS_PER_MINUTE
 
 

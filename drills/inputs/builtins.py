@@ -10,9 +10,9 @@ import os
 from pathlib import Path
 
 from drills.errors import InputError
-from drills.validation import suggest
+from drills.inputs.validation import suggest
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _KINDS = {"rulebook": "rules", "scenario": "scenarios", "team": os.path.join("scenarios", "teams")}
 
 

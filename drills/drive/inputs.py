@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from drills.log.records import Record
 from drills.sim.facilitator import adhoc_inject, trigger_inject, validate
-from drills.sim.log import Record
 from drills.sim.people import PersonAction, acknowledge, act, approve
 from drills.sim.world import LIVE_STEPS_PER_MINUTE, World
 

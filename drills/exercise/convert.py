@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from drills.msel.columns import find_header, normal
-from drills.msel.sheet import Sheet
-from drills.msel.times import SheetTime, parse_time
+from drills.exercise.columns import find_header, normal
+from drills.exercise.sheet import Sheet
+from drills.exercise.times import SheetTime, parse_time
 
 _EVERYONE = {"tous", "toutes", "all", "everyone", "everybody", "tout le monde",
              "toutes les cellules", "all players"}

@@ -1,6 +1,6 @@
 """Validate a loaded YAML document against one of our shipped JSON Schemas, with positions.
 
-The schemas in ``drills/schemas/`` are the real validators (not documentation that drifts):
+The schemas in ``drills/inputs/schemas/`` are the real validators (not documentation that drifts):
 editors use the same files. Errors are mapped back to YAML lines, and an unknown key gets a
 "did you mean" from the keys the schema allows there.
 """
@@ -17,13 +17,14 @@ from typing import Any
 import jsonschema
 
 from drills.errors import Diagnostic
-from drills.yamldoc import Document
+from drills.inputs.yamldoc import Document
 
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
     """The shipped JSON Schema ``name`` (``rulebook``, ``scenario`` or ``team``)."""
-    text = resources.files("drills.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
+    schemas = resources.files("drills.inputs.schemas")
+    text = schemas.joinpath(f"{name}.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

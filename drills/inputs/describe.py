@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from drills.builtins import builtin_dir, builtin_names
+from drills.inputs.builtins import builtin_dir, builtin_names
+from drills.inputs.yamldoc import parse_yaml, read_text
 from drills.rulebook.model import Rulebook
-from drills.yamldoc import parse_yaml, read_text
 
 _TITLE_KEYS = {"rulebook": "description", "scenario": "title", "team": "description"}
 

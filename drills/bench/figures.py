@@ -20,11 +20,11 @@ from typing import Any
 
 import psutil
 
-from drills.builtins import resolve
 from drills.engine.durable_engine import engine_for, raw_throughput
 from drills.feed.crisis import Crisis
 from drills.feed.render import jsonl_lines
 from drills.feed.scenario_load import load_scenario
+from drills.inputs.builtins import resolve
 from drills.rulebook.load import load_rulebook
 
 Progress = Callable[[str], None]
@@ -160,7 +160,7 @@ def _feed_of(n: int, seed: int = 1) -> Iterator[dict[str, Any]]:
 
 _PEAK_RSS_CHILD = """
 import resource, sys
-from drills.bench import _feed_of
+from drills.bench.figures import _feed_of
 n = 0
 for _ in _feed_of(int(sys.argv[1])):
     n += 1
@@ -207,8 +207,8 @@ def bench_feed(quick: bool, progress: Progress) -> dict[str, float]:
 
 def _default_drill(seed: int) -> float:
     """One default drill as ``drill run`` does it (records kept, scored); returns the score."""
+    from drills.drive.batch import simulate
     from drills.score.score import score_log
-    from drills.sim.run import simulate
 
     scenario, rulebook, team = _defaults()
     records, _summary = simulate(scenario, rulebook, team, seed=seed, start=0.0)
@@ -235,10 +235,10 @@ def _drills_worker(args: tuple[int, int]) -> float:
 
 _DRILL_PEAK_RSS_CHILD = """
 import os, resource, sys, tempfile
-from drills.bench import _defaults
+from drills.bench.figures import _defaults
 from drills.score.score import LogScorer
-from drills.sim.log import TeeSink, TextSink
-from drills.sim.run import ScoringSink
+from drills.log.records import TeeSink, TextSink
+from drills.drive.batch import ScoringSink
 from drills.sim.world import DrillConfig, World
 target = int(sys.argv[1])
 scenario, rulebook, team = _defaults()
@@ -254,7 +254,7 @@ print(summary.events, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def bench_drill(quick: bool, progress: Progress) -> dict[str, float]:
-    from drills.sim.log import TextSink
+    from drills.log.records import TextSink
     from drills.sim.world import DrillConfig, World
 
     scenario, rulebook, team = _defaults()
@@ -367,9 +367,9 @@ def bench_compare(quick: bool, progress: Progress) -> dict[str, float]:
 def bench_live(quick: bool, progress: Progress) -> dict[str, float]:
     """What one-second steps cost: a default 24 h drill with a (no-show) person in it, run as
     ``drill run --human`` and ``drill replay`` do, against the same drill all simulated."""
-    from drills.live.drill import LiveDrill
-    from drills.live.run import play_inputs
-    from drills.sim.log import NullSink
+    from drills.drive.live import LiveDrill
+    from drills.drive.recorded import play_inputs
+    from drills.log.records import NullSink
     from drills.sim.world import DrillConfig, World
 
     scenario, rulebook, team = _defaults()
@@ -395,7 +395,7 @@ def bench_live(quick: bool, progress: Progress) -> dict[str, float]:
 
 
 def bench_serve(quick: bool, progress: Progress) -> dict[str, float]:
-    from drills.serve.load import serve_benchmark
+    from drills.bench.serve_load import serve_benchmark
 
     progress("serve: 30 participants in a 2 h drill at speed 120 on loopback (about a minute)"
              if not quick else "serve: 30 participants, a 15-minute drill at speed 120")

@@ -1,0 +1,2 @@
+"""Paper tabletop artefacts: exercise scripts (MSEL, chronogramme) imported and exported,
+and the log skeleton."""

@@ -1,1 +1,0 @@
-"""Drills with people in them: the live driver, its clock, its commands, replay."""

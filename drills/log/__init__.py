@@ -1,0 +1,1 @@
+"""The drill log: records and sinks, atomic files, the record checker."""

@@ -1,1 +1,0 @@
-"""Exercise scripts (MSEL, chronogramme): import a spreadsheet, export one for paper."""
