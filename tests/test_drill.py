@@ -363,3 +363,15 @@ def test_a_drill_does_not_depend_on_what_ran_before_it_in_the_process() -> None:
     first = log_of(21, STANDARD)
     log_of(22, load_team(resolve("team", "understaffed")))  # something else in between
     assert log_of(21, STANDARD) == first
+
+
+def test_a_start_is_written_the_swedish_way_too() -> None:
+    """``fre 17.30`` is how a Swede writes a time; it is the same moment as ``fri 17:30``."""
+    assert parse_start("fre 17.30") == parse_start("fri 17:30") == 4 * 1440 + 17 * 60 + 30
+    assert parse_start("Tisdag 9.05") == parse_start("tue 09:05")
+    for bad in ("fre 17,30", "fre 1730", "fre 24.00"):
+        with pytest.raises(ValueError, match="bad start"):
+            parse_start(bad)
+    result = CliRunner().invoke(cli, ["run", "--seed", "1", "--start", "fre 17.30", "--hours",
+                                      "1", "--json"])
+    assert result.exit_code == 0, result.output

@@ -16,9 +16,10 @@ from typing import Any
 from drills.rulebook import ast
 from drills.rulebook.fields import lookup
 from drills.rulebook.model import Rulebook
+from drills.rulebook.operators import COMPARISONS
 
-#: Our comparison operators -> durable-rules operators.
-OPERATORS = {"==": "$eq", "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
+#: Our comparison operators -> durable-rules operators (from the one operator table).
+OPERATORS = {symbol: c.engine for symbol, c in COMPARISONS.items()}
 
 #: The discriminator key that keeps event, state and action messages apart.
 KIND_KEY = "msg"

@@ -8,18 +8,15 @@ so the engine sees only what some rule can match.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
 from typing import Any
 
 from drills.rulebook import ast
 from drills.rulebook.evaluate import text_matches
+from drills.rulebook.operators import COMPARISONS
+from drills.rulebook.operators import compare as three_valued
 
 Guard = Callable[[dict[str, Any]], bool]
-_OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
-    ">": operator.gt, ">=": operator.ge,
-}
 
 
 def _getter(name: str) -> Callable[[dict[str, Any]], Any]:
@@ -36,23 +33,22 @@ def _getter(name: str) -> Callable[[dict[str, Any]], Any]:
     return nested
 
 
-def _same_kind(a: Any, b: Any) -> bool:
-    return isinstance(a, bool) == isinstance(b, bool) and isinstance(a, str) == isinstance(b, str)
-
-
 def _leaf_guard(leaf: ast.Node) -> Guard | None:
     if isinstance(leaf, ast.Compare):
-        get, op, value = _getter(leaf.field.name), _OPS[leaf.op], leaf.value.value
+        get, symbol, value = _getter(leaf.field.name), leaf.op, leaf.value.value
+        op = COMPARISONS[symbol].apply
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             def compare_number(event: dict[str, Any]) -> bool:
                 v = get(event)
-                return v.__class__ in (int, float) and op(v, value)
+                if v.__class__ in (int, float):
+                    return op(v, value)
+                return v is not None and three_valued(symbol, v, value) is True
 
             return compare_number
 
         def compare(event: dict[str, Any]) -> bool:
             v = get(event)
-            return v is not None and _same_kind(v, value) and op(v, value)
+            return v is not None and three_valued(symbol, v, value) is True
 
         return compare
     if isinstance(leaf, ast.In):
@@ -61,7 +57,7 @@ def _leaf_guard(leaf: ast.Node) -> Guard | None:
 
         def member(event: dict[str, Any]) -> bool:
             v = get(event)
-            return v is not None and any(_same_kind(v, x) and v == x for x in values)
+            return v is not None and any(three_valued("==", v, x) is True for x in values)
 
         return member
     if isinstance(leaf, ast.Exists):

@@ -16,11 +16,10 @@ from drills.log.records import Record
 from drills.report.catalogue import Words, language_of
 from drills.report.figures import obligations_figure, response_figure, timeline_figure
 from drills.report.timeline import timeline_of
-from drills.team.clock import format_start, parse_start
+from drills.team.clock import DAYS, SWEDISH_DAYS, format_start, parse_start
 
 #: Day names as the drill's language writes them.
-_DAYS = {"sv": {"mon": "mån", "tue": "tis", "wed": "ons", "thu": "tor", "fri": "fre",
-                "sat": "lör", "sun": "sön"}}
+_DAYS = {"sv": dict(zip(DAYS, SWEDISH_DAYS, strict=True))}
 #: Strengths listed per rule before "and N more".
 _SHOWN = 3
 

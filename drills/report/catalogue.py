@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drills.team.clock import SWEDISH_DAYS
+
 LANGUAGES = ("en", "sv")
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -304,7 +306,6 @@ RATING_MEANINGS: dict[str, dict[str, str]] = {
 }
 
 
-_SWEDISH_DAYS = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
 
 
 def language_of(header: dict[str, Any]) -> str:
@@ -315,7 +316,7 @@ def language_of(header: dict[str, Any]) -> str:
         code = locale.split("_")[0].lower()
         return code if code in LANGUAGES else "en"
     start = header.get("start")
-    if isinstance(start, str) and start.strip().lower().startswith(_SWEDISH_DAYS):
+    if isinstance(start, str) and start.strip().lower().startswith(SWEDISH_DAYS):
         return "sv"
     return "en"
 

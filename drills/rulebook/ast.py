@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from drills.rulebook import operators
+
 Scalar = float | int | str | bool
 
 #: Comparison operators and their negations (used to push ``not`` down to the leaves).
-COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
-NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+COMPARISONS = tuple(operators.COMPARISONS)
+NEGATED = {symbol: c.negated for symbol, c in operators.COMPARISONS.items()}
 
 
 @dataclass(frozen=True)

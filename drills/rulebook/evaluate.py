@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from drills.rulebook import ast
+from drills.rulebook.operators import compare
 
 Context = dict[str, Any]  # {"event": {...}, "signal": {...}, "drill": {...}}
 _MISSING = object()
@@ -42,24 +43,6 @@ def text_matches(op: str, text: str, pattern: str) -> bool:
     return glob_regex(pattern, True).fullmatch(text) is not None
 
 
-def _compare(op: str, left: Any, right: Any) -> bool | None:
-    if isinstance(left, bool) != isinstance(right, bool):
-        return None if op not in ("==", "!=") else op == "!="
-    if isinstance(left, str) != isinstance(right, str):
-        return None if op not in ("==", "!=") else op == "!="
-    if op == "==":
-        return bool(left == right)
-    if op == "!=":
-        return bool(left != right)
-    if op == "<":
-        return bool(left < right)
-    if op == "<=":
-        return bool(left <= right)
-    if op == ">":
-        return bool(left > right)
-    return bool(left >= right)
-
-
 def evaluate(node: ast.Node, context: Context, severities: tuple[str, ...] = ()) -> bool | None:
     """True, False, or None (unknown) for ``node`` in ``context``."""
     if isinstance(node, ast.And):
@@ -83,9 +66,9 @@ def evaluate(node: ast.Node, context: Context, severities: tuple[str, ...] = ())
     if isinstance(node, ast.Truthy):
         return value is True
     if isinstance(node, ast.Compare):
-        return _compare(node.op, value, _value(node.value, severities))
+        return compare(node.op, value, _value(node.value, severities))
     if isinstance(node, ast.In):
-        return any(_compare("==", value, _value(v, severities)) for v in node.values)
+        return any(compare("==", value, _value(v, severities)) for v in node.values)
     if not isinstance(value, str):
         return None
     pattern = node.pattern.value
@@ -151,11 +134,11 @@ def compile_condition(node: ast.Node, severities: tuple[str, ...] = ()) -> Predi
     if isinstance(node, ast.Compare):
         op, right = node.op, _value(node.value, severities)
         return lambda context: None if (v := lookup(context)) is _MISSING else \
-            _compare(op, v, right)
+            compare(op, v, right)
     if isinstance(node, ast.In):
         options = tuple(_value(v, severities) for v in node.values)
         return lambda context: None if (v := lookup(context)) is _MISSING else \
-            any(_compare("==", v, o) for o in options)
+            any(compare("==", v, o) for o in options)
     pattern = node.pattern.value
     assert isinstance(pattern, str)
     text_op = node.op

@@ -13,15 +13,16 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: Swedish weekday abbreviations (the product speaks Swedish): mån, tis, ons, tor, fre, lör, sön.
 SWEDISH_DAYS = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
 _START = re.compile(r"^\s*(mon|tue|wed|thu|fri|sat|sun|mån|man|tis|ons|tor|fre|lör|lor|sön|son)"
-                    r"[a-zåäö]*\s+(\d{1,2}):(\d{2})\s*$", re.IGNORECASE)
-_SWEDISH = {"man": "mon", "mån": "mon", "tis": "tue", "ons": "wed", "tor": "thu", "fre": "fri",
-            "lör": "sat", "lor": "sat", "sön": "sun", "son": "sun"}
+                    r"[a-zåäö]*\.?\s+(\d{1,2})[:.](\d{2})\s*$", re.IGNORECASE)
+_SWEDISH = {**dict(zip(SWEDISH_DAYS, DAYS, strict=True)),
+            "man": "mon", "lor": "sat", "son": "sun"}
 _SHIFT = re.compile(r"^(?P<days>[a-z,-]+) (?P<h1>\d\d):(?P<m1>\d\d)-(?P<h2>\d\d):(?P<m2>\d\d)$")
 WEEK = 7 * 1440
 
 
 def parse_start(text: str) -> float:
-    """Minutes since Monday 00:00 for ``fri 17:30``; raises ValueError naming the text."""
+    """Minutes since Monday 00:00 for ``fri 17:30`` (also ``fre 17.30``, as Swedes write
+    it); raises ValueError naming the text."""
     match = _START.match(text)
     if match is None:
         raise ValueError(f"bad start {text!r}: write a weekday and a time, like 'fri 17:30' "
