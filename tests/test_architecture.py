@@ -57,7 +57,7 @@ def test_the_simulation_does_not_import_scoring() -> None:
 
 @pytest.mark.parametrize("front", FRONT_ENDS)
 def test_no_front_end_imports_another(front: str) -> None:
-    others = tuple(f"drills.{f}" for f in FRONT_ENDS if f != front) + ("drills.cli",)
+    others = (*(f"drills.{f}" for f in FRONT_ENDS if f != front), "drills.cli")
     offenders = {f"{path.relative_to(PACKAGE)}: {name}" for path in modules(front)
                  for name in imports_of(path) if _starts(name, others)}
     assert not offenders, sorted(offenders)
