@@ -255,12 +255,13 @@ def test_an_approver_on_shift_is_paged_and_the_advice_says_slow_not_absent() -> 
         records, _ = simulate(scenario, DEFAULT, team, seed=seed, start=8 * 60 + 1440,
                               log_feed="none")
         asked = [r for r in records if r.get("status") == "approval_requested"]
-        # On a Tuesday in office hours legal is on shift: every request names who was paged.
-        assert asked and all(r.get("member") == "Jonas Berg" for r in asked)
+        # On a Tuesday in office hours legal is on shift: every request names who was paged
+        # (by the Swedish name the team gives its lawyer in a Swedish drill).
+        assert asked and all(r.get("member") == "Mikael Sjöberg" for r in asked)
         doc = score_log(records, DEFAULT)
         for item in doc["improvements"]:
             if "without legal's approval" in item["text"] and "habit" not in item["text"]:
-                assert "Jonas Berg (legal) was paged at" in item["text"]
+                assert "Mikael Sjöberg (legal) was paged at" in item["text"]
                 assert "on call" not in item["text"]
                 found_slow = True
     assert found_slow

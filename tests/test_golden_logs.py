@@ -3,7 +3,7 @@ with people (an actions file, a no-show role) and played (``--plain``, speed 0).
 
 A refactor of the world or of the drive layer must leave every one byte-identical. A
 deliberate change of behaviour regenerates them with ``UPDATE_GOLDEN=1 python -m pytest
-tests/test_golden_logs.py``; the diff of ``tests/golden/logs.json`` then says which drills
+tests/test_golden_logs.py``; the diff of ``tests/golden/logs/digests.json`` then says which drills
 changed, and the commit says why.
 """
 
@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from drills.cli.main import cli
 
-GOLDEN = Path(__file__).parent / "golden" / "logs.json"
+GOLDEN = Path(__file__).parent / "golden" / "logs" / "digests.json"
 ACTIONS = Path(__file__).parent / "data" / "actions" / "golden.yaml"
 
 RUNS: dict[str, list[str]] = {

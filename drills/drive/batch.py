@@ -8,6 +8,7 @@ from typing import Any
 from drills.drive.combination import role_mismatch
 from drills.errors import InputError
 from drills.feed.limits import drill_size_problem
+from drills.feed.platforms import LANGUAGE
 from drills.feed.scenario import Scenario
 from drills.inputs.validation import suggest
 from drills.log.records import ListSink, Record, Sink, TeeSink
@@ -32,6 +33,7 @@ def drill_config(scenario: Scenario, rulebook: Rulebook, team: Team, seed: int, 
     """A checked configuration; ``humans`` maps the roles people play to their names
     (``where`` says where each role was given, for errors: a flag or a file position)."""
     check_compatible(rulebook, team)
+    team = team.localized(LANGUAGE.get(scenario.locale, scenario.locale.split("_")[0]))
     for role in humans or {}:
         if role not in rulebook.roles:
             origin = (where or {}).get(role, f"--role {role}")

@@ -169,6 +169,7 @@ class FeedGenerator:
         self.scenario = scenario
         self.duration = scenario.duration if duration is None else duration
         self.rng = rng = random.Random(f"feed:{scenario.id}:{seed}")
+        self._voice_rng = random.Random(f"voice:{scenario.id}:{seed}")
         self.rate_scale = rate_scale
         self.lang = LANGUAGE.get(scenario.locale, scenario.locale.split("_")[0])
         cascade = scenario.cascade
@@ -176,7 +177,9 @@ class FeedGenerator:
                            scenario.crowd.sigma, scenario.crowd.verified, scenario.platforms,
                            scenario.locale, rng, cascade.influence)
         pools = self.crowd.pools
-        brand_values = {"company": rng.choice(pools.companies), "city": rng.choice(pools.cities),
+        company = rng.choice(pools.companies)
+        brand_values = {"company": company, "company_hashtag": hashtag_of(company),
+                        "city": rng.choice(pools.cities),
                         "first_name": rng.choice(pools.first_names),
                         "last_name": rng.choice(pools.last_names)}
         self.brand = {k: render_template(v, brand_values) for k, v in scenario.brand.items()}
@@ -406,6 +409,10 @@ class FeedGenerator:
             text = self.texts.render("misinformation", platform, random_(),
                                      {**self._person_values(), "claim": claim},
                                      self._phase.name) or claim
+            # Voiced with draws of its own: the feed's stream (and so every drill's timing)
+            # is the same whether or not a rumour is voiced.
+            voice = self._voice_rng.random
+            text = voiced(text, "misinformation", self.lang, voice(), voice(), voice())
             if sentiment > -0.3:
                 sentiment = -0.3
         elif followers >= INFLUENCER_FOLLOWERS:
@@ -586,6 +593,23 @@ class FeedGenerator:
         if inject.kind not in _PRIVATE:
             self._spawn_from(t, event, self.crowd.mark(followers))
         return event
+
+
+#: Company forms a hashtag leaves out (``#bojkottaNordlund``, not ``#bojkottaNordlundAB``).
+_COMPANY_FORMS = frozenset({"ab", "hb", "kb", "inc", "llc", "ltd", "plc", "group", "and", "och",
+                            "sons", "gmbh", "sa", "sarl", "sas", "co", "corp", "oy", "as"})
+
+
+def hashtag_of(company: str) -> str:
+    """The words of a company name a hashtag would use: ``Nordlund & Berg AB`` ->
+    ``NordlundBerg``.
+
+    >>> hashtag_of("Mårtensson Jakobsson AB"), hashtag_of("Smith, Jones and Lee")
+    ('MårtenssonJakobsson', 'SmithJonesLee')
+    """
+    words = ["".join(c for c in w if c.isalnum()) for w in company.replace("-", " ").split()]
+    kept = [w for w in words if w and w.lower() not in _COMPANY_FORMS]
+    return "".join(w[:1].upper() + w[1:] for w in kept) or "".join(words)
 
 
 def _category(sentiment: float) -> str:

@@ -10,7 +10,7 @@ from drills.rulebook import ast
 MESSAGE_PLACEHOLDERS = frozenset({"brand", "product", "issue", "url", "hashtag", "handle",
                                   "name", "city", "outlet", "journalist", "claim"})
 #: Placeholders a brand field may use: drawn from Faker's locale data once per drill.
-BRAND_PLACEHOLDERS = frozenset({"company", "city", "last_name", "first_name"})
+BRAND_PLACEHOLDERS = frozenset({"company", "company_hashtag", "city", "last_name", "first_name"})
 
 #: SCCT crisis types and their cluster (Coombs 2007).
 CRISIS_TYPES: dict[str, str] = {

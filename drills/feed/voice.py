@@ -1,8 +1,10 @@
 """How people write: the same complaint is never typed twice the same way.
 
 A scenario's message templates say *what* people post; a voice varies *how*: an opener, a
-closer, an emoji, all lower case. Drawn from the drill's RNG, so it stays deterministic by
-seed. Without it, 546 posts had 47 distinct texts and read like a bot farm.
+closer, an emoji, all lower case. No opener or closer contradicts the text it frames (no
+sarcastic praise before a complaint, no "again" about a first crisis). Drawn from the
+drill's RNG, so it stays deterministic by seed. Without it, 546 posts had 47 distinct
+texts and read like a bot farm.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ VOICES: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     "en": {
         "negative": (
             ("", "", "", "Wow. ", "Honestly, ", "Ugh. ", "So ", "Unbelievable. ", "Just saw "
-             "this: ", "Seriously, ", "Great. ", "PSA: ", "Not again. ", "Update: "),
+             "this: ", "Seriously, ", "Great. ", "PSA: ", "Update: "),
             ("", "", "", " Unreal.", " Not ok.", " 😡", " 🙄", " Do better.", " Still waiting.",
              " Done with them.", " #fail", " Anyone else?", " This is a joke.", " 😤"),
         ),
@@ -32,7 +34,7 @@ VOICES: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     "sv": {
         "negative": (
             ("", "", "", "Alltså. ", "Ärligt talat, ", "Usch. ", "Jaha. ", "Otroligt. ",
-             "Såg precis detta: ", "Allvarligt, ", "Toppen. ", "Tips: ", "Igen?! "),
+             "Såg precis detta: ", "Allvarligt talat, ", "Suck. ", "Tips: ", "Hallå? "),
             ("", "", "", " Sjukt.", " Inte ok.", " 😡", " 🙄", " Skärpning.",
              " Väntar fortfarande.", " Aldrig mer.", " #fail", " Någon mer?", " Skämt.",
              " 😤"),
@@ -45,7 +47,7 @@ VOICES: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
         ),
         "positive": (
             ("", "", "", "Ärligt talat ", "För vad det är värt: ", "Faktiskt ", "Rimligt: ",
-             "Ska sägas att "),
+             "Hörni, "),
             ("", "", "", " 👍", " 🙂", " Respekt.", " Ge dem en chans.", " ❤️",
              " Bra jobbat."),
         ),
@@ -63,10 +65,16 @@ def voiced(text: str, category: str, lang: str, u1: float, u2: float, u3: float)
     tones = VOICES.get(lang, VOICES["en"])
     openers, closers = tones[_TONE.get(category, "neutral")]
     opener = openers[int(u1 * len(openers))]
+    # A reply does not announce news ("PSA: ", "Tips: ").
+    if category.startswith("reply") and opener.endswith(": "):
+        opener = ""
     closer = closers[int(u2 * len(closers))]
     # After "Honestly, " or "So " the sentence goes on in lower case; after "Ugh. " it starts anew.
     if opener and opener.rstrip()[-1:] not in ".!?:" and text[:1].isupper() and \
             not text[1:2].isupper():
         text = text[0].lower() + text[1:]
+    # A closer that starts a sentence of its own needs the text to end one first.
+    if closer[1:2].isalpha() and closer[1:2].isupper() and text and text[-1] not in ".!?…:":
+        text += "."
     result = f"{opener}{text}{closer}"
     return result.lower() if u3 < LOWER_CASE else result

@@ -151,8 +151,35 @@ def _build(doc: Document, found: list[Diagnostic]) -> Team | None:
     habits = Habits(**{k: number_or(v, 0.0) for k, v in habits_raw.items()
                        if k in Habits.__dataclass_fields__ and isinstance(v, (int, float))
                        and not isinstance(v, bool)})
+    translations = _names(doc, raw.get("names"), names, found)
     if not members or not isinstance(raw.get("team"), str):
         return None
     return Team(name=raw["team"], members=tuple(members), habits=habits,
                 description=str(raw.get("description", "")),
-                timezone=str(raw.get("timezone", "")), source=doc.path)
+                timezone=str(raw.get("timezone", "")), source=doc.path, names=translations)
+
+
+def _names(doc: Document, value: Any, members: set[str], found: list[Diagnostic]
+           ) -> dict[str, dict[str, str]]:
+    """``names: {sv: {Alex Rivera: Elin Lindqvist}}``: every name a member's, and no two
+    members sharing a name in one language (the schema checked the shapes)."""
+    if not isinstance(value, dict):
+        return {}
+    translations: dict[str, dict[str, str]] = {}
+    for lang, table in value.items():
+        if not isinstance(table, dict):
+            continue
+        seen: dict[str, str] = {}
+        for name, local in table.items():
+            if not isinstance(local, str):
+                continue
+            if name not in members:
+                found.append(doc.diagnostic(("names", lang, name),
+                                            f"no member is called {name!r}"))
+            elif local in seen.values() or (local in members and local != name
+                                              and local not in table):
+                found.append(doc.diagnostic(("names", lang, name),
+                                            f"{local!r} would be the name of two members"))
+            seen[name] = local
+        translations[str(lang)] = seen
+    return translations

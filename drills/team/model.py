@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from drills.team.clock import ALWAYS, NEVER, Shift
 
@@ -73,11 +73,22 @@ class Team:
     timezone: str = ""
     source: str = ""
     roles: frozenset[str] = field(default=frozenset())
+    #: The members' names in a drill of another language: language -> {name: that name}.
+    names: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.members:
             raise ValueError("a team needs at least one member")
         object.__setattr__(self, "roles", frozenset(r for m in self.members for r in m.roles))
+
+    def localized(self, lang: str) -> Team:
+        """The team as a drill in ``lang`` meets it: a Swedish drill's colleagues have
+        Swedish names when the team file gives them (``names: {sv: {...}}``)."""
+        renamed = self.names.get(lang)
+        if not renamed:
+            return self
+        members = tuple(replace(m, name=renamed.get(m.name, m.name)) for m in self.members)
+        return replace(self, members=members, names={})
 
     def holders(self, role: str) -> tuple[Member, ...]:
         return tuple(m for m in self.members if role in m.roles)
