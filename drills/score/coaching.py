@@ -34,12 +34,68 @@ _LANGUAGE_NAMES = {"en": "English", "sv": "Swedish"}
 #: (Herhausen et al. 2019).
 _DEFENSIVE: dict[str, tuple[str, ...]] = {
     "en": ("you're wrong", "you are wrong", "not our fault", "ridiculous", "nonsense",
-           "stupid", "liar", "lies", "fake news", "absurd", "calm down", "read the manual",
-           "user error", "obviously", "false accusations", "we deny"),
+           "stupid", "liar", "liars", "lies", "lying", "fake news", "absurd", "calm down",
+           "read the manual", "user error", "obviously", "false accusations", "we deny",
+           "done nothing wrong", "did nothing wrong", "misleading", "exaggerated",
+           "spreading rumours", "spreading rumors", "unfounded"),
     "sv": ("ni har fel", "du har fel", "inte vårt fel", "löjligt", "struntprat", "dumt",
-           "lögn", "lögner", "lugna ner dig", "läs manualen", "användarfel", "uppenbarligen",
-           "falska anklagelser"),
+           "lögn", "lögner", "ljuger", "lugna ner dig", "läs manualen", "användarfel",
+           "uppenbarligen", "falska anklagelser", "överdrivna", "kraftigt överdrivna",
+           "inte har gjort något fel", "inte gjort något fel", "obekräftade rykten",
+           "sprida rykten", "vilseledande", "ogrundade"),
 }
+#: Words that show which SCCT response strategy a text takes (Coombs 2007), read from what
+#: was written, not from the action's name. A text may take several.
+STRATEGY_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "deny": {
+        "en": ("not true", "untrue", "we deny", "no evidence", "done nothing wrong",
+               "did nothing wrong", "not our fault", "false accusations", "misleading",
+               "fake news", "lies"),
+        "sv": ("stämmer inte", "förnekar", "inte har gjort något fel", "inte gjort något fel",
+               "inte vårt fel", "ljuger", "lögner", "falska anklagelser", "vilseledande",
+               "obekräftade rykten"),
+    },
+    "diminish": {
+        "en": ("isolated", "a small number", "only a few", "minor", "exaggerated", "rare",
+               "limited", "no one was hurt", "nobody was hurt", "beyond our control"),
+        "sv": ("enstaka", "ett fåtal", "några få", "överdrivna", "begränsad", "liten del",
+               "ingen skadades", "utom vår kontroll"),
+    },
+    "rebuild": {
+        "en": ("sorry", "apologise", "apologize", "apology", "we got this wrong",
+               "our mistake", "we were wrong", "compensat", "refund", "we take responsibility"),
+        "sv": ("förlåt", "ber om ursäkt", "beklagar", "vi gjorde fel", "vårt misstag",
+               "vårt fel", "ersättning", "kompensation", "återbetal", "tar ansvar"),
+    },
+    "bolster": {
+        "en": ("thank you", "thanks to", "proud", "for years", "always put", "our customers "
+               "have", "our community"),
+        "sv": ("tack", "stolta", "i många år", "alltid satt", "våra kunder har"),
+    },
+    "instruct": {
+        "en": ("change your password", "stop using", "do not use", "don't use", "unplug",
+               "what to do", "next update", "we are looking into", "more information",
+               "contact us", "here is what"),
+        "sv": ("byt lösenord", "sluta använda", "använd inte", "dra ur", "gör så här",
+               "nästa uppdatering", "undersöker", "mer information", "kontakta oss",
+               "det här vet vi"),
+    },
+}
+
+
+def strategies_in(text: str | None) -> list[str]:
+    """The SCCT strategies a text takes, from its words (English and Swedish lists)."""
+    if not text:
+        return []
+    lowered = text.lower()
+    return [name for name, languages in STRATEGY_WORDS.items()
+            if any(_has(lowered, w) for words in languages.values() for w in words)]
+
+
+def _has(lowered: str, phrase: str) -> bool:
+    """Whole words, or a stem (``compensat``, ``återbetal``) at the start of one."""
+    tail = r"\w*" if phrase.endswith(("compensat", "återbetal")) else r"(?!\w)"
+    return re.search(rf"(?<!\w){re.escape(phrase)}{tail}", lowered) is not None
 
 
 def coach(text: str | None, action: str, channels: list[str], lang: str) -> list[str]:

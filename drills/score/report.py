@@ -131,10 +131,39 @@ def render_report(doc: dict[str, Any], fmt: str = "simple") -> str:
         coaching = doc.get("coaching") or []
         lines += [f"- {_clock(doc, c['t'])} {c['member']}, {c['action']}: "
                   + "; ".join(c["notes"]) for c in coaching] or ["(nothing to note)"]
-    lines += ["", "What to improve"]
+    for person in doc.get("persons") or ():
+        lines += ["", *person_lines(doc, person, fmt)]
+    lines += ["", "What to improve (the team)"]
     if doc["improvements"]:
         lines += [f"{i}. {item['text']} [log line {item['line']}]"
                   for i, item in enumerate(doc["improvements"], start=1)]
     else:
         lines.append("Nothing: every obligation met, no violations.")
     return "\n".join(lines)
+
+
+def person_lines(doc: dict[str, Any], person: dict[str, Any], fmt: str = "simple") -> list[str]:
+    """One person's own score: only what they did and did not do (docs/score.md)."""
+    score = person.get("score")
+    head = (f"Your score, {person['name']} ({', '.join(person['roles'])}): "
+            + (f"{score:.1f} / 100   Rating {person['rating']} - {person['rating_meaning']}"
+               if score is not None else person["rating_meaning"]))
+    lines = [head]
+    if person.get("duty") is not None:
+        lines.append(f"duty {person['duty']:.1f} (pages, obligations, approvals) x care "
+                     f"{person['care']:.2f} (your own violations and words)")
+    rows = [[i["kind"], i["id"], i["what"], _clock(doc, i["t"]), i["outcome"],
+             "-" if i["minutes"] is None else f"{i['minutes']:g}", i["note"]]
+            for i in person.get("items") or ()]
+    if rows:
+        lines.append(tabulate(rows, headers=["", "id", "what", "asked", "outcome", "min",
+                                             "note"], tablefmt=fmt))
+    for action in person.get("actions") or ():
+        if action.get("text"):
+            lines.append(f"- {_clock(doc, action['t'])} {action['action']}: "
+                         f"\"{action['text']}\"")
+            lines += [f"    coach: {note}" for note in action.get("notes") or ()]
+    violations = person.get("violations") or []
+    lines.append("Your violations: " + ("none" if not violations else "; ".join(
+        f"{v['action']} ({v['reason']})" for v in violations)))
+    return lines

@@ -25,6 +25,7 @@ from drills.score.model import (
     ScoredObligation,
     missing_share,
 )
+from drills.score.person import PersonScorer, person_documents
 from drills.vocabulary import ACTION_STRATEGY, STATEMENT_ACTIONS
 
 SCORE_SCHEMA = 1
@@ -116,6 +117,8 @@ class LogScorer:
         #: Notes on what people wrote (live drills): coaching, not violations.
         self.coaching: list[dict[str, Any]] = []
         self.people: dict[str, None] = {}
+        #: Each person's own score, from the records about them (``drills.score.person``).
+        self.persons = PersonScorer(rulebook)
 
     def add(self, record: Record, line: int | None = None) -> None:
         self.line = self.line + 1 if line is None else line
@@ -128,6 +131,7 @@ class LogScorer:
             return
         if kind == "signal":
             return
+        self.persons.add(record)
         if kind == "drill":
             self._header(record, line)
         elif kind == "cluster":
@@ -350,6 +354,7 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
     if scorer.people or humans:
         document["people"] = sorted(set(map(str, humans.values())) | set(scorer.people))
         document["coaching"] = scorer.coaching
+        document["persons"] = person_documents(scorer.persons)
     document["improvements"] = improvements(counted, violations, misfits, mixed, start,
                                             rulebook, dict(scorer.firings))
     return document
