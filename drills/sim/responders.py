@@ -1,9 +1,9 @@
 """Responders: the team at work as SimPy processes. Pages go down the backup chain, drafts
-are written while approvers are asked, the community manager works the comments, and every
-action is logged, checked against forbidden conduct, and felt by the crowd.
+are written while approvers are asked, and the community manager works the comments; what
+they do is logged by :class:`~drills.sim.actions.Actions`.
 
 The part owns what those processes share: each member's desk (a capacity-1 resource), the
-team's random stream, the action ids, and the first statement of the episode.
+team's random stream, and the posts waiting for the community manager.
 """
 
 from __future__ import annotations
@@ -16,12 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from drills.inputs.templates import render_template
-from drills.log.records import Record
 from drills.sim.obligations import OpenObligation
-from drills.sim.texts import personal_text
 from drills.team.model import Member
-from drills.vocabulary import ACTION_STRATEGY, PUBLIC_ACTIONS, PUBLIC_STATEMENTS
+from drills.vocabulary import PUBLIC_STATEMENTS
 
 if TYPE_CHECKING:
     from drills.sim.world import World
@@ -38,39 +35,22 @@ UPDATE_LEAD = 30.0
 _ENGAGE_TOP = 3
 
 
-def _address(author: Any) -> str:
-    """How a reply addresses a person: by handle (a group account has no first name)."""
-    handle = author.get("handle") if isinstance(author, dict) else None
-    return f"@{handle}" if handle else ""
-
-
 class Responders:
     """The simulated team and the people in the drill, as far as the world acts for them."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, rng: random.Random) -> None:
         self.world = world
         config = world.config
-        env = world.env
-        self.rng = random.Random(f"team:{config.seed}")
-        self.resources = {m.name: simpy.Resource(env, capacity=1) for m in world.team.members}
+        self.rng = rng
+        self.resources = {m.name: simpy.Resource(world.env, capacity=1)
+                          for m in world.team.members}
         self._people = {id(m) for m in world.humans.values()}
-        #: Actions logged so far (ids are a1 .. a<actions>).
-        self.actions = 0
         #: Loud negative posts the community manager may answer next.
         self.candidates: deque[dict[str, Any]] = deque(maxlen=200)
-        #: Triggered by the episode's first public statement (updates wait for it).
-        self.first_statement = env.event()
-        #: The promise a statement makes ("next update by ..."): the rulebook's rhythm.
-        self.update_every = min((o.every for r in config.rulebook.enabled_rules
-                                 for o in r.require if o.every), default=120.0)
         #: Holders of the roles that work the comments, as the rulebook declares them.
         self._comment_workers = tuple(dict.fromkeys(
             m for role in config.rulebook.comment_roles if role not in world.humans
             for m in config.team.holders(role)))
-
-    def new_episode(self) -> None:
-        """The crisis calmed: the next episode's updates wait for a new first statement."""
-        self.first_statement = self.world.env.event()
 
     # -- time and people ------------------------------------------------------------------------
 
@@ -135,12 +115,13 @@ class Responders:
                 yield env.timeout(ob.due - env.now)
             book.next_instance(ob, env.now)
             return
-        if spec.action == "update" and not self.first_statement.triggered:
+        actions = world.actions
+        if spec.action == "update" and not actions.first_statement.triggered:
             # An update presupposes a first statement: wait for the holding statement.
             world.log("obligation", id=ob.id, status="waiting", member=member.name,
                       reason="an update waits for the first public statement")
-            yield self.first_statement | env.timeout(world.end - env.now)
-            if not self.first_statement.triggered:  # the episode's, also if a new one began
+            yield actions.first_statement | env.timeout(world.end - env.now)
+            if not actions.first_statement.triggered:  # the episode's, also a new one's
                 return
         with self.resources[member.name].request() as request:
             yield request
@@ -156,11 +137,11 @@ class Responders:
                 approvals_ok = all(answers[ask] for ask in asks)
             if ob.cancelled or ob.done is not None:
                 return
-            self.act(member, spec.action, ob=ob, approvals_ok=approvals_ok)
+            actions.act(member, spec.action, ob=ob, approvals_ok=approvals_ok)
         book.done(ob, member)
         book.next_instance(ob, env.now)
         if spec.action in PUBLIC_STATEMENTS and self.rng.random() < habits.wrong_strategy:
-            self.act(member, "deny", ob=None, note="off-strategy statement (team habit)")
+            actions.act(member, "deny", ob=None, note="off-strategy statement (team habit)")
 
     def _page(self, ob: OpenObligation) -> Any:
         """PagerDuty-style: page the role; no ack in time (or nobody there) -> the backup.
@@ -321,89 +302,6 @@ class Responders:
                       f"{world.clock(until)}; published without")
         return False
 
-    # -- actions --------------------------------------------------------------------------------
-
-    def act(self, member: Member, action: str, *, ob: OpenObligation | None = None,
-            event: dict[str, Any] | None = None, approvals_ok: bool = True,
-            note: str | None = None,
-            by_person: tuple[str, list[str], str | None] | None = None) -> Record:
-        """Log an action, check it against forbidden conduct, let the crowd react; returns
-        the action record.
-
-        ``by_person`` is (role, channels, text) when a person did it: their words and
-        channels, no habit drawn.
-        """
-        world = self.world
-        now = world.env.now
-        self.actions += 1
-        action_id = f"a{self.actions}"
-        world.summary.actions += 1
-        role = (ob.acting_role or ob.spec.role) if ob else member.roles[0]
-        channels: list[str] = []
-        public = action in PUBLIC_ACTIONS
-        text: str | None = None
-        if by_person is not None:
-            role, channels, text = by_person
-        elif ob is not None:
-            channels = world.book.channels(ob.spec)
-            if channels and len(channels) > 1 and \
-                    self.rng.random() < world.team.habits.miss_channel:
-                channels = channels[:1]
-        elif event is not None:
-            channels = [event["platform"]]
-        elif action in PUBLIC_ACTIONS:
-            channels = sorted(world.active_platforms)[:1]
-        if by_person is None and public:
-            text = self._text(action, ob.spec.template if ob else None,
-                              channels[0] if channels else None, event)
-        extra = {"human": True} if by_person is not None else {}
-        record: Record = {"type": "action", "t": round(now, 3), "id": action_id,
-                          "member": member.name, "role": role, "action": action,
-                          "obligation": ob.id if ob else None,
-                          "event": event["id"] if event else None, "channels": channels,
-                          "text": text, "approved": approvals_ok,
-                          "strategy": ACTION_STRATEGY.get(action), "note": note, **extra}
-        world.sink.write(record)
-        rulebook = world.rulebook
-        for violation in world.escalation.violations(action, event):
-            forbid = next(f for f in rulebook.forbid if f.id == violation.forbid_id)
-            world.summary.violations += 1
-            world.log("violation", rule=forbid.id, action=action, member=member.name,
-                      reason=forbid.reason, event=event["id"] if event else None,
-                      action_id=action_id)
-        if public:
-            world.crisis.record_action(action, now)
-            if action in PUBLIC_STATEMENTS and not self.first_statement.triggered:
-                self.first_statement.succeed()
-        return record
-
-    def _text(self, action: str, template: str | None, platform: str | None,
-              event: dict[str, Any] | None = None) -> str | None:
-        """The rulebook's template in the drill's language, or the responder's own words
-        fit for the action (also when the rulebook has no text in this language)."""
-        world = self.world
-        text: str | None = None
-        if self.rng.random() < world.team.habits.template:
-            text = world.rulebook.template_text(template or action, platform, world.lang)
-        if text is None:
-            text = personal_text(action, world.lang)
-            if text is None:
-                return None
-        return self.fill(text, platform, event)
-
-    def fill(self, text: str, platform: str | None, event: dict[str, Any] | None = None) -> str:
-        """A template's placeholders filled from the drill (brand, times, who it answers)."""
-        world = self.world
-        now = world.env.now
-        brand = world.crisis.feed.brand
-        values = {"brand": brand.get("name", ""), "product": brand.get("product", ""),
-                  "issue": brand.get("issue", ""), "url": brand.get("url", ""),
-                  "next_update": world.clock(now + self.update_every).split()[1],
-                  "channel": platform or "", "outlet": (event or {}).get("outlet", ""),
-                  "name": _address((event or {}).get("author")),
-                  "time": world.clock(now).split()[1]}
-        return render_template(text, values)
-
     def community(self) -> Any:
         """The community manager answers loud negative posts - and sometimes slips."""
         world = self.world
@@ -436,4 +334,4 @@ class Responders:
                 with self.resources[member.name].request() as request:
                     yield request
                     yield env.timeout(self.delay(member) / 2 + self._work(member, action))
-                    self.act(member, action, event=event)
+                    world.actions.act(member, action, event=event)

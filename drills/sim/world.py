@@ -4,11 +4,13 @@ moves, obligations fall due, the team responds, and the crowd reacts to what it 
 Pure: no I/O, no clock. Every record goes to a sink in time order; every random draw comes
 from generators seeded by the drill's seed. Processes are generator functions (SimPy).
 
-The world holds the drill's lifecycle, its log and the feed; its parts own the rest:
+The world holds the drill's lifecycle and its log; its parts own the rest:
+:class:`~drills.sim.monitoring.Monitoring` (the feed, ticks, posts),
 :class:`~drills.sim.escalation.Escalation` (severity, episodes, calm),
 :class:`~drills.sim.obligations.ObligationBook` (open obligations, deadlines, ``every``),
-:class:`~drills.sim.responders.Responders` (pages, drafting, approvals, comments, actions)
-and :class:`~drills.sim.objectives.Objectives` (exercise objectives). What a person or a
+:class:`~drills.sim.responders.Responders` (pages, drafting, approvals, comments),
+:class:`~drills.sim.actions.Actions` (actions, conduct, the crowd's reaction) and
+:class:`~drills.sim.objectives.Objectives` (exercise objectives). What a person or a
 facilitator does goes through the world's public operations (``acknowledge``, ``approve``,
 ``act``, ``trigger``, ``add_inject``, ``validate_objective`` ...), never its parts' state.
 """
@@ -16,74 +18,38 @@ facilitator does goes through the world's public operations (``acknowledge``, ``
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from typing import Any
 
 import simpy
 
 from drills import __version__
-from drills.engine.durable_engine import Firing, RulebookEngine, engine_for
+from drills.engine.durable_engine import RulebookEngine, engine_for
 from drills.feed.crisis import Crisis
-from drills.feed.scenario import Inject, Scenario
+from drills.feed.scenario import Inject
 from drills.log.records import LOG_SCHEMA, Record, Sink
-from drills.rulebook.model import Obligation, Rule, Rulebook
+from drills.rulebook.model import Obligation, Rule
+from drills.sim.actions import Actions
+from drills.sim.config import LOG_FEED_MODES, DrillConfig, DrillSummary
 from drills.sim.escalation import Escalation
+from drills.sim.monitoring import Monitoring
 from drills.sim.objectives import Objectives, OpenExpectation
 from drills.sim.obligations import ObligationBook, OpenObligation
-from drills.sim.posts import Posts, fields_for
+from drills.sim.posts import Posts
 from drills.sim.responders import UPDATE_LEAD, WORK_MINUTES, Responders
 from drills.team.clock import format_start
-from drills.team.model import Member, Team
-from drills.vocabulary import PRIVATE_CHANNELS
+from drills.team.model import Member
 
 __all__ = ["LIVE_STEPS_PER_MINUTE", "LOG_FEED_MODES", "UPDATE_LEAD", "WORK_MINUTES",
            "DrillConfig", "DrillSummary", "OpenExpectation", "OpenObligation", "World"]
 
-LOG_FEED_MODES = ("full", "sample", "none")
-_SAMPLE_EVERY = 10
-_ENGAGEABLE = frozenset({"mention", "reply", "influencer_post", "misinformation"})
 #: A drill with people in it moves in steps of one simulated second, live or replayed: the
 #: same steps give the same world, whenever the person's commands arrive (see docs/actions.md).
 LIVE_STEPS_PER_MINUTE = 60
 #: How far past a moment ``settle`` runs: well under the log's 3 decimals of a minute.
 _SETTLE = 1e-6
-
-
-@dataclass
-class DrillConfig:
-    scenario: Scenario
-    rulebook: Rulebook
-    team: Team
-    seed: int
-    start: float  # minutes since Monday 00:00
-    log_feed: str = "full"
-    duration: float | None = None
-    tick: float = 5.0
-    #: Multiplies the scenario's rates (benchmarks of big crises); 1 for real drills.
-    rate_scale: float = 1.0
-    #: Roles played by people (role -> the person's name): never simulated.
-    humans: dict[str, str] = field(default_factory=dict)
-    #: The inputs as the user named them, for the header (``drill replay`` reads them).
-    inputs: dict[str, Any] | None = None
-
-    def __post_init__(self) -> None:
-        if self.log_feed not in LOG_FEED_MODES:
-            raise ValueError(f"log_feed must be one of {LOG_FEED_MODES}, got {self.log_feed!r}")
-        if self.tick <= 0:
-            raise ValueError(f"tick must be positive, got {self.tick}")
-
-
-@dataclass
-class DrillSummary:
-    events: int = 0
-    obligations: int = 0
-    actions: int = 0
-    violations: int = 0
-    severity: int = 0
-    episodes: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class World:
@@ -111,26 +77,23 @@ class World:
             roles = tuple(r for r, p in config.humans.items() if p == person)
             member = Member(person, roles)
             self.humans.update({r: member for r in roles})
-        #: Every post a person can act on by id (kept only when people take part).
-        self.posts: Posts | None = Posts(fields_for(config.rulebook)) if self.humans else None
         self._steps = LIVE_STEPS_PER_MINUTE if self.humans else 0
         self._step = 0
         self._stack: ExitStack | None = None
-        #: Ad-hoc injects a facilitator added, and the role each is addressed to.
+        #: Ad-hoc injects a facilitator added so far.
         self._adhoc = 0
-        self.adhoc_to: dict[str, str] = {}
         self.finished = False
-        self.active_platforms: dict[str, None] = {}
         self.summary = DrillSummary()
-        self.negative_reach = 0
-        self.peak_mentions = 0
-        self._cluster_injects = {i.id: i.cluster for i in config.scenario.injects if i.cluster}
         self.escalation = Escalation(
             config.rulebook, self.log, lambda: self.crisis.drill_state(self.env.now),
             lambda: float(self.env.now), self._oblige, self._calmed,
             signals=self.crisis.signals(0.0))
+        self.monitoring = Monitoring(self)
         self.book = ObligationBook(self)
-        self.responders = Responders(self)
+        #: The team's random stream: response times and habits, in the order they happen.
+        rng = random.Random(f"team:{config.seed}")
+        self.responders = Responders(self, rng)
+        self.actions = Actions(self, rng)
         self.objectives = Objectives(self)
 
     # -- logging ------------------------------------------------------------------------------
@@ -162,6 +125,16 @@ class World:
     def signals(self) -> dict[str, float]:
         """What monitoring saw at the last tick."""
         return self.escalation.signals
+
+    @property
+    def active_platforms(self) -> dict[str, None]:
+        """Platforms the crisis has reached so far, in order."""
+        return self.monitoring.active_platforms
+
+    @property
+    def posts(self) -> Posts | None:
+        """Every post a person can act on by id (None without people)."""
+        return self.monitoring.posts
 
     @property
     def obligations(self) -> dict[str, OpenObligation]:
@@ -203,7 +176,7 @@ class World:
 
     def fill(self, text: str, platform: str | None, event: dict[str, Any] | None = None) -> str:
         """A template's placeholders filled from the drill (brand, times, who it answers)."""
-        return self.responders.fill(text, platform, event)
+        return self.actions.fill(text, platform, event)
 
     # -- what people and a facilitator do -------------------------------------------------------
 
@@ -238,8 +211,8 @@ class World:
             by_person: tuple[str, list[str], str | None] | None = None) -> Record:
         """Log an action now, check its conduct, let the crowd react; returns its record.
         ``by_person`` is (role, channels, text) when a person did it."""
-        return self.responders.act(member, action, ob=ob, event=event,
-                                   approvals_ok=approvals_ok, note=note, by_person=by_person)
+        return self.actions.act(member, action, ob=ob, event=event, approvals_ok=approvals_ok,
+                                note=note, by_person=by_person)
 
     def meet_objectives(self, event_id: str, member: Member) -> list[OpenExpectation]:
         """``member`` acted on ``event_id``: the objectives it expected of their roles are
@@ -265,7 +238,7 @@ class World:
                         author={"handle": "facilitator", "name": "Facilitator", "followers": 0})
         self.sink.write({"type": "control", "t": round(self.env.now, 3), "op": "inject",
                          "inject": inject_id, "to": to, "kind": kind, "text": text})
-        self.adhoc_to[inject_id] = to
+        self.monitoring.adhoc_to[inject_id] = to
         self.crisis.feed.schedule_inject(inject, self.env.now)
         return inject_id
 
@@ -305,7 +278,7 @@ class World:
                  **extra)
         self._stack = ExitStack()
         self.escalation.start(self._stack.enter_context(self.engine.session()))
-        self.env.process(self._world())
+        self.env.process(self.monitoring.run())
         self.env.process(self.responders.community())
 
     def advance(self, until: float) -> None:
@@ -347,83 +320,6 @@ class World:
             stack, self._stack = self._stack, None
             stack.close()
 
-    # -- the feed and monitoring ----------------------------------------------------------------
-
-    def _world(self) -> Any:
-        """The feed and monitoring: events up to the next moment anything else happens."""
-        env, crisis, tick = self.env, self.crisis, self.config.tick
-        escalation = self.escalation
-        next_tick = tick
-        while True:
-            horizon = min(env.peek(), next_tick, self.end)
-            fired_at: tuple[dict[str, Any], list[Firing]] | None = None
-            for event in crisis.events_until(horizon):
-                firings = self._on_event(event)
-                if firings:
-                    fired_at = (event, firings)
-                    break
-            if fired_at is not None:
-                event, firings = fired_at
-                if event["t"] > env.now:
-                    yield env.timeout(event["t"] - env.now)
-                escalation.apply(firings, event["id"])
-                continue
-            # Always yield, if only for zero minutes: others scheduled now must run first.
-            yield env.timeout(max(0.0, horizon - env.now))
-            if env.now >= next_tick - 1e-9:
-                self._monitor()
-                next_tick += tick
-            if env.now >= self.end:
-                return
-
-    def _on_event(self, event: dict[str, Any]) -> list[Firing]:
-        summary = self.summary
-        summary.events += 1
-        mode = self.config.log_feed
-        kind = event["kind"]
-        if self.adhoc_to and event.get("inject") in self.adhoc_to:
-            event["to"] = [self.adhoc_to[event["inject"]]]  # a facilitator's message
-        if self._cluster_injects and event.get("inject") in self._cluster_injects:
-            self._change_cluster(self._cluster_injects[event["inject"]], event)
-        if mode == "full" or (mode == "sample" and (
-                summary.events % _SAMPLE_EVERY == 1 or kind not in ("mention", "reply",
-                                                                     "reshare"))):
-            self.sink.write_event(event)
-        platform = event["platform"]
-        if self.posts is not None:
-            self.posts.add(event)
-        if platform not in PRIVATE_CHANNELS:
-            if platform not in self.active_platforms and platform != "news":
-                self.active_platforms[platform] = None
-            if event["sentiment"] <= -0.05:
-                self.negative_reach += event["reach"]
-                if kind in _ENGAGEABLE:
-                    self.responders.candidates.append(event)
-        self.objectives.on_event(event)
-        return self.escalation.on_event(event, event["t"])
-
-    def _change_cluster(self, cluster: str | None, event: dict[str, Any]) -> None:
-        """An inject moved the crisis to another SCCT cluster: expected strategies change."""
-        previous = self.crisis.cluster
-        if cluster is None or cluster == previous:
-            return
-        self.crisis.cluster = cluster
-        # Logged at the event's time, before the event itself.
-        self.sink.write({"type": "cluster", "t": event["t"], "cluster": cluster,
-                         "previous": previous, "inject": event["inject"],
-                         "event": event["id"]})
-
-    def _monitor(self) -> None:
-        now = self.env.now
-        if self.progress is not None:
-            self.progress(now, self.end)
-        signals = self.crisis.signals(now)
-        if signals["mentions_1h"] > self.peak_mentions:
-            self.peak_mentions = int(signals["mentions_1h"])
-        self.escalation.signals = signals
-        self.log("signal", **signals)
-        self.escalation.observe(signals)
-
     # -- what the escalation hands on -----------------------------------------------------------
 
     def _oblige(self, rule: Rule, spec: Obligation, event_id: str | None) -> None:
@@ -431,7 +327,7 @@ class World:
 
     def _calmed(self) -> None:
         """An episode ended: updates wait for a new first statement, recurring ones stop."""
-        self.responders.new_episode()
+        self.actions.new_episode()
         self.book.cancel_recurring()
 
     def _finish(self) -> None:
@@ -444,7 +340,8 @@ class World:
         summary = self.summary
         summary.severity = escalation.severity
         summary.episodes = escalation.episode
-        self.log("end", events=summary.events, negative_reach=self.negative_reach,
-                 peak_mentions_1h=self.peak_mentions, severity=escalation.severity,
+        monitoring = self.monitoring
+        self.log("end", events=summary.events, negative_reach=monitoring.negative_reach,
+                 peak_mentions_1h=monitoring.peak_mentions, severity=escalation.severity,
                  episodes=escalation.episode, statements=self.crisis.statements,
                  duration=round(now, 3))
