@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from drills.engine.durable_engine import Firing, Session
+from drills.engine.durable_engine import Firing, Session, Violation
 from drills.rulebook.model import Obligation, Rule, Rulebook
 
 #: Writes one record: ``log(kind, **fields)`` (the caller stamps the time).
@@ -67,7 +67,7 @@ class Escalation:
         """The event rules ``event`` fires (applied later, with ``apply``, at its moment)."""
         return self._on_event_rules(event, self.signals, self.drill_state, t)
 
-    def violations(self, action: str, event: dict[str, Any] | None) -> list[Any]:
+    def violations(self, action: str, event: dict[str, Any] | None) -> list[Violation]:
         """The forbid entries ``action`` (on ``event``) breaks now."""
         return self.session.on_action(action, event, self.signals, self.drill_state(),
                                       self._now())
