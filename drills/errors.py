@@ -46,6 +46,10 @@ class ConditionSyntaxError(DrillError):
         self.offset = offset
 
 
+class RefusedError(DrillError):
+    """An input to a running drill that cannot be done now (a command, a person's action)."""
+
+
 class EngineError(DrillError):
     """The rule engine failed inside a drill (durable-rules swallowed an action's exception)."""
 

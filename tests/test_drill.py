@@ -319,18 +319,18 @@ def test_a_crash_mid_run_leaves_the_old_log_untouched(tmp_path: Path, monkeypatc
     run_drill(seed=1, hours=2, log=str(log))
     before = log.read_bytes()
 
-    from drills.sim import world
+    from drills.sim import monitoring
 
-    original = world.World._monitor
+    original = monitoring.Monitoring._tick
     calls = {"n": 0}
 
-    def exploding(self: world.World) -> None:
+    def exploding(self: monitoring.Monitoring) -> None:
         calls["n"] += 1
         if calls["n"] > 5:
             raise RuntimeError("power cut")
         original(self)
 
-    monkeypatch.setattr(world.World, "_monitor", exploding)
+    monkeypatch.setattr(monitoring.Monitoring, "_tick", exploding)
     with pytest.raises(RuntimeError, match="power cut"):
         run_drill(seed=2, hours=2, log=str(log))
     assert log.read_bytes() == before

@@ -15,6 +15,7 @@ from drills.drive.batch import ScoringSink
 from drills.log.records import Record, Sink, TeeSink
 from drills.score.score import LogScorer
 from drills.sim.people import (
+    Acted,
     PersonAction,
     acknowledge,
     act,
@@ -173,6 +174,10 @@ class LiveDrill:
         return ob
 
     def act(self, name: str, request: PersonAction) -> OpenObligation | None:
-        ob = act(self.world, name, request)
+        return self.perform(name, request).obligation
+
+    def perform(self, name: str, request: PersonAction) -> Acted:
+        """Do an action and say what it did: the record it logged, the objectives met."""
+        acted = act(self.world, name, request)
         self.world.settle()
-        return ob
+        return acted

@@ -82,6 +82,15 @@ class Crisis:
     def __iter__(self) -> Iterator[Event]:
         return self.events_until(self.duration)
 
+    def has_fired(self, inject_id: str) -> bool:
+        """Whether scripted inject ``inject_id`` was set off (by time, trigger or hand)."""
+        return inject_id in self._fired
+
+    def fire(self, inject: Inject, t: float) -> None:
+        """Set ``inject`` off at ``t`` by hand (a facilitator's trigger): once only."""
+        self._fired.add(inject.id)
+        self.feed.schedule_inject(inject, t)
+
     def record_action(self, action: str, t: float) -> None:
         """The team did ``action`` at ``t``: the crowd reacts (scenario effects)."""
         self._actions.append((t, action))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from drills.drive.clock import MAX_SPEED
+from drills.errors import RefusedError
 from drills.inputs.durations import parse_duration
 from drills.inputs.validation import suggest
 
@@ -37,7 +39,7 @@ _PART = re.compile(r"\d+(?:\.\d+)?[dhms]")
 _COMPOUND = re.compile(r"(?:\d+(?:\.\d+)?[dhms])+")
 
 
-class CommandError(ValueError):
+class CommandError(RefusedError):
     """A command that does not parse: one line."""
 
 
@@ -112,9 +114,9 @@ def _feed(args: list[str]) -> Command:
     count: int | None = None
     platform: str | None = None
     for arg in args:
-        if arg.isdigit() and count is None:
+        if arg.isdecimal() and count is None:
             count = int(arg)
-        elif platform is None and not arg.isdigit():
+        elif platform is None and not arg.isdecimal():
             platform = arg.lower()
         else:
             raise CommandError(f"usage: {USAGE['feed']}")
@@ -125,7 +127,7 @@ def _duration(args: list[str]) -> float:
     if len(args) != 1:
         raise CommandError(f"usage: {USAGE['wait']}")
     text = args[0].lower()
-    if text.replace(".", "", 1).isdigit():
+    if text.replace(".", "", 1).isdecimal():
         minutes = float(text)
     elif _COMPOUND.fullmatch(text):
         minutes = sum(parse_duration(part) for part in _PART.findall(text))
@@ -140,9 +142,12 @@ def _speed(args: list[str]) -> float:
     if len(args) != 1:
         raise CommandError(f"usage: {USAGE['speed']}")
     try:
-        return float(args[0].removesuffix("x"))
+        speed = float(args[0].removesuffix("x"))
     except ValueError:
         raise CommandError(f"speed takes a number, like 'speed 60', not {args[0]!r}") from None
+    if not 0 <= speed <= MAX_SPEED:  # also nan
+        raise CommandError(f"speed must be between 0 and {MAX_SPEED:g}, not {args[0]!r}")
+    return speed
 
 
 def _at_most_one(verb: str, args: list[str]) -> str | None:

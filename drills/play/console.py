@@ -91,7 +91,7 @@ class Console:
             if command is None:
                 return Reply()
             reply = self._run(command)
-        except (CommandError, PersonError, ValueError) as exc:
+        except (CommandError, PersonError) as exc:
             return Reply([f"? {exc}", *self.tick()])
         reply.lines += self.tick()
         return reply
@@ -148,7 +148,7 @@ class Console:
                 notes.append(f"{approver} " + ("approved" if ob.approved.get(approver)
                                                else "waiting"))
             if ob.spec.channels is not None:
-                notes.append("via " + ",".join(self.live.world._channels(ob.spec)))
+                notes.append("via " + ",".join(self.live.world.channels(ob.spec)))
             if ob.event:
                 notes.append(f"on {ob.event}")
         label = {"page": "PAGE", "obligation": "TO DO" if ob.acknowledged else "NEW",
@@ -208,15 +208,11 @@ class Console:
                                       command.text))
 
     def _act(self, request: PersonAction) -> Reply:
-        before = self.live.world._action_ids
-        expected = {x.id: x for x in self.live.expected_of(self.name)}
-        ob = self.live.act(self.name, request)
-        open_now = self.live.world.expectations
-        met = [x for x_id, x in expected.items() if x_id not in open_now]
-        if self.live.world._action_ids == before:  # acknowledging was the whole of it
+        acted = self.live.perform(self.name, request)
+        ob, record, met = acted.obligation, acted.record, acted.met
+        if record is None:  # acknowledging was the whole of it
             assert ob is not None
             return Reply([f"acknowledged {ob.id}: done ({self._timing(ob)})"])
-        record = self._last_action()
         channels = ", ".join(record.get("channels") or []) or "-"
         lines = [f"{record['id']}: {request.action}"
                  + (f" on {record['event']}" if record.get("event") else "")
@@ -231,12 +227,6 @@ class Console:
         lines += [f"  coach: {note}" for note in coach(
             record.get("text"), request.action, list(record.get("channels") or []), lang)]
         return Reply(lines)
-
-    def _last_action(self) -> Record:
-        for record in reversed(self.live.display.news):
-            if record["type"] == "action":
-                return record
-        raise AssertionError("an action was logged")
 
     def _timing(self, ob: OpenObligation) -> str:
         done = ob.done if ob.done is not None else self.live.now
@@ -258,7 +248,7 @@ class Console:
                 if (ob.spec.template or ob.spec.action) == name and
                 (ob.acting_role or ob.spec.role) in self.member.roles]
         ob = mine[0] if mine else None
-        channels = world._channels(ob.spec) if ob else []
+        channels = world.channels(ob.spec) if ob else []
         text = template_for(world, name, ob, channels[0] if channels else None) \
             if name in world.rulebook.templates else None
         if text is None:

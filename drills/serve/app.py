@@ -263,7 +263,7 @@ async def _answer(runner: DrillRunner, command: str, **args: Any) -> Any:
         return await asyncio.wait_for(asyncio.wrap_future(runner.submit(command, **args)), 15)
     except PersonError as exc:
         raise _error(409, str(exc)) from None
-    except ValueError as exc:
+    except DrillError as exc:
         raise _error(422, str(exc)) from None
 
 

@@ -135,7 +135,7 @@ class DrillRunner(threading.Thread):
     def _execute(self, command: Command) -> None:
         try:
             result = getattr(self, f"_op_{command.op}")(**command.args)
-        except (PersonError, ValueError) as exc:
+        except PersonError as exc:
             command.done.set_exception(exc)
             return
         command.done.set_result(result)

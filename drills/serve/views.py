@@ -42,7 +42,7 @@ def _obligation(live: LiveDrill, ob: OpenObligation) -> dict[str, Any]:
             "acknowledged": ob.acknowledged, "paged": ob.paged_role,
             "approvals": {a: "approved" if ob.approved.get(a) else "waiting"
                           for a in ob.spec.approve},
-            "channels": live.world._channels(ob.spec) if ob.spec.channels else [],
+            "channels": live.world.channels(ob.spec) if ob.spec.channels else [],
             "event": ob.event}
 
 

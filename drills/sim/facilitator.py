@@ -20,12 +20,12 @@ MAX_INJECT_TEXT = 2000
 
 def triggerable(world: World) -> list[Inject]:
     """Scripted injects that have not happened yet: scheduled ones and conditional ones."""
-    crisis = world.crisis
-    scheduled = [i for i in crisis.feed.pending_injects() if i.id not in crisis._fired]
+    feed = world.crisis.feed
+    scheduled = [i for i in feed.pending_injects() if not world.inject_fired(i.id)]
     scheduled = list({i.id: i for i in scheduled}.values())
     ids = {i.id for i in scheduled}
     waiting = [i for i in world.scenario.injects if i.trigger is not None
-               and i.id not in crisis._fired and i.id not in crisis.feed.emitted
+               and not world.inject_fired(i.id) and i.id not in feed.emitted
                and i.id not in ids]
     return scheduled + waiting
 
@@ -40,9 +40,7 @@ def trigger_inject(world: World, inject_id: str) -> Inject:
             "has already happened" if done else
             f"is not in the scenario{suggest(inject_id, names)}")
             + (f"; still to come: {', '.join(names)}" if names else ""))
-    world.crisis._fired.add(inject.id)
-    world.log("control", op="trigger", inject=inject.id)
-    world.crisis.feed.schedule_inject(inject, world.now)
+    world.trigger(inject)
     return inject
 
 
@@ -58,17 +56,7 @@ def adhoc_inject(world: World, to: str, kind: str, text: str) -> str:
     if len(text) > MAX_INJECT_TEXT:
         raise PersonError(f"the text has {len(text):,} characters; at most "
                           f"{MAX_INJECT_TEXT:,}")
-    world._adhoc += 1
-    inject_id = f"adhoc-{world._adhoc}"
-    platform = ADHOC_PLATFORM.get(kind, "mail")
-    inject = Inject(id=inject_id, kind=kind, platform=platform,
-                    text=text.replace("{", "{{").replace("}", "}}"),
-                    author={"handle": "facilitator", "name": "Facilitator", "followers": 0})
-    world.sink.write({"type": "control", "t": round(world.now, 3), "op": "inject",
-                      "inject": inject_id, "to": to, "kind": kind, "text": text})
-    world.adhoc_to[inject_id] = to
-    world.crisis.feed.schedule_inject(inject, world.now)
-    return inject_id
+    return world.add_inject(to, kind, text, ADHOC_PLATFORM.get(kind, "mail"))
 
 
 #: What a facilitator may say of an objective.
@@ -78,17 +66,14 @@ VERDICTS = ("met", "partly", "missed")
 def validate(world: World, expectation: str, status: str, comment: str = "") -> None:
     """The facilitator's verdict on an exercise objective (it corrects the world's)."""
     number = expectation[1:]
+    created = world.objectives_created
     if not (expectation.startswith("x") and number.isdigit()
-            and 0 < int(number) <= world._x_ids):
+            and 0 < int(number) <= created):
         raise PersonError(f"no objective {expectation!r}; objectives are x1 to "
-                          f"x{world._x_ids}" if world._x_ids else "no objective yet")
+                          f"x{created}" if created else "no objective yet")
     if status not in VERDICTS:
         raise PersonError(f"status must be one of {', '.join(VERDICTS)}, not {status!r}")
     if len(comment) > MAX_INJECT_TEXT:
         raise PersonError(f"the comment has {len(comment):,} characters; at most "
                           f"{MAX_INJECT_TEXT:,}")
-    world.sink.write({"type": "control", "t": round(world.now, 3), "op": "validate",
-                      "inject": expectation, "status": status, "comment": comment})
-    world.expectations.pop(expectation, None)
-    world.sink.write({"type": "expectation", "t": round(world.now, 3), "id": expectation,
-                      "status": status, "by": "facilitator", "comment": comment or None})
+    world.validate_objective(expectation, status, comment)

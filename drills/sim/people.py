@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from drills.errors import RefusedError
 from drills.inputs.validation import suggest
-from drills.sim.world import OpenObligation, World
+from drills.log.records import Record
+from drills.sim.world import OpenExpectation, OpenObligation, World
 from drills.team.model import Member
 from drills.vocabulary import (
     ACTIONS,
@@ -27,8 +29,18 @@ MAX_TEXT = 5000
 CHANNELS: tuple[str, ...] = (*EVENT_PLATFORMS, "private")
 
 
-class PersonError(ValueError):
+class PersonError(RefusedError):
     """A person's input that cannot be done: one line, what is wrong and what would work."""
+
+
+@dataclass(frozen=True)
+class Acted:
+    """What an action did: the obligation it fulfilled, the action record it logged (None
+    when acknowledging was the whole obligation), and the objectives it met."""
+
+    obligation: OpenObligation | None
+    record: Record | None
+    met: tuple[OpenExpectation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,15 +90,10 @@ def open_obligation(world: World, member: Member, ob_id: str) -> OpenObligation:
     if ob is not None:
         return ob
     mine = ", ".join(o.id for o in their_obligations(world, member)) or "none"
-    if _was_created(world, ob_id):
+    if world.obligation_created(ob_id):
         raise PersonError(f"{ob_id} is no longer open (done, cancelled or the drill moved on);"
                           f" your open obligations: {mine}")
     raise PersonError(f"no obligation {ob_id!r}; your open obligations: {mine}")
-
-
-def _was_created(world: World, ob_id: str) -> bool:
-    number = ob_id[1:]
-    return ob_id.startswith("o") and number.isdigit() and 0 < int(number) <= world._ob_ids
 
 
 def acknowledge(world: World, name: str, ob_id: str | None = None) -> OpenObligation:
@@ -103,29 +110,12 @@ def acknowledge(world: World, name: str, ob_id: str | None = None) -> OpenObliga
             raise PersonError(f"{ob.id} is not yours: it is {_owner(ob)}'s")
         if ob.acknowledged:
             raise PersonError(f"{ob.id} is already acknowledged; 'do {ob.id}' does it")
-    _take(world, member, ob)
+    world.acknowledge(ob, member)
     return ob
 
 
 def _owner(ob: OpenObligation) -> str:
     return ob.acting_role or ob.spec.role
-
-
-def _take(world: World, member: Member, ob: OpenObligation, by_acting: bool = False) -> None:
-    role = ob.paged_role if ob.paged_role in member.roles else ob.spec.role
-    if role not in member.roles:
-        role = member.roles[0]
-    ob.acknowledged = True
-    ob.acting_role = role
-    # Acknowledged by doing it: part of the action, not an input of its own (replay).
-    extra = {"with_action": True} if by_acting else {}
-    world.log("obligation", id=ob.id, status="acknowledged", member=member.name, role=role,
-              human=True, **extra)
-    page = ob.page
-    if page is not None and not page.triggered:
-        page.succeed()
-    if ob.spec.action == "acknowledge":
-        world._done(ob, member)
 
 
 def approve(world: World, name: str, ob_id: str | None = None) -> OpenObligation:
@@ -142,16 +132,13 @@ def approve(world: World, name: str, ob_id: str | None = None) -> OpenObligation
             raise PersonError(f"{ob_id} is not waiting for your approval; waiting: "
                               + ", ".join(o.id for o, _r in waiting))
         ob, role = match[0]
-    world.log("obligation", id=ob.id, status="approved", approver=role, member=member.name,
-              human=True)
-    ob.approved[role] = True
-    ob.approval_waits[role].succeed()
+    world.approve(ob, role, member)
     return ob
 
 
-def act(world: World, name: str, request: PersonAction) -> OpenObligation | None:
+def act(world: World, name: str, request: PersonAction) -> Acted:
     """Do an action: it fulfils the obligation named, or the person's oldest open one of that
-    action, or is an action nobody asked for. Returns the obligation it fulfilled."""
+    action, or is an action nobody asked for. Returns what it did."""
     member = person(world, name)
     action = request.action
     if action not in ACTIONS:
@@ -169,9 +156,10 @@ def act(world: World, name: str, request: PersonAction) -> OpenObligation | None
     text = _text(world, request, ob, channels)
     if ob is not None and not ob.acknowledged and ob.page is not None:
         # An acknowledge obligation is done by the acknowledging itself: no action follows.
-        _take(world, member, ob, by_acting=ob.spec.action != "acknowledge")
+        # Acknowledged by doing it: part of the action, not an input of its own (replay).
+        world.acknowledge(ob, member, with_action=ob.spec.action != "acknowledge")
         if ob.done is not None:  # acknowledging was the whole obligation
-            return ob
+            return Acted(ob, None)
     approvals_ok = True
     if ob is not None:
         for approver in ob.spec.approve:
@@ -179,16 +167,13 @@ def act(world: World, name: str, request: PersonAction) -> OpenObligation | None
                 approvals_ok = False
                 world.log("obligation", id=ob.id, status="approval_missing", approver=approver,
                           reason=f"{member.name} published before {approver} approved")
-    world._act(member, action, ob=ob, event=event, approvals_ok=approvals_ok,
-               by_person=(role, list(channels), text))
-    if event is not None:  # acting on a message meets what it expected of their roles
-        for x in [x for x in world.expectations.values()
-                  if x.event == event["id"] and x.spec.role in member.roles]:
-            world.judge(x, world.timing(x), member.name)
+    record = world.act(member, action, ob=ob, event=event, approvals_ok=approvals_ok,
+                       by_person=(role, list(channels), text))
+    # Acting on a message meets what it expected of their roles.
+    met = world.meet_objectives(event["id"], member) if event is not None else []
     if ob is not None:
-        world._done(ob, member)
-        world._next_instance(ob, world.now)
-    return ob
+        world.complete(ob, member)
+    return Acted(ob, record, tuple(met))
 
 
 def _obligation_for(world: World, member: Member, request: PersonAction
@@ -210,14 +195,12 @@ def _obligation_for(world: World, member: Member, request: PersonAction
 
 
 def _event(world: World, event_id: str) -> dict[str, Any]:
-    recent: dict[str, dict[str, Any]] = world.recent if world.recent is not None else {}
-    event = recent.get(event_id)
-    if event is None:  # a scripted inject's id (an MSEL number) names its latest event
-        event = next((e for e in reversed(recent.values()) if e.get("inject") == event_id
-                      and e["t"] <= world.now + 1e-9), None)
+    """Any post of the drill so far, by id; a scripted inject's id (an MSEL number) names
+    its latest post."""
+    event = world.post(event_id)
     if event is None or event["t"] > world.now + 1e-9:
         hint = "it has not happened yet" if event is not None else \
-            "not among the recent posts; 'feed' shows their ids"
+            "no such post in this drill; 'feed' shows their ids"
         raise PersonError(f"no event {event_id!r} to act on: {hint}")
     return event
 
@@ -247,7 +230,7 @@ def _channels(world: World, request: PersonAction, ob: OpenObligation | None,
                                   f" channels: {', '.join(CHANNELS)}")
         return tuple(dict.fromkeys(request.channels))
     if ob is not None and ob.spec.channels is not None:
-        return tuple(world._channels(ob.spec))
+        return tuple(world.channels(ob.spec))
     if event is not None:
         return (event["platform"],)
     if request.action in PUBLIC_ACTIONS:

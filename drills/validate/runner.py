@@ -4,7 +4,9 @@ Each test is its own engine session. Inputs are applied in time order: a ``signa
 replaces the monitoring signals (what it does not name is a neutral default, below) and
 state rules are evaluated; an ``event`` input is matched by the event rules; a ``drill``
 input sets drill state (severity, cluster, statements ...) and state rules are evaluated. A
-firing escalates or de-escalates severity and creates its obligations, as in a drill.
+firing escalates or de-escalates severity and creates its obligations, and calm ends an
+episode, through the drill's own :class:`~drills.sim.escalation.Escalation`: one
+implementation, so a firing in a test is a firing in a drill.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Any
 
 from drills.engine.durable_engine import Firing, Session, engine_for
 from drills.errors import Diagnostic, InputError
-from drills.rulebook.model import Rulebook
+from drills.rulebook.model import Obligation, Rule, Rulebook
+from drills.sim.escalation import Escalation
 from drills.validate.cases import Expect, RuleTest, RuleTestFile
 
 #: What an input does not name. Quiet signals, a mention from an ordinary account.
@@ -104,55 +107,49 @@ def run_test(test: RuleTest, rulebook: Rulebook, path: str) -> TestResult:
 
 
 def _play(test: RuleTest, rulebook: Rulebook, session: Session, outcome: Outcome) -> None:
-    signal = dict(NEUTRAL_SIGNAL)
-    drill: dict[str, Any] = {"severity": 0, "cluster": test.cluster, "episode": 0,
-                             "statements": 0}
+    """Apply the inputs in time order through the world's own escalation step, so severity,
+    episodes, ``once`` and calm behave as in a drill."""
+    now = 0.0
+    drill: dict[str, Any] = {"cluster": test.cluster, "statements": 0}
     ids = 0
 
-    def state(t: float) -> dict[str, Any]:
-        since = drill.get("since_statement", t)
-        return {**drill, "elapsed": t, "since_statement": since}
+    def state() -> dict[str, Any]:
+        since = drill.get("since_statement", now)
+        return {**drill, "elapsed": now, "since_statement": since}
 
-    def apply(firings: list[Firing], t: float) -> None:
-        for firing in firings:
-            outcome.firings.append(firing)
-            rule = next(r for r in rulebook.rules if r.id == firing.rule_id)
-            for spec in rule.require:
-                outcome.obligations.append({"t": t, "rule": rule.id, "action": spec.action,
-                                            "role": spec.role, "due": t + spec.first_due})
-            level = drill["severity"]
-            if rule.escalate is not None and rule.escalate > level:
-                set_severity(rule.escalate, t)
-            elif rule.deescalate is not None and rule.deescalate < level:
-                set_severity(rule.deescalate, t)
+    def log(kind: str, **fields: Any) -> None:
+        if kind == "firing":
+            outcome.firings.append(Firing(fields["rule"], now, fields["event"]))
+        elif kind == "severity":
+            outcome.severity.append((now, fields["level"]))
 
-    def set_severity(level: int, t: float) -> None:
-        base = rulebook.calm.to if rulebook.calm else 0
-        if drill["severity"] <= base < level:
-            drill["episode"] += 1
-        drill["severity"] = level
-        outcome.severity.append((t, level))
-        apply(session.on_state(signal, state(t), t).firings, t)
+    def oblige(rule: Rule, spec: Obligation, _event: str | None) -> None:
+        outcome.obligations.append({"t": now, "rule": rule.id, "action": spec.action,
+                                    "role": spec.role, "due": now + spec.first_due})
 
+    escalation = Escalation(rulebook, log, state, lambda: now, oblige,
+                            signals=dict(NEUTRAL_SIGNAL))
+    escalation.start(session)
     for item in test.inputs:
-        t = item.at
+        now = item.at
         if item.kind == "signal":
-            signal = {**NEUTRAL_SIGNAL, **item.values}
-            apply(session.on_state(signal, state(t), t).firings, t)
+            escalation.observe({**NEUTRAL_SIGNAL, **item.values})
         elif item.kind == "drill":
             values = dict(item.values)
             level = _level(rulebook, values.pop("severity")) if "severity" in values else None
+            if "episode" in values:
+                escalation.episode = values.pop("episode")
             drill.update(values)
-            if level is not None and level != drill["severity"]:
-                set_severity(level, t)
+            if level is not None and level != escalation.severity:
+                escalation.set_severity(level)
             else:
-                apply(session.on_state(signal, state(t), t).firings, t)
+                escalation.reevaluate()
         else:
             ids += 1
             author = {**NEUTRAL_EVENT["author"], **item.values.get("author", {})}
-            event = {**NEUTRAL_EVENT, "id": f"e{ids}", "t": t, **item.values,
+            event = {**NEUTRAL_EVENT, "id": f"e{ids}", "t": now, **item.values,
                      "author": author}
-            apply(session.on_event(event, signal, state(t), t), t)
+            escalation.apply(escalation.on_event(event, now), event["id"])
 
 
 def _judge(expect: Expect, outcome: Outcome, rulebook: Rulebook) -> str | None:
