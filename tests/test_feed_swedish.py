@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from drills.cli.main import cli
-from drills.feed.generator import FeedGenerator, hashtag_of
+from drills.feed.generator import FeedGenerator
 from drills.feed.scenario_load import load_scenario
-from drills.feed.voice import VOICES, voiced
+from drills.feed.voice import VOICES, hashtag_of, voiced
 from drills.inputs.builtins import resolve
 from drills.inputs.templates import render_template
 

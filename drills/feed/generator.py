@@ -34,7 +34,7 @@ from drills.feed.effects import NEUTRAL_MOOD, CrowdModifier, Mood, combine
 from drills.feed.kernel import poisson, sample_delay
 from drills.feed.platforms import DECAY_SCALE, LANGUAGE
 from drills.feed.scenario import Inject, Scenario
-from drills.feed.voice import voiced
+from drills.feed.voice import hashtag_of, voiced
 from drills.inputs.templates import placeholders, render_template
 from drills.vocabulary import MESSAGE_PLATFORM
 
@@ -409,9 +409,7 @@ class FeedGenerator:
             text = self.texts.render("misinformation", platform, random_(),
                                      {**self._person_values(), "claim": claim},
                                      self._phase.name) or claim
-            # Voiced with draws of its own: the feed's stream (and so every drill's timing)
-            # is the same whether or not a rumour is voiced.
-            voice = self._voice_rng.random
+            voice = self._voice_rng.random  # draws of its own: the feed's timing stays
             text = voiced(text, "misinformation", self.lang, voice(), voice(), voice())
             if sentiment > -0.3:
                 sentiment = -0.3
@@ -593,23 +591,6 @@ class FeedGenerator:
         if inject.kind not in _PRIVATE:
             self._spawn_from(t, event, self.crowd.mark(followers))
         return event
-
-
-#: Company forms a hashtag leaves out (``#bojkottaNordlund``, not ``#bojkottaNordlundAB``).
-_COMPANY_FORMS = frozenset({"ab", "hb", "kb", "inc", "llc", "ltd", "plc", "group", "and", "och",
-                            "sons", "gmbh", "sa", "sarl", "sas", "co", "corp", "oy", "as"})
-
-
-def hashtag_of(company: str) -> str:
-    """The words of a company name a hashtag would use: ``Nordlund & Berg AB`` ->
-    ``NordlundBerg``.
-
-    >>> hashtag_of("Mårtensson Jakobsson AB"), hashtag_of("Smith, Jones and Lee")
-    ('MårtenssonJakobsson', 'SmithJonesLee')
-    """
-    words = ["".join(c for c in w if c.isalnum()) for w in company.replace("-", " ").split()]
-    kept = [w for w in words if w and w.lower() not in _COMPANY_FORMS]
-    return "".join(w[:1].upper() + w[1:] for w in kept) or "".join(words)
 
 
 def _category(sentiment: float) -> str:

@@ -78,3 +78,20 @@ def voiced(text: str, category: str, lang: str, u1: float, u2: float, u3: float)
         text += "."
     result = f"{opener}{text}{closer}"
     return result.lower() if u3 < LOWER_CASE else result
+
+
+#: Company forms a hashtag leaves out (``#bojkottaNordlund``, not ``#bojkottaNordlundAB``).
+_COMPANY_FORMS = frozenset({"ab", "hb", "kb", "inc", "llc", "ltd", "plc", "group", "and", "och",
+                            "sons", "gmbh", "sa", "sarl", "sas", "co", "corp", "oy", "as"})
+
+
+def hashtag_of(company: str) -> str:
+    """The words of a company name a hashtag would use: ``Nordlund & Berg AB`` ->
+    ``NordlundBerg``.
+
+    >>> hashtag_of("Mårtensson Jakobsson AB"), hashtag_of("Smith, Jones and Lee")
+    ('MårtenssonJakobsson', 'SmithJonesLee')
+    """
+    words = ["".join(c for c in w if c.isalnum()) for w in company.replace("-", " ").split()]
+    kept = [w for w in words if w and w.lower() not in _COMPANY_FORMS]
+    return "".join(w[:1].upper() + w[1:] for w in kept) or "".join(words)
