@@ -102,6 +102,9 @@ class ServeDB:
                                    "drills ORDER BY created, id").fetchall()
         return [DrillRow(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5], r[6]) for r in rows]
 
+    def drill(self, drill_id: str) -> DrillRow | None:
+        return next((r for r in self.drills() if r.id == drill_id), None)
+
     def codes(self, drill_id: str) -> dict[str, str]:
         with self.lock:
             return dict(self.db.execute("SELECT code, role FROM codes WHERE drill_id = ? "

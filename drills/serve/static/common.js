@@ -17,6 +17,12 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+// What the server put in the page for its script (a JSON block, never inline code).
+function pageData() {
+  const block = document.getElementById("page");
+  return block ? JSON.parse(block.textContent) : {};
+}
+
 function fill(node, children) {
   node.replaceChildren(...children);
 }
