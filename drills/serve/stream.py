@@ -92,11 +92,11 @@ class Hub:
         """A new client, sent the view now unless its ``Last-Event-ID`` is the current one."""
         client = Client(view, size)
         self.clients.add(client)
-        runner = self.runner
-        if last_id != str(runner.version):
-            client.offer(runner.version, self._text(runner.views, view))
+        version, views = self._snapshot()
+        if last_id != str(version):
+            client.offer(version, self._text(views, view))
         if self.task is None or self.task.done():
-            self.task = asyncio.get_running_loop().create_task(self._pump())
+            self.task = asyncio.get_running_loop().create_task(self._pump(version))
         return client
 
     def leave(self, client: Client) -> None:
@@ -111,11 +111,17 @@ class Hub:
         with self.runner.changed:
             self.runner.changed.notify_all()
 
+    def _snapshot(self) -> tuple[int, dict[str, Any]]:
+        """The version and its views, read together."""
+        with self.runner.changed:
+            return self.runner.version, self.runner.views
+
     def _text(self, views: dict[str, Any], view: str) -> str:
         return json.dumps(views.get(view) or {"status": self.runner.status})
 
-    async def _pump(self) -> None:
-        seen = self.runner.version
+    async def _pump(self, seen: int) -> None:
+        """From version ``seen`` on, each change to every client (``seen``: what the first
+        client was sent at its join)."""
         last = 0.0
         while self.clients and not self.closed:
             version = await asyncio.to_thread(wait_for_change, self.runner, seen, WAIT_SECONDS)
@@ -124,7 +130,7 @@ class Hub:
             gap = last + self.min_gap - time.monotonic()
             if gap > 0:
                 await asyncio.sleep(gap)  # coalesce: what changed meanwhile goes in one event
-            seen, views = self.runner.version, self.runner.views
+            seen, views = self._snapshot()
             texts: dict[str, str] = {}
             for client in list(self.clients):
                 if client.view not in texts:

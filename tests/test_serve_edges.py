@@ -1,0 +1,158 @@
+"""`drill serve` at its edges (issue 22): wrong-typed and non-finite numbers in a drill spec,
+a stored spec that cannot run, deep JSON bodies, clients that hang up mid-body, unknown
+drills, and the cross-site check of the middleware."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from drills.serve.app import create_app
+from drills.serve.db import DrillRow, ServeDB
+from drills.serve.validate import json_depth
+from tests.serve_helpers import TOKEN
+
+H = {"Authorization": f"Bearer {TOKEN}"}
+JSON = {**H, "Content-Type": "application/json"}
+
+
+@pytest.fixture()
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(ServeDB(str(tmp_path / "serve.db")), TOKEN)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("hours", '"2"'), ("hours", "[1]"), ("hours", "-1"), ("hours", "0"), ("hours", "1e-9"),
+    ("hours", "true"), ("hours", "NaN"), ("hours", "Infinity"), ("hours", "1e400"),
+    ("hours", "745"), ("seed", "true"), ("seed", "-1"), ("seed", "1.5"), ("seed", '"7"'),
+    ("seed", "1e300"), ("speed", "NaN"), ("speed", "false"), ("speed", "3601"),
+    ("scenario", "5"), ("start", "[]"), ("locale", "{}"),
+])
+def test_a_bad_number_or_type_in_a_spec_is_one_line_naming_the_field(
+        client: TestClient, field: str, value: str) -> None:
+    body = f'{{"humans": ["legal"], "{field}": {value}}}'
+    response = client.post("/api/drills", content=body, headers=JSON)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert f"'{field}'" in error and "\n" not in error
+    assert client.get("/api/drills", headers=H).json() == []  # nothing stored
+
+
+def test_good_numbers_still_make_a_drill(client: TestClient) -> None:
+    made = client.post("/api/drills", headers=H, json={
+        "humans": ["legal"], "hours": 2, "seed": 0, "speed": 0})
+    assert made.status_code == 201, made.text
+    listed = client.get("/api/drills", headers=H).json()
+    assert [(d["spec"]["hours"], d["spec"]["seed"]) for d in listed] == [(2.0, 0)]
+
+
+def _bad_row(drill_id: str) -> DrillRow:
+    spec = {"scenario": "overheating-kettle", "rulebook": "default", "team": "standard",
+            "seed": 1, "start": "fri 17:30", "humans": {"legal": "legal"}, "speed": 0.0,
+            "hours": float("nan"), "locale": None}
+    return DrillRow(drill_id, "2026-01-01 00:00:00", spec, "running", 0.0, 0.0, "ROOM-CODE")
+
+
+def test_a_stored_spec_that_cannot_run_fails_its_drill_not_the_list(tmp_path: Path,
+                                                                    caplog: Any) -> None:
+    db = ServeDB(str(tmp_path / "serve.db"))
+    db.add_drill(_bad_row("badbad00"), {"ABCD-EFGH": "legal"})
+    db.close()
+    with caplog.at_level(logging.WARNING, logger="drills.serve"):
+        app = create_app(ServeDB(str(tmp_path / "serve.db")), TOKEN)
+    assert "badbad00 cannot resume, marked failed: 'hours'" in caplog.text
+    with TestClient(app, raise_server_exceptions=False) as client:
+        listed = client.get("/api/drills", headers=H)
+        assert listed.status_code == 200, listed.text
+        assert [(d["id"], d["status"], d["spec"]["hours"]) for d in listed.json()] == [
+            ("badbad00", "failed", "nan")]
+        state = client.get("/api/drills/badbad00/state", headers=H)
+        assert state.json() == {"status": "failed", "score": None}
+        made = client.post("/api/drills", headers=H, json={"humans": ["legal"], "speed": 0})
+        assert made.status_code == 201  # the server still runs drills
+
+
+def test_a_deeply_nested_body_is_a_400(client: TestClient) -> None:
+    for body in ("[" * 60_000, '{"humans": ' + "[" * 40 + "]" * 40 + "}",
+                 '{"a": "' + "[" * 1000 + '"}'):
+        response = client.post("/api/drills", content=body, headers=JSON)
+        assert response.status_code in (400, 422), response.text
+        assert "error" in response.json()
+    assert client.post("/api/drills", content="[" * 60_000,
+                       headers=JSON).json()["error"] == "the body nests deeper than 32 levels"
+    assert json_depth(b'{"a": "[[[{{{", "b": [[1], {"c": []}]}') == 4
+    assert json_depth(b'["\\"[[["]') == 1
+
+
+def test_the_state_of_an_unknown_drill_is_a_404(client: TestClient) -> None:
+    response = client.get("/api/drills/00000000/state", headers=H)
+    assert response.status_code == 404 and response.json() == {"error": "no drill '00000000'"}
+
+
+def test_a_client_that_hangs_up_mid_body_leaves_no_traceback(tmp_path: Path,
+                                                            caplog: Any) -> None:
+    app = create_app(ServeDB(str(tmp_path / "serve.db")), TOKEN)
+    messages = [{"type": "http.request", "body": b'{"humans": ["le', "more_body": True},
+                {"type": "http.disconnect"}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/api/drills", "raw_path": b"/api/drills",
+             "query_string": b"", "root_path": "", "scheme": "http", "http_version": "1.1",
+             "server": ("testserver", 80), "client": ("127.0.0.1", 5000),
+             "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"),
+                         (b"content-length", b"200"),
+                         (b"authorization", f"Bearer {TOKEN}".encode())]}
+    with caplog.at_level(logging.DEBUG):
+        asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
+    assert sent[0]["status"] == 400
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+@pytest.mark.parametrize(("headers", "status"), [
+    ({"Sec-Fetch-Site": "cross-site"}, 403),
+    ({"Sec-Fetch-Site": "same-site"}, 403),
+    ({"Origin": "https://evil.example"}, 403),
+    ({"Sec-Fetch-Site": "cross-site", "Origin": "http://testserver"}, 201),
+    ({"Sec-Fetch-Site": "same-origin"}, 201),
+    ({"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"}, 201),
+    ({"Origin": "http://testserver"}, 201),
+    ({}, 201),  # not a browser: no page can make it act for someone else
+])
+def test_cross_site_writes_are_refused_by_the_middleware(client: TestClient, headers: dict,
+                                                         status: int) -> None:
+    response = client.post("/api/drills", headers={**H, **headers},
+                           json={"humans": ["legal"], "speed": 0})
+    assert response.status_code == status, response.text
+    if status == 403:
+        assert response.json() == {"error": "cross-site request refused"}
+        assert response.headers["x-frame-options"] == "DENY"
+    reading = client.get("/api/drills", headers={**H, "Sec-Fetch-Site": "cross-site"})
+    assert reading.status_code == 200
+
+
+def test_wrong_typed_inputs_to_a_running_drill_are_422(client: TestClient) -> None:
+    drill = client.post("/api/drills", headers=H, json={"humans": ["legal"],
+                                                        "speed": 0}).json()
+    base = f"/api/drills/{drill['id']}"
+    for path, body in (("control", {"op": "speed", "speed": float("inf")}),
+                       ("control", {"op": "speed", "speed": True}),
+                       ("inject", {"inject": 5}),
+                       ("inject", {"to": ["legal"], "text": "x"}),
+                       ("validate", {"objective": 1, "status": "met"})):
+        response = client.post(f"{base}/{path}", content=json.dumps(body), headers=JSON)
+        assert response.status_code == 422, (path, body, response.text)
