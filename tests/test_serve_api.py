@@ -118,7 +118,7 @@ def test_pause_holds_simulated_time(client: TestClient) -> None:
     _control(client, drill, op="start")
     time.sleep(0.5)
     _control(client, drill, op="pause")
-    paused_at = _state(client, drill)["now"]
+    paused_at = _state(client, drill, ready=lambda s: s["status"] == "paused")["now"]
     time.sleep(0.6)
     assert _state(client, drill)["now"] == paused_at
     assert _state(client, drill)["status"] == "paused"

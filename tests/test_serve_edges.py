@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -156,3 +157,42 @@ def test_wrong_typed_inputs_to_a_running_drill_are_422(client: TestClient) -> No
                        ("validate", {"objective": 1, "status": "met"})):
         response = client.post(f"{base}/{path}", content=json.dumps(body), headers=JSON)
         assert response.status_code == 422, (path, body, response.text)
+
+
+def test_the_host_header_is_checked_against_the_bound_address(tmp_path: Path) -> None:
+    from drills.serve.middleware import host_name, host_names
+
+    assert host_names("0.0.0.0") is None and host_names("::") is None
+    assert host_names("192.168.1.5") == {"192.168.1.5"}
+    assert {"localhost", "127.0.0.1", "::1"} <= (host_names("::1") or set())
+    assert [host_name(h) for h in (b"[::1]:8765", b"LocalHost:80", b"::1", None)] == [
+        "::1", "localhost", "::1", ""]
+    app = create_app(ServeDB(str(tmp_path / "serve.db")), TOKEN,
+                     hosts=host_names("127.0.0.1"))
+    with TestClient(app, base_url="http://127.0.0.1:8765") as local:
+        assert local.get("/healthz").status_code == 200
+        assert local.get("/healthz", headers={"Host": "localhost:8765"}).status_code == 200
+        rebound = local.get("/api/drills", headers={**H, "Host": "evil.example:8765"})
+        assert rebound.status_code == 400
+        assert rebound.json() == {"error": "this server does not answer to that Host header"}
+
+
+def test_the_facilitator_token_moves_from_the_url_to_a_cookie(client: TestClient) -> None:
+    wrong = client.get("/", params={"token": "nope"}, follow_redirects=False)
+    assert wrong.status_code == 401 and "Wrong facilitator link" in wrong.text
+    assert "set-cookie" not in wrong.headers
+    first = client.get("/", params={"token": TOKEN}, follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"] == "/"
+    cookie = first.headers["set-cookie"]
+    assert "drill_token=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert client.get("/api/drills").status_code == 200  # the cookie is the credential now
+    drill = client.post("/api/drills", json={"humans": ["legal"], "speed": 0}).json()
+    deadline = time.monotonic() + 10
+    while "obligations" not in client.get(f"/api/drills/{drill['id']}/state").json():
+        assert time.monotonic() < deadline, "the facilitator's view never came"
+        time.sleep(0.05)
+    as_legal = client.get(f"/api/drills/{drill['id']}/state",
+                          headers={"X-Join-Code": drill["join"]["legal"]})
+    assert as_legal.status_code == 200 and "obligations" not in as_legal.json()
+    client.cookies.clear()
+    assert client.get("/api/drills").status_code == 401

@@ -35,8 +35,9 @@ __all__ = ["App", "Library", "create_app", "load_library"]
 class App(Guard):
     """The ASGI app ``drill serve`` runs; ``server`` is the drills it holds."""
 
-    def __init__(self, app: Starlette, server: Server) -> None:
-        super().__init__(app)
+    def __init__(self, app: Starlette, server: Server,
+                 hosts: frozenset[str] | None = None) -> None:
+        super().__init__(app, hosts)
         self.server = server
 
 
@@ -66,12 +67,14 @@ def routes() -> list[Route | Mount]:
 
 
 def create_app(db: ServeDB, token: str, history: str | None = None,
-               library: Library | None = None, *, wall: Any = None) -> App:
+               library: Library | None = None, *, wall: Any = None,
+               hosts: frozenset[str] | None = None) -> App:
     """The app over ``db``: drills left unfinished there resume now, by replay.
 
     ``history`` is the store ended drills are recorded in (None: not recorded); ``library``
     the facilitator's own files (:func:`load_library`); ``wall`` the wall clock handed to each
-    drill's thread (the runner's own when None).
+    drill's thread (the runner's own when None); ``hosts`` the names the ``Host`` header may
+    carry (None: any; ``drill serve`` passes :func:`host_names` of its address).
     """
     server = Server(db, token, history, library, wall)
     hubs: dict[str, Hub] = {}
@@ -88,4 +91,4 @@ def create_app(db: ServeDB, token: str, history: str | None = None,
     app.state.server = server
     app.state.hubs = hubs
     server.resume_all()
-    return App(app, server)
+    return App(app, server, hosts)

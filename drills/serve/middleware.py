@@ -9,6 +9,7 @@ page can make it act for someone else) and passes.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 
@@ -46,17 +47,46 @@ def same_origin(method: str, headers: dict[bytes, bytes]) -> bool:
     return origin.split(b"://", 1)[-1] == headers.get(b"host")
 
 
-class Guard:
-    """Caps request bodies, refuses cross-site writes, and sets the security headers."""
+def host_name(header: bytes | None) -> str:
+    """The name in a ``Host`` header, without its port (``[::1]:8765`` -> ``::1``)."""
+    text = (header or b"").decode("latin-1").strip().lower()
+    if text.startswith("["):
+        return text[1:].split("]", 1)[0]
+    return text.rsplit(":", 1)[0] if text.count(":") == 1 else text
 
-    def __init__(self, app: ASGIApp) -> None:
+
+def host_names(host: str) -> frozenset[str] | None:
+    """The ``Host`` names a server bound to ``host`` answers: a loopback address answers only
+    its own names (a web page cannot rebind a name of its own onto it: DNS rebinding); an
+    address of all interfaces answers any name (None)."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if address is not None and address.is_unspecified:
+        return None
+    if host == "localhost" or (address is not None and address.is_loopback):
+        return frozenset({"127.0.0.1", "::1", "localhost", host})
+    return frozenset({host.lower()})
+
+
+class Guard:
+    """Checks the ``Host`` header, caps request bodies, refuses cross-site writes, and sets
+    the security headers."""
+
+    def __init__(self, app: ASGIApp, hosts: frozenset[str] | None = None) -> None:
         self.app = app
+        #: The names the ``Host`` header may carry (None: any).
+        self.hosts = hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
+        if self.hosts is not None and host_name(headers.get(b"host")) not in self.hosts:
+            await _refuse(send, 400, "this server does not answer to that Host header")
+            return
         length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
             await _refuse(send, 413, f"the request body is over {MAX_BODY // 1024} KiB")

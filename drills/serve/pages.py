@@ -9,9 +9,9 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from drills.serve.auth import facilitator, server_of
+from drills.serve.auth import COOKIE, facilitator, server_of, token_valid
 from drills.serve.errors import api_error
 
 REPORT_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -31,8 +31,21 @@ def _message(title: str, message: str) -> HTMLResponse:
     return render("message", title=title, message=message)
 
 
-async def facilitator_page(_request: Request) -> Response:
-    return render("facilitator", scripts=["common", "facilitator"])
+async def facilitator_page(request: Request) -> Response:
+    """The first visit brings the token in the URL: it moves to a cookie, and the address
+    bar (history, screen shares, the Referer) no longer carries it."""
+    token = request.query_params.get("token")
+    if token is None:
+        return render("facilitator", scripts=["common", "facilitator"])
+    if not token_valid(server_of(request), token):
+        page = _message("Wrong facilitator link",
+                        "This link does not carry this server's token. Use the one "
+                        "'drill serve' printed.")
+        page.status_code = 401
+        return page
+    moved = RedirectResponse("/", status_code=303)
+    moved.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/")
+    return moved
 
 
 async def participant_page(request: Request) -> Response:
