@@ -26,8 +26,9 @@ from drills.serve.auth import server_of, viewer
 log = logging.getLogger("drills.serve")
 #: How long one wait for a change lasts before it is renewed (bounds shutdown).
 WAIT_SECONDS = 1.0
-#: The least time between two events of one drill (the runner publishes every 0.1 s).
-MIN_GAP = 0.25
+#: The least time between two events of one drill (the runner publishes every 0.1 s; the
+#: pages were sent the state every 0.5 s before the stream was pushed).
+MIN_GAP = 0.5
 #: Events a client may have waiting before it counts as too slow and is dropped.
 QUEUE_SIZE = 8
 PING_SECONDS = 15
