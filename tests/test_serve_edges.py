@@ -196,3 +196,20 @@ def test_the_facilitator_token_moves_from_the_url_to_a_cookie(client: TestClient
     assert as_legal.status_code == 200 and "obligations" not in as_legal.json()
     client.cookies.clear()
     assert client.get("/api/drills").status_code == 401
+
+
+def test_a_command_that_outlasts_its_request_goes_on_in_the_drill(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drills.serve import api
+
+    drill = client.post("/api/drills", headers=H, json={"humans": ["legal"],
+                                                        "speed": 0}).json()
+    control = f"/api/drills/{drill['id']}/control"
+    monkeypatch.setattr(api, "ANSWER_SECONDS", 0)
+    busy = client.post(control, headers=H, json={"op": "advance", "by": "3h"})
+    assert busy.status_code == 503 and "still busy" in busy.json()["error"]
+    monkeypatch.setattr(api, "ANSWER_SECONDS", 15)
+    # The drill's thread lived through it (a cancelled answer used to kill it) and moved on.
+    again = client.post(control, headers=H, json={"op": "advance", "by": "1h"})
+    assert again.status_code == 200, again.text
+    assert again.json()["clock"] == "mon 13:00"

@@ -30,14 +30,25 @@ ANSWER_SECONDS = 15
 
 async def answer(runner: DrillRunner, command: str, **args: Any) -> Any:
     """Hand a command to the drill's thread and wait for its answer (409: the drill refuses;
-    422: the input is wrong)."""
+    422: the input is wrong). A command that outlasts the wait goes on in the drill's thread
+    (503): a request that gives up never cancels what the drill is doing."""
+    waiting = asyncio.wrap_future(runner.submit(command, **args))
+    waiting.add_done_callback(_consume)
     try:
-        return await asyncio.wait_for(asyncio.wrap_future(runner.submit(command, **args)),
-                                      ANSWER_SECONDS)
+        return await asyncio.wait_for(asyncio.shield(waiting), ANSWER_SECONDS)
+    except TimeoutError:
+        raise api_error(503, f"the drill is still busy with this after {ANSWER_SECONDS:g} s; "
+                             "it goes on, and the drill's state will show it") from None
     except PersonError as exc:
         raise api_error(409, str(exc)) from None
     except ValueError as exc:
         raise api_error(422, str(exc)) from None
+
+
+def _consume(done: asyncio.Future[Any]) -> None:
+    """An answer nobody waited for any more: its error is not an unhandled one."""
+    if not done.cancelled():
+        done.exception()
 
 
 async def healthz(_request: Request) -> Response:
