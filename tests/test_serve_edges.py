@@ -213,3 +213,23 @@ def test_a_command_that_outlasts_its_request_goes_on_in_the_drill(
     again = client.post(control, headers=H, json={"op": "advance", "by": "1h"})
     assert again.status_code == 200, again.text
     assert again.json()["clock"] == "mon 13:00"
+
+
+def test_a_lone_surrogate_in_a_body_is_a_400_and_the_drill_goes_on(client: TestClient) -> None:
+    drill = client.post("/api/drills", headers=H, json={"humans": ["legal"],
+                                                        "speed": 0}).json()
+    base = f"/api/drills/{drill['id']}"
+    client.post(f"{base}/control", headers=H, json={"op": "start"})
+    for path, body, headers in (
+            (f"{base}/actions", b'{"action": "update", "text": "a\\ud800b"}',
+             {**JSON, "X-Join-Code": drill["join"]["legal"]}),
+            (f"{base}/inject", b'{"to": "legal", "kind": "mention", "text": "\\udfff"}', JSON),
+            ("/api/drills", b'{"humans": [{"role": "legal", "name": "Z\\ud800"}]}', JSON)):
+        response = client.post(path, content=body, headers=headers)
+        assert response.status_code == 400, response.text
+        assert "lone surrogate" in response.json()["error"]
+    emoji = '{"action": "update", "text": "\\ud83d\\ude00"}'
+    paired = client.post(f"{base}/actions", content=emoji,
+                         headers={**JSON, "X-Join-Code": drill["join"]["legal"]})
+    assert paired.status_code == 201, paired.text  # a pair is an emoji, and welcome
+    assert client.get(f"{base}/state", headers=H).status_code == 200

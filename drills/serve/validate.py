@@ -59,7 +59,25 @@ def parse_json_object(data: bytes) -> dict[str, Any]:
         raise api_error(400, "the body is not valid JSON") from None
     if not isinstance(body, dict):
         raise api_error(400, "the body must be a JSON object")
+    if not _encodable(body):
+        raise api_error(400, "the body has a lone surrogate (like \\ud800): it is not text")
     return body
+
+
+def _encodable(value: Any) -> bool:
+    """Whether every string in a parsed body is text UTF-8 can carry (JSON's ``\\ud800``
+    escape makes a lone surrogate, which breaks the log, the database and every answer)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_encodable(k) and _encodable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_encodable(v) for v in value)
+    return True
 
 
 def json_depth(data: bytes) -> int:
