@@ -83,6 +83,16 @@ def test_a_client_that_does_not_read_is_dropped() -> None:
     assert asyncio.run(scenario()) == [None]
 
 
+def test_closing_a_hub_ends_every_stream_even_a_full_one() -> None:
+    async def scenario() -> list[Any]:
+        hub = Hub(FakeRunner(), min_gap=0)
+        client = hub.join("room", size=1)  # its queue is full: it was sent the view
+        hub.close()
+        return [client.queue.get_nowait() for _ in range(client.queue.qsize())]
+
+    assert asyncio.run(asyncio.wait_for(scenario(), 10)) == [None]
+
+
 def _events(lines: Any, count: int) -> list[dict[str, str]]:
     found, current = [], {}
     for line in lines:

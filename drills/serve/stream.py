@@ -72,11 +72,15 @@ class Client:
                                                   retry=self.retry))
             self.retry = None
         except asyncio.QueueFull:
-            self.dropped = True
-            while not self.queue.empty():
-                self.queue.get_nowait()
-            self.queue.put_nowait(None)
+            self.end()
             log.info("a %s stream was dropped: the client does not keep up", self.view)
+
+    def end(self) -> None:
+        """End this client's stream: what it has not read yet is dropped."""
+        self.dropped = True
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.queue.put_nowait(None)
 
 
 class Hub:
@@ -107,8 +111,7 @@ class Hub:
         """The server stops: end every stream and wake the waiting thread."""
         self.closed = True
         for client in list(self.clients):
-            client.dropped = True
-            client.queue.put_nowait(None)
+            client.end()
         with self.runner.changed:
             self.runner.changed.notify_all()
 
