@@ -80,6 +80,10 @@ class Server:
                 log.warning("drill %s cannot resume, marked failed: %s", row.id, exc.detail)
                 self.db.update(row.id, status="failed")
                 continue
+            except Exception:  # a bug in one drill must not keep the server from starting
+                log.exception("drill %s cannot resume, marked failed", row.id)
+                self.db.update(row.id, status="failed")
+                continue
             resumed.append(row.id)
         return resumed
 
