@@ -96,7 +96,7 @@ def test_hostile_text_in_a_log_is_shown_not_run(tmp_path: Path) -> None:
     body = html.split("<body>", 1)[1]
     for raw in ("<script", "<svg", "<b on", "<i>", "<a href", "<img src"):
         assert raw not in body.replace('<img alt="', "")
-    assert "&lt;svg onload=alert(&#x27;person&#x27;)&gt;" in body
+    assert "&lt;svg onload=alert(&#39;person&#39;)&gt;" in body
     out = tmp_path / "h.md"
     result = CliRunner().invoke(cli, ["report", str(LOGS / "hostile.jsonl"), "--format", "md",
                                       "-o", str(out)])

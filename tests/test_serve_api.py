@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -32,16 +32,22 @@ def _drill(client: TestClient, **extra: object) -> dict:
     return response.json()
 
 
-def _state(client: TestClient, drill: dict, role: str | None = None) -> dict:
+def _state(client: TestClient, drill: dict, role: str | None = None,
+           ready: Callable[[dict], bool] = lambda state: "clock" in state) -> dict:
+    """The view once ``ready`` holds (the drill's thread publishes just after it answers)."""
     headers = H if role is None else {"X-Join-Code": drill["join"][role]}
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 10
     while True:
         response = client.get(f"/api/drills/{drill['id']}/state", headers=headers)
         assert response.status_code == 200, response.text
         state = response.json()
-        if "clock" in state or time.monotonic() > deadline:
+        if ("clock" in state and ready(state)) or time.monotonic() > deadline:
             return state
         time.sleep(0.05)
+
+
+def _paged(state: dict) -> bool:
+    return any(i["kind"] == "page" for i in state.get("inbox", ()))
 
 
 def _control(client: TestClient, drill: dict, **body: object) -> dict:
@@ -65,7 +71,7 @@ def test_a_drill_runs_through_the_api_and_its_log_replays(client: TestClient,
     assert set(drill["join"]) == {"comms_lead", "legal"} and drill["room"]
     assert _control(client, drill, op="start")["status"] == "running"
     assert _control(client, drill, op="advance", by="2h20m")["clock"] == "fri 19:50"
-    state = _state(client, drill, "comms_lead")
+    state = _state(client, drill, "comms_lead", _paged)
     pages = [i for i in state["inbox"] if i["kind"] == "page"]
     assert pages, state["inbox"]
     ack = _act(client, drill, "comms_lead", action="acknowledge", obligation=pages[0]["id"])
@@ -85,7 +91,9 @@ def test_a_drill_runs_through_the_api_and_its_log_replays(client: TestClient,
                               "text": "Hi, <script>alert(1)</script> from the Courier"})
     assert adhoc.status_code == 201
     _control(client, drill, op="advance", by="1m")
-    messages = _state(client, drill, "comms_lead")["messages"]
+    messages = _state(client, drill, "comms_lead",
+                      lambda s: bool(s["messages"]) and "Courier" in s["messages"][-1]["text"]
+                      )["messages"]
     assert messages[-1]["text"] == "Hi, <script>alert(1)</script> from the Courier"
     assert _control(client, drill, op="end")["status"] == "ended"
     log = client.get(f"/api/drills/{drill['id']}/log", headers=H).text
@@ -110,7 +118,7 @@ def test_pause_holds_simulated_time(client: TestClient) -> None:
     _control(client, drill, op="start")
     time.sleep(0.5)
     _control(client, drill, op="pause")
-    paused_at = _state(client, drill)["now"]
+    paused_at = _state(client, drill, ready=lambda s: s["status"] == "paused")["now"]
     time.sleep(0.6)
     assert _state(client, drill)["now"] == paused_at
     assert _state(client, drill)["status"] == "paused"
@@ -139,7 +147,8 @@ def test_a_join_code_acts_only_as_its_role_in_its_drill(client: TestClient) -> N
     mine, other = _drill(client), _drill(client)
     _control(client, mine, op="start")
     _control(client, mine, op="advance", by="2h20m")
-    page = next(i for i in _state(client, mine, "comms_lead")["inbox"] if i["kind"] == "page")
+    page = next(i for i in _state(client, mine, "comms_lead", _paged)["inbox"]
+                if i["kind"] == "page")
     as_legal = _act(client, mine, "legal", action="acknowledge", obligation=page["id"])
     assert as_legal.status_code == 409 and "not yours" in as_legal.json()["error"]
     smuggled = _act(client, mine, "legal", action="notify", role="comms_lead")
@@ -192,8 +201,8 @@ def test_bad_drills_and_ops_get_one_json_line(client: TestClient) -> None:
                        headers=H).status_code == 422
     assert client.post(f"/api/drills/{drill['id']}/control", json={"op": "advance", "by": "soon"},
                        headers=H).status_code == 422
-    assert client.get("/api/drills/nope/state", headers=H).json() == {"status": "ended",
-                                                                       "score": None}
+    missing = client.get("/api/drills/00000000/state", headers=H)
+    assert missing.status_code == 404 and "no drill '00000000'" in missing.json()["error"]
     assert client.post("/api/drills/nope/control", json={"op": "start"},
                        headers=H).status_code == 404
 

@@ -50,7 +50,9 @@ def serve(host: str, port: int, db: str | None, token_file: str | None, history:
     from drills.serve.app import load_library
 
     files = load_library(library) if library else None
-    app = create_app(ServeDB(path), token, history_path, files)
+    from drills.serve.middleware import host_names
+
+    app = create_app(ServeDB(path), token, history_path, files, hosts=host_names(host))
     resumed = [r for r, runner in app.server.runners.items() if runner.status != "ended"]
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     click.echo(f"facilitator: http://{shown}:{port}/?token={token}")

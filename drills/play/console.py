@@ -15,6 +15,7 @@ from tabulate import tabulate
 from drills.drive.breaks import BreakWatch
 from drills.drive.clock import DrillClock
 from drills.drive.live import InboxItem, LiveDrill
+from drills.inputs.durations import countdown as _minutes
 from drills.log.records import Record
 from drills.play.commands import USAGE, Command, CommandError, parse_command
 from drills.score.coaching import coach
@@ -375,13 +376,6 @@ class Console:
         if status == "done" and record.get("member") != self.name:
             return f"{ob_id} done by {record.get('member')}"
         return None
-
-
-def _minutes(minutes: float) -> str:
-    minutes = max(0.0, minutes)
-    if minutes >= 60:
-        return f"{int(minutes // 60)}h{int(minutes % 60):02d}m"
-    return f"{int(minutes)}m" if minutes >= 1 else "<1m"
 
 
 def report_lines(document: dict[str, Any]) -> list[str]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 from collections import defaultdict
 from typing import Any
 
+from drills.report.build import Table
 from drills.report.catalogue import Words
 from drills.report.figures import trend_figure
-from drills.report.render import CSS, _html
+from drills.report.templating import render_page
 
 _SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -32,27 +32,20 @@ def trends(drills: list[dict[str, Any]]) -> list[str]:
 
 
 def history_html(drills: list[dict[str, Any]], lang: str = "en") -> str:
+    """The history page: the trend figure, a line per team, and a row per drill."""
     words = Words(lang)
     series: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for drill in drills:
         if drill["score"] is not None:
             series[drill["team"]].append((f"{drill['date'][:16]} #{drill['id']}",
                                           float(drill["score"])))
-    image = base64.b64encode(trend_figure(dict(series), words)).decode("ascii")
     headers = ["id", words("date"), words("scenario"), words("rulebook"), words("team"),
                words("seed"), words("people"), words("score"), words("rating")]
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{_html(v)}</td>" for v in (
-            d["id"], d["date"], d["scenario"], d["rulebook"], d["team"], d["seed"],
-            ", ".join(d["people"]), "-" if d["score"] is None else f"{d['score']:.1f}",
-            d["rating"] or "-")) + "</tr>" for d in drills)
-    return "\n".join([
-        "<!DOCTYPE html>", f'<html lang="{lang}"><head><meta charset="utf-8">',
-        f"<title>{_html(words('history'))}</title><style>{CSS}</style></head><body>",
-        f"<h1>{_html(words('history'))}</h1>",
-        f'<figure><img alt="{_html(words("history_caption"))}" '
-        f'src="data:image/png;base64,{image}"><figcaption>{_html(words("history_caption"))}'
-        "</figcaption></figure>",
-        "<ul>" + "".join(f"<li>{_html(t)}</li>" for t in trends(drills)) + "</ul>",
-        "<table><tr>" + "".join(f"<th>{_html(h)}</th>" for h in headers) + f"</tr>{rows}"
-        "</table>", "</body></html>"]) + "\n"
+    rows = [[str(v) for v in (
+        d["id"], d["date"], d["scenario"], d["rulebook"], d["team"], d["seed"],
+        ", ".join(d["people"]), "-" if d["score"] is None else f"{d['score']:.1f}",
+        d["rating"] or "-")] for d in drills]
+    return render_page("history.html", lang=lang, heading=words("history"),
+                       caption=words("history_caption"),
+                       png=trend_figure(dict(series), words), trends=trends(drills),
+                       drills=Table(headers, rows))

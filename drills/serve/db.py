@@ -5,17 +5,17 @@ after a crash it is rebuilt by replay."""
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
 import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from drills.drive.inputs import PersonInput
-from drills.errors import InputError
 from drills.sim.people import PersonAction
+from drills.store.sqlite import Schema, open_database
 
-SCHEMA = """
+#: "CRSV". Migration 1 is the schema of the versions before migrations (IF NOT EXISTS: such a
+#: database is adopted as it is).
+SCHEMA = Schema("server", "a drill server's database", 0x43525356, ("""
 CREATE TABLE IF NOT EXISTS drills (
     id TEXT PRIMARY KEY,
     created TEXT NOT NULL,
@@ -39,8 +39,7 @@ CREATE TABLE IF NOT EXISTS inputs (
     input TEXT NOT NULL,
     PRIMARY KEY (drill_id, seq)
 );
-"""
-_APP_ID = 0x43525356  # "CRSV"
+""",), synchronous="FULL")
 
 
 @dataclass
@@ -58,28 +57,11 @@ class ServeDB:
     """One connection, used under a lock (the app's threads and the drills' threads)."""
 
     def __init__(self, path: str) -> None:
-        if os.path.isdir(path):
-            raise InputError(f"--db {path}: is a directory, not a database file")
-        folder = os.path.dirname(os.path.abspath(path))
-        try:
-            os.makedirs(folder, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"--db {path}: cannot create its folder ({exc.strerror})") from None
         self.path = path
         self.lock = threading.Lock()
-        try:
-            self.db = sqlite3.connect(path, timeout=30, isolation_level=None,
-                                      check_same_thread=False)
-            tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
-            if tables and app_id != _APP_ID:
-                raise InputError(f"--db {path}: a SQLite database, but not a drill server's")
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = FULL")
-            self.db.executescript(SCHEMA)
-            self.db.execute(f"PRAGMA application_id = {_APP_ID}")
-        except sqlite3.DatabaseError as exc:
-            raise InputError(f"--db {path}: not a database ({exc})") from None
+        # Join codes and the facilitator's drills: readable by the server's user only.
+        self.db = open_database(path, SCHEMA, label=f"--db {path}", mode=0o600,
+                                check_same_thread=False)
 
     def close(self) -> None:
         with self.lock:
@@ -101,6 +83,13 @@ class ServeDB:
             rows = self.db.execute("SELECT id, created, spec, status, speed, reached, room FROM "
                                    "drills ORDER BY created, id").fetchall()
         return [DrillRow(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5], r[6]) for r in rows]
+
+    def drill(self, drill_id: str) -> DrillRow | None:
+        with self.lock:
+            r = self.db.execute("SELECT id, created, spec, status, speed, reached, room FROM "
+                                "drills WHERE id = ?", (drill_id,)).fetchone()
+        return None if r is None else DrillRow(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5],
+                                               r[6])
 
     def codes(self, drill_id: str) -> dict[str, str]:
         with self.lock:

@@ -8,8 +8,8 @@ import copy
 from typing import Any
 
 from drills.drive.live import LiveDrill
+from drills.inputs.durations import countdown as _minutes
 from drills.log.records import Record
-from drills.play.console import _minutes
 from drills.sim.facilitator import triggerable
 from drills.sim.people import person
 from drills.sim.world import OpenObligation

@@ -12,16 +12,17 @@ import hashlib
 import json
 import os
 import sqlite3
-import time
 import zlib
 from dataclasses import dataclass
 from typing import Any
 
 from drills.errors import InputError
-from drills.store.schema import MIGRATIONS, SCHEMA_VERSION
+from drills.store.schema import MIGRATIONS
+from drills.store.sqlite import Schema, open_database
+from drills.store.sqlite import transaction as _transaction
 
-BUSY_TIMEOUT_MS = 30_000
-_APP_ID = 0x43524453  # "CRDS": this is a crisis-drills store, not any SQLite file
+#: "CRDS": this is a crisis-drills store, not any SQLite file.
+STORE = Schema("store", "a drill store", 0x43524453, MIGRATIONS)
 
 
 @dataclass(frozen=True)
@@ -143,99 +144,9 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-class _transaction:
-    """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error): a writer takes the lock up front."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-
-    def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type: object, *_rest: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
-
-
 def open_store(path: str) -> Store:
     """Open (creating if needed) and migrate the store; a bad path is one clear error."""
-    if os.path.isdir(path):
-        raise InputError(f"{path}: is a directory, not a drill store (give a file: --db "
-                         "PATH/drills.db)")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.exists(path):
-        try:
-            os.makedirs(folder, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"{path}: cannot create its folder ({exc.strerror})") from None
-    elif not os.access(path, os.R_OK | os.W_OK):
-        raise InputError(f"{path}: cannot read and write it (permissions)")
-    try:
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise InputError(f"{path}: cannot open it as a drill store ({exc})") from None
-    try:
-        _prepare_patiently(db, path)
-    except sqlite3.OperationalError as exc:
-        db.close()
-        raise InputError(f"{path}: the store stayed busy ({exc}); try again") from None
-    except sqlite3.DatabaseError as exc:
-        db.close()
-        raise InputError(f"{path}: not a drill store (SQLite says: {exc})") from None
-    except InputError:
-        db.close()
-        raise
-    return Store(db, path)
-
-
-def _prepare_patiently(db: sqlite3.Connection, path: str) -> None:
-    """Another process may be creating the store or switching it to WAL this very moment,
-    when SQLite answers "locked" without waiting: try again, for as long as a writer would
-    wait."""
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    pause = 0.01
-    while True:
-        try:
-            _prepare(db, path)
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            if time.monotonic() + pause > deadline:
-                raise
-            time.sleep(pause)
-            pause = min(pause * 2, 0.5)
-
-
-def _prepare(db: sqlite3.Connection, path: str) -> None:
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    app_id = db.execute("PRAGMA application_id").fetchone()[0]
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-    if tables and app_id != _APP_ID:
-        raise InputError(f"{path}: a SQLite database, but not a drill store")
-    if version > SCHEMA_VERSION:
-        raise InputError(f"{path}: written by a newer crisis-drills (store schema {version}); "
-                         f"this one understands up to {SCHEMA_VERSION}: upgrade crisis-drills")
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("PRAGMA foreign_keys = ON")
-    if version == SCHEMA_VERSION:
-        return
-    with _transaction(db):
-        # Checked again inside the lock: another process may have migrated meanwhile.
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        for step in range(version, SCHEMA_VERSION):
-            for statement in _statements(MIGRATIONS[step]):
-                db.execute(statement)
-        db.execute(f"PRAGMA application_id = {_APP_ID}")
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-
-def _statements(script: str) -> list[str]:
-    """A migration's statements (``executescript`` would commit the transaction)."""
-    return [s.strip() for s in script.split(";") if s.strip()]
+    return Store(open_database(path, STORE, hint=" (give a file: --db PATH/drills.db)"), path)
 
 
 def file_hash(path: str | None) -> str | None:

@@ -16,7 +16,6 @@ from functools import cache
 from typing import Any
 
 from drills import __version__
-from drills.errors import InputError
 
 
 def default_path() -> str:
@@ -55,18 +54,11 @@ class DrillCache:
         self._db: sqlite3.Connection | None = None
         if path is None:
             return
-        if os.path.isdir(path):
-            raise InputError(f"--cache {path}: is a directory, not a cache file")
-        folder = os.path.dirname(os.path.abspath(path))
-        try:
-            os.makedirs(folder, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("CREATE TABLE IF NOT EXISTS drills "
-                             "(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            self._db.commit()
-        except (OSError, sqlite3.DatabaseError) as exc:
-            raise InputError(f"--cache {path}: cannot be used as a cache ({exc})") from None
+        from drills.store.sqlite import Schema, open_database
+
+        schema = Schema("cache", "a cache file", None, (
+            "CREATE TABLE IF NOT EXISTS drills (key TEXT PRIMARY KEY, value TEXT NOT NULL)",))
+        self._db = open_database(path, schema, label=f"--cache {path}")
 
     def get(self, key: str) -> Any:
         if self._db is None:

@@ -17,6 +17,12 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+// What the server put in the page for its script (a JSON block, never inline code).
+function pageData() {
+  const block = document.getElementById("page");
+  return block ? JSON.parse(block.textContent) : {};
+}
+
 function fill(node, children) {
   node.replaceChildren(...children);
 }
@@ -44,13 +50,20 @@ async function api(method, path, body, headers) {
   return data;
 }
 
+// One live stream per page: following another drill closes the one before.
+let following = null;
+
 function follow(path, onData) {
+  if (following) following.stop();
   let source = null;
+  let stopped = false;
   function open() {
+    if (stopped) return;
     source = new EventSource(path);
     source.onmessage = (event) => onData(JSON.parse(event.data));
     source.onerror = () => { source.close(); setTimeout(open, 1000); };
   }
+  following = {stop() { stopped = true; if (source) source.close(); }};
   open();
 }
 

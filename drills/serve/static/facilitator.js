@@ -1,20 +1,17 @@
 "use strict";
 // The facilitator's page: create a drill, hand out join links, run it, see everything.
 
-const params = new URLSearchParams(location.search);
-if (params.get("token")) {
-  sessionStorage.setItem("drill-token", params.get("token"));
-  history.replaceState(null, "", location.pathname);
-}
-const token = sessionStorage.getItem("drill-token") || "";
-const auth = {"Authorization": "Bearer " + token};
+// The token is an HttpOnly cookie the server set at the first visit: requests carry it.
+const auth = {};
 let current = null;
 let options = null;
 
 async function load() {
-  if (!token) { notice("Open the facilitator link that 'drill serve' printed (it carries the token).", "error"); return; }
   try { options = await api("GET", "/api/options", undefined, auth); }
-  catch (e) { notice(e.message, "error"); return; }
+  catch (e) {
+    notice(/token/.test(e.message) ? "Open the facilitator link that 'drill serve' printed (it carries the token)." : e.message, "error");
+    return;
+  }
   const scenario = document.getElementById("f-scenario");
   fill(scenario, Object.entries(options.scenarios).map(([id, title]) => el("option", {value: id, selected: id === "overheating-kettle"}, title)));
   const rulebook = document.getElementById("f-rulebook");
@@ -73,7 +70,7 @@ function open(id, drill) {
   room.textContent = `${location.origin}/room/${drill.room}`;
   room.href = `/room/${drill.room}`;
   fill(document.getElementById("adhoc-to"), Object.keys(drill.join).map((r) => el("option", {value: r}, r)));
-  follow(`/api/drills/${id}/stream?token=${encodeURIComponent(token)}`, render);
+  follow(`/api/drills/${id}/stream`, render);
 }
 
 async function control(op, extra) {
@@ -114,7 +111,7 @@ function render(state) {
   if (state.status === "ended") {
     const link = document.getElementById("report-link");
     link.hidden = false;
-    link.href = `/drills/${current}/report?token=${encodeURIComponent(token)}`;
+    link.href = `/drills/${current}/report`;
     link.target = "_blank";
   }
   const speed = document.querySelector("#c-speed input");

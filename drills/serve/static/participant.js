@@ -2,7 +2,7 @@
 // A participant's page: the role's inbox, the feed to act on, a composer with templates and
 // coaching before publishing, the team's public statements. Acts only as the join code's role.
 
-const body = document.body.dataset;
+const body = pageData();
 const code = {"X-Join-Code": body.code};
 let state = null;
 let platform = "all";

@@ -1,7 +1,7 @@
 "use strict";
 // The room wall: a read-only view for a projector.
 
-const body = document.body.dataset;
+const body = pageData();
 const names = {mentions_1h: "mentions / hour", negative_share: "negative", velocity: "velocity", reach_1h: "reach / hour", press_1h: "press / hour"};
 
 function render(s) {

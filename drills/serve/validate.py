@@ -1,0 +1,226 @@
+"""Request validation at the edge: JSON bodies, the drill spec, and each kind of input.
+
+Every number is checked for its type (``true`` is not a number), for being finite and for its
+range, and a refusal names the field in one line. A spec that passes here can run, so a
+stored spec is checked again with the same function when a restart resumes it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any, TypeGuard
+
+from starlette.requests import ClientDisconnect, Request
+
+from drills.drive.inputs import PersonInput
+from drills.feed.limits import MAX_DRILL_HOURS
+from drills.serve.errors import api_error
+from drills.sim.people import MAX_TEXT, PersonAction
+
+MAX_BODY = 64 * 1024
+#: How deep a JSON body may nest (ours nest two levels; 60,000 ``[`` used to be an HTTP 500).
+MAX_DEPTH = 32
+MAX_SPEED = 3600.0
+#: A seed JavaScript can show exactly.
+MAX_SEED = 2**53 - 1
+MIN_HOURS = 1 / 60
+MAX_NAME = 200
+SPEC_FIELDS = ("scenario", "rulebook", "team", "seed", "start", "humans", "speed", "hours",
+               "locale")
+ACTION_FIELDS = {"action", "obligation", "event", "channels", "text"}
+CONTROL_OPS = ("start", "pause", "resume", "end", "speed", "advance")
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+class Disconnected(Exception):
+    """The client hung up before its body was complete (nobody is left to answer)."""
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object: 415 if not JSON, 400 if broken or nested too deep."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        raise api_error(415, "send JSON (Content-Type: application/json)")
+    try:
+        data = await request.body()
+    except ClientDisconnect:
+        raise Disconnected() from None
+    return parse_json_object(data or b"{}")
+
+
+def parse_json_object(data: bytes) -> dict[str, Any]:
+    if json_depth(data) > MAX_DEPTH:
+        raise api_error(400, f"the body nests deeper than {MAX_DEPTH} levels")
+    try:
+        body = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise api_error(400, "the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise api_error(400, "the body must be a JSON object")
+    if not _encodable(body):
+        raise api_error(400, "the body has a lone surrogate (like \\ud800): it is not text")
+    return body
+
+
+def _encodable(value: Any) -> bool:
+    """Whether every string in a parsed body is text UTF-8 can carry (JSON's ``\\ud800``
+    escape makes a lone surrogate, which breaks the log, the database and every answer)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_encodable(k) and _encodable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_encodable(v) for v in value)
+    return True
+
+
+def json_depth(data: bytes) -> int:
+    """How deep the arrays and objects of a JSON text nest (brackets inside strings do not
+    count), found without parsing: the parser would recurse that deep."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(_STRINGS.sub(b"", data)):
+        if match.group() in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value) if not isinstance(value, float) or math.isfinite(value) \
+        else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _number(value: Any) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool) and \
+        math.isfinite(value)
+
+
+def _text(spec: dict[str, Any], field: str, default: str | None) -> str | None:
+    value = spec.get(field)
+    if value is None or value == "":
+        return default
+    if not isinstance(value, str) or len(value) > MAX_NAME:
+        raise api_error(422, f"{field!r} must be a name of at most {MAX_NAME} characters "
+                             f"(got {_shown(value)})")
+    return value
+
+
+def checked_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """A drill spec as stored (``humans`` maps each role to a name), every field checked;
+    the first problem is a 422 naming the field."""
+    unknown = sorted(set(spec) - set(SPEC_FIELDS))
+    if unknown:
+        raise api_error(422, f"unknown field {unknown[0]!r}; fields: {', '.join(SPEC_FIELDS)}")
+    seed, speed, hours = spec.get("seed", 1), spec.get("speed", 30), spec.get("hours")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+        raise api_error(422, f"'seed' must be a whole number from 0 to {MAX_SEED} "
+                             f"(got {_shown(seed)})")
+    if not _number(speed) or not 0 <= speed <= MAX_SPEED:
+        raise api_error(422, f"'speed' must be a number from 0 to {MAX_SPEED:g} "
+                             f"(got {_shown(speed)})")
+    if hours is not None and (not _number(hours) or not MIN_HOURS <= hours <= MAX_DRILL_HOURS):
+        raise api_error(422, f"'hours' must be a number of hours from {MIN_HOURS:.4f} (one "
+                             f"minute) to {MAX_DRILL_HOURS:g} (got {_shown(hours)})")
+    humans = spec.get("humans")
+    if not isinstance(humans, dict) or not humans or not all(
+            isinstance(k, str) and k and isinstance(v, str) and len(v) <= MAX_NAME
+            for k, v in humans.items()):
+        raise api_error(422, "'humans' must be a list of the roles people play, like "
+                             "[\"comms_lead\", \"legal\"]")
+    return {"scenario": _text(spec, "scenario", "overheating-kettle"),
+            "rulebook": _text(spec, "rulebook", "default"),
+            "team": _text(spec, "team", "standard"), "seed": seed,
+            "start": _text(spec, "start", "mon 09:00"), "humans": dict(humans),
+            "speed": float(speed), "hours": None if hours is None else float(hours),
+            "locale": _text(spec, "locale", None)}
+
+
+def drill_spec(body: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A create request's body -> the spec to store, and the role of each join code."""
+    humans = body.get("humans") or []
+    if not isinstance(humans, list) or not humans:
+        raise api_error(422, "'humans' must be a list of the roles people play, like "
+                             "[\"comms_lead\", \"legal\"]")
+    people: list[str] = []
+    names: dict[str, str] = {}
+    for item in humans:
+        role, name = (item.get("role"), item.get("name")) if isinstance(item, dict) else \
+            (item, None)
+        if not isinstance(role, str) or not role:
+            raise api_error(422, "each of 'humans' is a role name or {role, name}")
+        if name is not None and not isinstance(name, str):
+            raise api_error(422, f"the name of {role!r} in 'humans' must be a string")
+        people.append(role)
+        names.setdefault(role, name or role.replace("_", " "))
+    return checked_spec({**body, "humans": names}), people
+
+
+def speed_of(body: dict[str, Any]) -> float:
+    speed = body.get("speed")
+    if not _number(speed) or not 0 <= speed <= MAX_SPEED:
+        raise api_error(422, f"speed must be a number from 0 to {MAX_SPEED:g}")
+    return float(speed)
+
+
+def inject_input(body: dict[str, Any]) -> PersonInput:
+    """``{inject: ID}`` triggers a scripted inject; ``{to, kind, text}`` is an ad-hoc one."""
+    if "inject" in body:
+        if not isinstance(body["inject"], str):
+            raise api_error(422, "'inject' must be the id of a scripted inject")
+        return PersonInput(0.0, "facilitator", "trigger", inject=body["inject"])
+    to, kind, text = body.get("to"), body.get("kind", "press_inquiry"), body.get("text")
+    if not (isinstance(to, str) and isinstance(kind, str) and isinstance(text, str)):
+        raise api_error(422, "an ad-hoc inject needs 'to' (a role), 'kind' and 'text'")
+    return PersonInput(0.0, "facilitator", "inject", adhoc=(to, kind, text))
+
+
+def verdict_input(body: dict[str, Any]) -> PersonInput:
+    objective, status, comment = body.get("objective"), body.get("status"), \
+        body.get("comment", "")
+    if not (isinstance(objective, str) and isinstance(status, str)
+            and isinstance(comment, str)):
+        raise api_error(422, "send {objective: \"x1\", status: met|partly|missed, comment?}")
+    return PersonInput(0.0, "facilitator", "validate", inject=objective,
+                       adhoc=(status, comment, ""))
+
+
+def person_input(body: dict[str, Any], role: str, name: str) -> PersonInput:
+    """A participant's action body -> the input of ``name`` playing ``role`` (the role is
+    always the join code's, never the body's)."""
+    unknown = sorted(set(body) - ACTION_FIELDS)
+    if unknown:
+        raise api_error(422, f"unknown field {unknown[0]!r} (the role is the join code's)")
+    action, text, channels = body.get("action"), body.get("text"), body.get("channels")
+    obligation, event = body.get("obligation"), body.get("event")
+    if not isinstance(action, str):
+        raise api_error(422, "'action' is needed, like \"acknowledge\" or \"holding_statement\"")
+    if text is not None and (not isinstance(text, str) or len(text) > MAX_TEXT):
+        raise api_error(422, f"'text' must be a string of at most {MAX_TEXT:,} characters")
+    if channels is not None and not (isinstance(channels, list) and
+                                     all(isinstance(c, str) for c in channels)):
+        raise api_error(422, "'channels' must be a list of platform names")
+    if obligation is not None and not isinstance(obligation, str):
+        raise api_error(422, "'obligation' must be an id like \"o3\"")
+    if action == "acknowledge":
+        return PersonInput(0.0, name, "ack", obligation)
+    if action == "approve":
+        return PersonInput(0.0, name, "approve", obligation)
+    return PersonInput(0.0, name, "act", action=PersonAction(
+        action, obligation, event if isinstance(event, str) else None,
+        tuple(channels) if channels is not None else None, text, role))
+
+
+def coach_body(body: dict[str, Any]) -> tuple[str, str, list[str]]:
+    text, channels = body.get("text"), body.get("channels") or []
+    if not isinstance(text, str) or len(text) > MAX_TEXT or not isinstance(channels, list):
+        raise api_error(422, "send {action, channels, text}")
+    return text, str(body.get("action", "")), [str(c) for c in channels]
