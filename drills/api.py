@@ -5,16 +5,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from drills.drive.batch import run_scored
 from drills.drive.combination import Finding
-from drills.errors import InputError
+from drills.errors import DrillInterrupted, InputError
 from drills.feed.scenario import Scenario
 from drills.feed.scenario_load import load_scenario
 from drills.inputs.builtins import builtin_names, resolve
 from drills.log.files import atomic_log, read_log_lines
-from drills.log.records import Record
+from drills.log.records import Record, Sink, TeeSink
 from drills.rulebook.load import load_rulebook
 from drills.rulebook.model import Rulebook
 from drills.score.score import check_log, score_log
@@ -23,6 +23,8 @@ from drills.team.clock import parse_start
 from drills.team.load import load_team
 from drills.team.model import Team
 from drills.validate.runner import TestResult
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -90,10 +92,42 @@ def run_drill(*, scenario: str = "overheating-kettle", rulebook: str = "default"
         document, _summary, count = run_scored(loaded_scenario, loaded_rulebook, loaded_team,
                                                **options)
     else:
-        with atomic_log(log) as sink:
-            document, _summary, count = run_scored(loaded_scenario, loaded_rulebook,
-                                                   loaded_team, sink=sink, **options)
+        document, _summary, count = _keep_partial(log, lambda sink: run_scored(
+            loaded_scenario, loaded_rulebook, loaded_team, sink=sink, **options))
     return DrillResult(document, seed, count)
+
+
+class _HowFar:
+    """Remembers how far a drill got: the last record's time and the feed events so far."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+        self.events = 0
+
+    def write(self, record: Record) -> None:
+        t = record.get("t")
+        if isinstance(t, (int, float)):
+            self.t = max(self.t, float(t))
+
+    def write_event(self, event: Record) -> None:
+        self.events += 1
+        self.write(event)
+
+
+def _keep_partial(log: str, drive: Callable[[Sink], T]) -> T:
+    """``drive(sink)`` writing ``log`` atomically; on Ctrl-C the records so far are kept,
+    closed by an ``end`` record that says ``interrupted`` (a valid log that scores), and
+    ``DrillInterrupted`` is raised."""
+    how_far = _HowFar()
+    with atomic_log(log) as sink:
+        try:
+            return drive(TeeSink(sink, how_far))
+        except KeyboardInterrupt:
+            t = round(how_far.t, 3)
+            sink.write({"type": "end", "t": t, "events": how_far.events, "duration": t,
+                        "interrupted": True})
+    raise DrillInterrupted(f"the drill stopped at minute {t:g}; its partial log is in {log}",
+                           log=log, minute=t)
 
 
 #: The name a role played by nobody gets (``--human ROLE``).
@@ -150,9 +184,11 @@ def _run_recorded(*, scenario: str, rulebook: str, team: str, seed: int, start: 
         live = LiveDrill(config)
         document = play_inputs(live, todo)
     else:
-        with atomic_log(log) as sink:
+        def drive(sink: Sink) -> tuple[LiveDrill, dict[str, Any]]:
             live = LiveDrill(config, sink)
-            document = play_inputs(live, todo)
+            return live, play_inputs(live, todo)
+
+        live, document = _keep_partial(log, drive)
     return DrillResult(document, seed, live.display.count)
 
 

@@ -55,30 +55,49 @@ def run(scenario: str, rulebook: str, team: str, start: str, map_roles: str | No
         drill run --seed 1 --start "fri 17:30" --human comms_lead
     """
     from drills.api import run_drill
+    from drills.errors import DrillInterrupted
+    from drills.log.files import check_writable
 
-    if seed is None:
-        import secrets
-
-        seed = secrets.randbelow(1_000_000)
-        click.echo(f"seed {seed} (repeat this drill with --seed {seed})", err=True)
-    from drills.cli.progress import drill_progress
-    from drills.cli.recording import recording
+    if log is not None:
+        check_writable(log, "--log")
+    seed = drawn_seed(seed)
+    from drills.cli.progress import drill_progress, stop_on_interrupt
+    from drills.cli.recording import recording, saved_as
 
     inputs = {"scenario": scenario, "rulebook": rulebook, "team": team}
     with recording(db, no_store, "run", log, inputs) as recorder:
         report, finish = drill_progress()
         try:
-            result = run_drill(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
-                               start=start, log=recorder.log, log_feed=log_feed, hours=hours,
-                               locale=locale, map_roles=map_roles, progress=report,
-                               actions=actions, humans=humans)
+            # A simulated drill stops between two monitoring ticks, never inside the rules
+            # engine (which would take the Ctrl-C for an engine error).
+            with stop_on_interrupt(report, enabled=actions is None and not humans) as tick:
+                result = run_drill(scenario=scenario, rulebook=rulebook, team=team,
+                                   seed=seed, start=start, log=recorder.log,
+                                   log_feed=log_feed, hours=hours, locale=locale,
+                                   map_roles=map_roles, progress=tick, actions=actions,
+                                   humans=humans)
+        except DrillInterrupted as exc:
+            where = f"; its partial log is in {saved_as(log)}" if log else ""
+            raise DrillInterrupted(f"the drill stopped at minute {exc.minute:g}{where}",
+                                   log=log, minute=exc.minute) from None
         finally:
             finish()
         recorder.done(result.score)
     _print_score(result.score, as_json, fmt)
     if log:
-        click.echo(f"log written to {log} ({result.records:,} records)", err=True)
+        click.echo(f"log written to {saved_as(log)} ({result.records:,} records)", err=True)
     _check_threshold(result.score, fail_under)
+
+
+def drawn_seed(seed: int | None) -> int:
+    """The seed given, or one drawn and printed so the drill can be repeated."""
+    if seed is not None:
+        return seed
+    import secrets
+
+    seed = secrets.randbelow(1_000_000)
+    click.echo(f"seed {seed} (repeat this drill with --seed {seed})", err=True)
+    return seed
 
 
 @click.command()

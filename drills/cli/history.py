@@ -24,7 +24,8 @@ def history(team: str | None, scenario: str | None, person: str | None, as_json:
             as_html: bool, output: str | None, db: str | None) -> None:
     """List the recorded drills, oldest first, with each team's trend.
 
-    Every drill run, played or replayed is recorded unless --no-store was given.
+    Every drill run or played is recorded unless --no-store was given; a replay only with
+    --store.
 
     \b
     Example:

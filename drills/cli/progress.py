@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 #: Show nothing for drills faster than this (seconds of wall time).
@@ -39,6 +42,31 @@ def drill_progress(stream: TextIO | None = None,
             out.flush()
 
     return report, finish
+
+
+@contextmanager
+def stop_on_interrupt(report: Callable[[float, float], None], *, enabled: bool = True
+                      ) -> Iterator[Callable[[float, float], None]]:
+    """A ``progress(now, end)`` that raises KeyboardInterrupt at the first tick after a
+    Ctrl-C: the drill stops between two steps of the world. Only on the main thread; the
+    usual Ctrl-C when not ``enabled`` (a drill that has no ticks)."""
+    if not enabled or threading.current_thread() is not threading.main_thread():
+        yield report
+        return
+    asked: list[bool] = []
+    previous = signal.signal(signal.SIGINT, lambda _sig, _frame: asked.append(True))
+
+    def tick(now: float, end: float) -> None:
+        if asked:
+            raise KeyboardInterrupt
+        report(now, end)
+
+    try:
+        yield tick
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if asked:  # asked after the last tick: the drill ran to its end; still, stop here
+        raise KeyboardInterrupt
 
 
 def bar(unit: str, stream: TextIO | None = None

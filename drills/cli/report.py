@@ -43,6 +43,10 @@ def report(log: str, rulebook: str | None, fmt: str, output: str | None,
 
     if fmt == "md" and not output:
         raise click.UsageError("--format md writes images beside the report: give -o FILE")
+    if output:
+        from drills.log.files import check_writable
+
+        check_writable(output, "-o")
     prefix = os.path.splitext(os.path.basename(output))[0] if output else "report"
     rendered: RenderedReport
     if not os.path.exists(log) and log.isdigit():

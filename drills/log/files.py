@@ -2,14 +2,18 @@
 
 A log is written to a temporary file beside its destination and renamed into place only
 when the drill has finished, so a crash mid-run never leaves a half-written log where a good
-one was.
+one was. If the destination's folder disappears during a drill, the finished file is rescued
+to the user's data folder (else the working folder) and a ``Rescued`` warning says where.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import tempfile
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any
@@ -25,47 +29,129 @@ def _umask_mode(name: str) -> None:
     os.chmod(name, 0o666 & ~mask)
 
 
+class Rescued(UserWarning):
+    """A file could not go where it was asked to (its folder vanished); it was saved here."""
+
+    def __init__(self, path: str, rescued: str, reason: str) -> None:
+        super().__init__(f"could not write {path} ({reason}); saved it to {rescued} instead")
+        self.path = path
+        self.rescued = rescued
+
+
+def check_writable(path: str, flag: str) -> None:
+    """Fail before any work when ``path`` cannot be written: one line naming the flag.
+
+    Tries a file in the folder rather than asking ``os.access``, which says yes to root for
+    a folder root cannot write either (a read-only mount)."""
+    where = f"{flag} {path}"
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise InputError(f"{where}: is a folder, not a file")
+    parent = folder
+    while not os.path.exists(parent) and os.path.dirname(parent) != parent:
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        raise InputError(f"{where}: {parent} is a file, not a folder")
+    if parent != folder:
+        raise InputError(f"{where}: the folder {folder} does not exist")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".drill-", suffix=".probe"):
+            pass
+    except OSError as exc:
+        raise InputError(f"{where}: cannot write in {folder} ({exc.strerror or exc})") from None
+
+
+def rescue_folder() -> str:
+    """Where a file goes when its own folder vanished: the user's data folder, else here."""
+    from platformdirs import user_data_dir
+
+    for folder in (os.path.join(user_data_dir("crisis-drills", appauthor=False), "rescued"),
+                   os.getcwd(), tempfile.gettempdir()):
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(folder, os.W_OK):
+            return folder
+    return tempfile.gettempdir()  # pragma: no cover - nowhere writable at all
+
+
+def _rescue(handle: IO[Any], path: str, reason: str) -> str:
+    """Copy the finished temporary file (still open, maybe unlinked) to the rescue folder."""
+    folder = rescue_folder()
+    stem, ext = os.path.splitext(os.path.basename(path))
+    target, n = os.path.join(folder, stem + ext), 1
+    while os.path.exists(target):
+        target, n = os.path.join(folder, f"{stem}-{n}{ext}"), n + 1
+    handle.seek(0)
+    binary = "b" in handle.mode
+    with _atomic_file(target, "w+b" if binary else "w+", ".tmp", rescue=False) as copy:
+        shutil.copyfileobj(handle, copy)
+    warnings.warn(Rescued(path, target, reason), stacklevel=4)
+    return target
+
+
 @contextmanager
-def _atomic_file(path: str, mode: str, suffix: str) -> Iterator[IO[Any]]:
+def _atomic_file(path: str, mode: str, suffix: str, *, rescue: bool = True
+                 ) -> Iterator[IO[Any]]:
     """A temporary file beside ``path``, renamed onto it only if the block ends without
-    error (flushed and fsynced first); removed otherwise."""
+    error (flushed and fsynced first); removed otherwise. When the rename fails because the
+    folder went away during the block, the content is rescued (see ``Rescued``)."""
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise InputError(f"{path}: the folder {folder} does not exist")
     if os.path.isdir(path):
         raise InputError(f"{path}: is a directory, not a file")
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
-        mode, encoding="utf-8" if "b" not in mode else None, dir=folder, prefix=".drill-",
-        suffix=suffix, delete=False)
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
+            mode, encoding="utf-8" if "b" not in mode else None, dir=folder,
+            prefix=".drill-", suffix=suffix, delete=False)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write in {folder} ({exc.strerror or exc})") from None
     try:
         yield handle
-        handle.flush()
-        os.fsync(handle.fileno())
-        handle.close()
-        _umask_mode(handle.name)
-        os.replace(handle.name, path)
     except BaseException:
         handle.close()
-        os.unlink(handle.name)
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
         raise
+    try:
+        handle.flush()
+        os.fsync(handle.fileno())
+        _umask_mode(handle.name)
+        os.replace(handle.name, path)
+    except OSError as exc:
+        if not rescue:
+            handle.close()
+            with contextlib.suppress(OSError):
+                os.unlink(handle.name)
+            raise
+        try:
+            _rescue(handle, path, exc.strerror or str(exc))
+        finally:
+            handle.close()
+            with contextlib.suppress(OSError):
+                os.unlink(handle.name)
+        return
+    handle.close()
 
 
 @contextmanager
 def atomic_log(path: str) -> Iterator[TextSink]:
     """A sink writing to ``path``; the file appears only if the block ends without error."""
-    with _atomic_file(path, "w", ".jsonl.tmp") as handle:
+    with _atomic_file(path, "w+", ".jsonl.tmp") as handle:
         yield TextSink(handle)
 
 
 def atomic_text(path: str, text: str) -> None:
     """Write ``text`` to ``path`` atomically (a crash leaves the old file, never half)."""
-    with _atomic_file(path, "w", ".tmp") as handle:
+    with _atomic_file(path, "w+", ".tmp") as handle:
         handle.write(text)
 
 
 def atomic_bytes(path: str, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (figures beside a Markdown report)."""
-    with _atomic_file(path, "wb", ".tmp") as handle:
+    with _atomic_file(path, "w+b", ".tmp") as handle:
         handle.write(data)
 
 

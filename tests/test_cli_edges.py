@@ -1,0 +1,259 @@
+"""What users hit at the command line (issue 22): unwritable paths, a log folder that
+vanishes, Ctrl-C, one-line value errors, the seed of ``play``, replay and the store."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drills.cli.main import cli
+
+RUN = ["run", "--seed", "1", "--hours", "1", "--no-store"]
+
+
+def _records(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def logs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A simulated drill's log and one with a (no-show) person in it."""
+    folder = tmp_path_factory.mktemp("logs")
+    made = {"run": folder / "run.jsonl", "human": folder / "human.jsonl"}
+    for key, extra in (("run", []), ("human", ["--human", "comms_lead"])):
+        result = CliRunner().invoke(cli, [*RUN, *extra, "--log", str(made[key])])
+        assert result.exit_code == 0, result.output
+    return made
+
+
+# -- 1. output paths a user cannot write ------------------------------------------------------
+
+def _unwritable_cases(logs: dict[str, Path], target: str) -> list[tuple[list[str], str]]:
+    return [
+        (["play", "--plain", "--speed", "0", "--seed", "1", "--log", target], "--log"),
+        ([*RUN, "--log", target], "--log"),
+        (["report", str(logs["run"]), "-o", target], "-o"),
+        (["actions", str(logs["human"]), "-o", target], "-o"),
+        (["replay", str(logs["run"]), "--log", target], "--log"),
+    ]
+
+
+def test_a_path_under_a_file_is_one_line_naming_the_flag(tmp_path: Path,
+                                                          logs: dict[str, Path]) -> None:
+    afile = tmp_path / "notes.txt"
+    afile.write_text("not a folder\n")
+    target = str(afile / "new.jsonl")
+    for args, flag in _unwritable_cases(logs, target):
+        result = CliRunner().invoke(cli, args, input="quit\n")
+        assert result.exit_code == 2, (args, result.output)
+        assert result.stderr.strip() == f"error: {flag} {target}: {afile} is a file, not a " \
+                                         "folder", args
+        assert "Traceback" not in result.output
+        # Checked before the drill: nothing ran, so no score was printed.
+        assert "Score" not in result.stdout, args
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes a folder whatever its mode")
+def test_a_read_only_folder_is_one_line_naming_the_flag(tmp_path: Path,
+                                                         logs: dict[str, Path]) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        for args, flag in _unwritable_cases(logs, str(folder / "new.jsonl")):
+            result = CliRunner().invoke(cli, args, input="quit\n")
+            assert result.exit_code == 2, (args, result.output)
+            assert result.stderr.startswith(f"error: {flag} {folder / 'new.jsonl'}: cannot "
+                                            f"write in {folder}"), args
+            assert result.stderr.count("\n") == 1
+    finally:
+        folder.chmod(0o700)
+
+
+def test_a_missing_folder_is_named(tmp_path: Path) -> None:
+    target = tmp_path / "nope" / "run.jsonl"
+    result = CliRunner().invoke(cli, [*RUN, "--log", str(target)])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: --log {target}: the folder {target.parent} does not " \
+                            "exist\n"
+
+
+# -- 2. the log folder disappears during a session ---------------------------------------------
+
+def test_a_session_log_survives_its_folder_vanishing(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The folder is deleted while the person plays (by the ``wait`` below); the log is
+    rescued to the user's data folder, the user is told where, the report still prints."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    from drills.play import console as console_module
+
+    original = console_module.Console.execute
+
+    def execute(self: console_module.Console, line: str) -> object:
+        if line.strip() == "quit":
+            shutil.rmtree(folder)
+        return original(self, line)
+
+    monkeypatch.setattr(console_module.Console, "execute", execute)
+    result = CliRunner().invoke(cli, ["play", "--plain", "--speed", "0", "--seed", "1",
+                                      "--no-store", "--log", str(folder / "p.jsonl")],
+                                input="wait 30m\nquit\n")
+    assert result.exit_code == 0, result.output
+    rescued = tmp_path / "data" / "crisis-drills" / "rescued" / "p.jsonl"
+    assert f"saved it to {rescued} instead" in result.stderr
+    assert f"log written to {rescued}" in result.stderr
+    assert "Score" in result.stdout
+    assert _records(rescued)[-1]["type"] == "end"
+    assert not folder.exists()
+
+
+def test_atomic_text_rescues_and_warns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drills.log import files
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    with pytest.warns(files.Rescued) as caught, files.atomic_log(str(folder / "a.jsonl")) as sink:
+        sink.write({"type": "drill", "t": 0})
+        shutil.rmtree(folder)
+    rescued = Path(caught[0].message.rescued)  # type: ignore[union-attr]
+    assert rescued.read_text() == '{"type":"drill","t":0}\n'
+    assert not list((tmp_path / "data" / "crisis-drills" / "rescued").glob(".drill-*"))
+
+
+# -- 3. Ctrl-C -----------------------------------------------------------------------------------
+
+def _wait_for(condition: object, seconds: float = 120.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_ctrl_c_in_run_keeps_a_partial_log_and_exits_130(tmp_path: Path) -> None:
+    log = tmp_path / "long.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "drills.cli.main", "run", "--seed", "3", "--hours", "744",
+         "--no-store", "--log", str(log)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        # Interrupt once the drill is writing its log (the temporary file beside it grows).
+        _wait_for(lambda: any(p.stat().st_size > 50_000 for p in tmp_path.glob(".drill-*")))
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 130, err
+    assert "Aborted" not in err and "Traceback" not in err
+    assert "interrupted: the drill stopped at minute" in err
+    assert f"its partial log is in {log}" in err
+    records = _records(log)
+    assert records[-1]["type"] == "end" and records[-1]["interrupted"] is True
+    assert 0 < float(records[-1]["t"]) < 744 * 60  # type: ignore[arg-type]
+    scored = CliRunner().invoke(cli, ["score", str(log), "--json"])
+    assert scored.exit_code == 0, scored.output
+    assert not list(tmp_path.glob(".drill-*"))
+
+
+def test_interrupted_run_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same without a signal: the drill raises KeyboardInterrupt at a monitoring tick."""
+    from drills.cli import progress
+
+    def interrupting(report: object, *, enabled: bool = True) -> object:
+        from contextlib import contextmanager
+
+        @contextmanager
+        def stop() -> object:
+            def tick(now: float, _end: float) -> None:
+                if now >= 30:
+                    raise KeyboardInterrupt
+            yield tick
+        return stop()
+
+    monkeypatch.setattr(progress, "stop_on_interrupt", interrupting)
+    log = tmp_path / "run.jsonl"
+    result = CliRunner().invoke(cli, [*RUN, "--log", str(log)])
+    assert result.exit_code == 130, result.output
+    assert "Aborted" not in result.output
+    assert _records(log)[-1]["interrupted"] is True
+
+
+def test_ctrl_c_in_plain_play_exits_130_and_keeps_the_log(tmp_path: Path) -> None:
+    log = tmp_path / "play.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "drills.cli.main", "play", "--plain", "--speed", "0",
+         "--seed", "1", "--no-store", "--log", str(log)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=tmp_path)
+    try:
+        assert process.stdin is not None and process.stdout is not None
+        # Once a command is answered, the session's loop (and its Ctrl-C handler) runs.
+        process.stdin.write("inbox\n")
+        process.stdin.flush()
+        _wait_for(lambda: process.stdout.readline().startswith("> inbox"))  # type: ignore
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 130, err
+    assert "interrupted: ending the drill at" in out
+    assert "Score" in out
+    assert _records(log)[-1]["type"] == "end"
+
+
+# -- 5. usage errors, check's summary, play's seed -----------------------------------------------
+
+def test_a_bad_value_is_one_line_and_exit_2() -> None:
+    result = CliRunner().invoke(cli, ["play", "--speed", "abc"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: Invalid value for '--speed': 'abc' is not a valid float " \
+                            "range.\n"
+    assert "Usage:" not in result.output and "Try" not in result.output
+
+
+def test_check_counts_what_it_printed() -> None:
+    result = CliRunner().invoke(cli, ["check", "--scenario", "sv-data-breach", "--rulebook",
+                                      "strict", "--team", "skeleton-weekend", "--start",
+                                      "sat 21:00"])
+    assert result.exit_code == 0
+    warnings = [line for line in result.stdout.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 2
+    assert result.stderr.endswith(": 0 error(s), 2 warning(s)\n")
+    assert result.stdout.endswith("\n")
+
+
+def test_play_draws_and_prints_a_seed_when_none_is_given(tmp_path: Path) -> None:
+    help_text = CliRunner().invoke(cli, ["play", "--help"]).output
+    assert "[default: 1]" not in help_text and "drawn and printed" in help_text
+    result = CliRunner().invoke(cli, ["play", "--plain", "--speed", "0", "--no-store",
+                                      "--log", str(tmp_path / "p.jsonl")], input="quit\n")
+    assert result.exit_code == 0, result.output
+    seed = int(result.stderr.split("seed ", 1)[1].split()[0])
+    assert _records(tmp_path / "p.jsonl")[0]["seed"] == seed
+
+
+# -- 6. replay records only when asked -----------------------------------------------------------
+
+def test_replay_records_in_the_store_only_with_store(tmp_path: Path,
+                                                     logs: dict[str, Path]) -> None:
+    db = str(tmp_path / "h.db")
+    plain = CliRunner().invoke(cli, ["replay", str(logs["run"]), "--db", db])
+    assert plain.exit_code == 0, plain.output
+    assert "recorded as drill" not in plain.stderr
+    stored = CliRunner().invoke(cli, ["replay", str(logs["run"]), "--store", "--db", db])
+    assert stored.exit_code == 0, stored.output
+    assert "recorded as drill 1" in stored.stderr
+    history = CliRunner().invoke(cli, ["history", "--db", db, "--json"])
+    assert len(json.loads(history.stdout)) == 1
