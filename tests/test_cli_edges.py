@@ -257,3 +257,40 @@ def test_replay_records_in_the_store_only_with_store(tmp_path: Path,
     assert "recorded as drill 1" in stored.stderr
     history = CliRunner().invoke(cli, ["history", "--db", db, "--json"])
     assert len(json.loads(history.stdout)) == 1
+
+
+# -- 4. the bench on a plain install ----------------------------------------------------------
+
+_PLAIN_INSTALL = """
+import sys
+for name in ("httpx", "distributed", "dask"):
+    sys.modules[name] = None  # import fails, as on a plain `pip install .`
+from drills.bench import figures
+
+
+def bench_cluster(quick, progress):
+    import distributed  # noqa: F401 - needs the cluster extra
+    return {"cluster.x": 1}
+
+
+figures.bench_cluster = bench_cluster
+# The serve load test (the one that used httpx), a section needing dask, and a cheap one:
+# the whole bench is `test_cli.py`'s; here what a missing extra does.
+figures.SECTIONS[:] = [figures.bench_serve, bench_cluster, figures.bench_baselines]
+from drills.cli.main import cli
+cli(["bench", "--quick", "--json"])
+"""
+
+
+def test_the_bench_runs_without_the_dev_extra(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-c", _PLAIN_INSTALL], capture_output=True,
+                            text=True, timeout=600, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["serve.participants"] == 30
+    assert figures["serve.actions"] > 0
+    assert figures["serve.actions_lost"] == 0
+    assert figures["baseline.simpy_events_per_s"] > 0
+    assert figures["skipped"] == {
+        "cluster": "needs distributed (pip install 'crisis-drills[cluster]')"}
+    assert "cluster: skipped, needs distributed" in result.stderr
