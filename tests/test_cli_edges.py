@@ -294,3 +294,42 @@ def test_the_bench_runs_without_the_dev_extra(tmp_path: Path) -> None:
     assert figures["skipped"] == {
         "cluster": "needs distributed (pip install 'crisis-drills[cluster]')"}
     assert "cluster: skipped, needs distributed" in result.stderr
+
+
+# -- 7. a drill quit at minute 0 is not rated ---------------------------------------------------
+
+def test_a_drill_quit_at_minute_0_is_not_rated(tmp_path: Path) -> None:
+    db = str(tmp_path / "h.db")
+    log = tmp_path / "q.jsonl"
+    played = CliRunner().invoke(cli, ["play", "--plain", "--speed", "0", "--seed", "1",
+                                      "--db", db, "--log", str(log)], input="quit\n")
+    assert played.exit_code == 0, played.output
+    assert "Score: not rated: the drill ended at minute 0" in played.stdout
+    assert "100.0" not in played.stdout and "Rating P" not in played.stdout
+    scored = CliRunner().invoke(cli, ["score", str(log), "--json"])
+    document = json.loads(scored.stdout)
+    assert (document["score"], document["rating"]) == (None, None)
+    assert CliRunner().invoke(cli, ["score", str(log), "--fail-under", "50"]).exit_code == 1
+    history = CliRunner().invoke(cli, ["history", "--db", db])
+    assert history.exit_code == 0, history.output
+    row = next(line for line in history.stdout.splitlines() if "overheating-kettle" in line)
+    assert row.rstrip().endswith("not rated"), row
+    report = CliRunner().invoke(cli, ["report", str(log), "--format", "md", "-o",
+                                      str(tmp_path / "r.md")])
+    assert report.exit_code == 0, report.output
+    assert "not rated" in (tmp_path / "r.md").read_text()
+
+
+def test_a_drill_that_ran_its_course_is_rated_even_when_quiet(tmp_path: Path) -> None:
+    """Nothing asked and nothing done over the whole planned drill is still rated."""
+    from drills.inputs.builtins import resolve
+    from drills.rulebook.load import load_rulebook
+    from drills.score.score import score_log
+
+    header = {"type": "drill", "t": 0, "schema": 1, "seed": 1, "scenario": "x",
+              "rulebook": "default", "team": "t", "start": "mon 09:00", "duration": 60.0}
+    book = load_rulebook(resolve("rulebook", "default"))
+    ran = score_log([header, {"type": "end", "t": 60, "duration": 60}], book)
+    assert ran["rating"] is not None and ran["score"] is not None
+    quit_early = score_log([header, {"type": "end", "t": 5, "duration": 5}], book)
+    assert quit_early["rating"] is None

@@ -147,6 +147,10 @@ def _print_score(document: dict[str, Any], as_json: bool, fmt: str) -> None:
 
 
 def _check_threshold(document: dict[str, Any], fail_under: float | None) -> None:
+    if fail_under is not None and document["score"] is None:
+        click.echo(f"the drill is not rated; --fail-under {fail_under:g} needs a rated drill",
+                   err=True)
+        sys.exit(1)
     if fail_under is not None and document["score"] < fail_under:
         click.echo(f"score {document['score']} is below --fail-under {fail_under:g}", err=True)
         sys.exit(1)

@@ -55,7 +55,8 @@ def _table(drills: list[dict]) -> str:  # type: ignore[type-arg]
         return "No drills recorded yet: 'drill run' records one."
     rows = [[d["id"], d["date"], d["kind"], d["scenario"], d["rulebook"], d["team"], d["seed"],
              ", ".join(d["people"]) or "-",
-             "-" if d["score"] is None else f"{d['score']:.1f}", d["rating"] or "-"]
+             "-" if d["score"] is None else f"{d['score']:.1f}",
+             d["rating"] or ("not rated" if d["score"] is None else "-")]
             for d in drills]
     from drills.report.history import trends
 
