@@ -180,13 +180,16 @@ def _run_recorded(*, scenario: str, rulebook: str, team: str, seed: int, start: 
                            log_feed=log_feed, hours=hours, locale=locale,
                            map_roles=map_roles, where=recorded.where)
     todo = [(a.item, a.where) for a in recorded.actions]
+    # A session the person quit early ends where it ended, as its replay does.
+    ended = recorded.drill.get("ended")
+    until = float(ended) if isinstance(ended, (int, float)) else None
     if log is None:
         live = LiveDrill(config)
-        document = play_inputs(live, todo)
+        document = play_inputs(live, todo, until=until)
     else:
         def drive(sink: Sink) -> tuple[LiveDrill, dict[str, Any]]:
             live = LiveDrill(config, sink)
-            return live, play_inputs(live, todo)
+            return live, play_inputs(live, todo, until=until)
 
         live, document = _keep_partial(log, drive)
     return DrillResult(document, seed, live.display.count)
@@ -413,8 +416,29 @@ def extract_actions(log: str) -> str:
     if not isinstance(humans, dict) or not humans:
         raise InputError(f"{log}: no one played a role in this drill (the header names no "
                          "'humans'): it has no actions to extract")
+    from drills.drive.replay import replay_plan
+
+    plan = replay_plan(numbered, log)
+    drill = {key: plan.inputs.get(key) for key in ("scenario", "rulebook", "team")}
+    drill.update(seed=plan.seed, start=plan.start, hours=plan.inputs.get("hours"),
+                 locale=plan.inputs.get("locale"), map_roles=plan.inputs.get("map_roles"),
+                 ended=plan.until)
     return actions_yaml({str(k): str(v) for k, v in humans.items()}, inputs_from_log(records),
-                        log)
+                        log, drill)
+
+
+def recorded_options(actions: str) -> dict[str, Any]:
+    """The drill options an actions file was recorded with (empty for a hand-written one),
+    without ``ended``: ``drill run --actions`` takes the ones not given and warns of the
+    ones given differently."""
+    from drills.inputs.actions_file import DRILL_OPTIONS, load_actions
+
+    drill = load_actions(actions).drill
+    if not drill:
+        return {}
+    # An optional flag the file leaves out was not given (hours: the scenario's duration).
+    return {key: drill.get(key) for key in DRILL_OPTIONS
+            if key in drill or key in ("hours", "locale", "map_roles")}
 
 
 @dataclass

@@ -333,3 +333,51 @@ def test_a_drill_that_ran_its_course_is_rated_even_when_quiet(tmp_path: Path) ->
     assert ran["rating"] is not None and ran["score"] is not None
     quit_early = score_log([header, {"type": "end", "t": 5, "duration": 5}], book)
     assert quit_early["rating"] is None
+
+
+# -- 8. play -> actions -> run --actions ---------------------------------------------------------
+
+SESSION = "wait 5h\nack\nwait 10m\nack\nwait 40m\n" \
+          "act holding_statement via x : We are aware. Next update by 19:30.\nwait 1h\nquit\n"
+
+
+def test_play_actions_run_reproduces_the_session_byte_for_byte(tmp_path: Path) -> None:
+    """A session where the person acknowledged pages and quit early: the actions file
+    carries the drill's options and where it ended, so a run of it *is* the session (the
+    same header, the same log, byte for byte)."""
+    played = tmp_path / "play.jsonl"
+    result = CliRunner().invoke(cli, ["play", "--plain", "--speed", "0", "--seed", "1",
+                                      "--start", "fri 17:30", "--no-store", "--log",
+                                      str(played)], input=SESSION)
+    assert result.exit_code == 0, result.output
+    assert sum(1 for r in _records(played) if r.get("status") == "acknowledged"
+               and r.get("human")) == 2
+    actions = tmp_path / "a.yaml"
+    assert CliRunner().invoke(cli, ["actions", str(played), "-o", str(actions)]).exit_code == 0
+    assert "seed: 1" in actions.read_text() and 'start: "fri 17:30"' in actions.read_text()
+    rerun = tmp_path / "run.jsonl"
+    result = CliRunner().invoke(cli, ["run", "--actions", str(actions), "--no-store", "--log",
+                                      str(rerun)])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr and "seed " not in result.stderr
+    assert rerun.read_bytes() == played.read_bytes()
+
+
+def test_a_run_with_other_options_than_recorded_warns_once(tmp_path: Path) -> None:
+    actions = tmp_path / "a.yaml"
+    actions.write_text('drill: {seed: 1, start: "fri 17:30", scenario: overheating-kettle}\n'
+                       "humans: {comms_lead: Ana}\nactions: []\n")
+    same = CliRunner().invoke(cli, ["run", "--actions", str(actions), "--start", "fre 17:30",
+                                    "--hours", "1", "--no-store"])
+    warnings = [line for line in same.stderr.splitlines() if line.startswith("warning")]
+    assert warnings == [f"warning: {actions} was recorded with --hours (not given); this run "
+                        "differs, so it is another drill with another score"]
+    other = CliRunner().invoke(cli, ["run", "--actions", str(actions), "--seed", "2",
+                                     "--start", "mon 09:00", "--no-store"])
+    assert other.exit_code == 0, other.output
+    assert other.stderr.splitlines()[0] == (
+        f"warning: {actions} was recorded with --seed 1, --start fri 17:30; this run "
+        "differs, so it is another drill with another score")
+    plain = CliRunner().invoke(cli, ["run", "--actions", str(actions), "--no-store", "--json"])
+    assert json.loads(plain.stdout)["drill"]["start"] == "fri 17:30"
+    assert json.loads(plain.stdout)["drill"]["seed"] == 1

@@ -60,6 +60,13 @@ def run(scenario: str, rulebook: str, team: str, start: str, map_roles: str | No
 
     if log is not None:
         check_writable(log, "--log")
+    if actions is not None:
+        given = {"scenario": scenario, "rulebook": rulebook, "team": team, "seed": seed,
+                 "start": start, "hours": hours, "locale": locale, "map_roles": map_roles}
+        options = _recorded_options(actions, given)
+        scenario, rulebook, team = options["scenario"], options["rulebook"], options["team"]
+        seed, start, hours = options["seed"], options["start"], options["hours"]
+        locale, map_roles = options["locale"], options["map_roles"]
     seed = drawn_seed(seed)
     from drills.cli.progress import drill_progress, stop_on_interrupt
     from drills.cli.recording import recording, saved_as
@@ -87,6 +94,38 @@ def run(scenario: str, rulebook: str, team: str, start: str, map_roles: str | No
     if log:
         click.echo(f"log written to {saved_as(log)} ({result.records:,} records)", err=True)
     _check_threshold(result.score, fail_under)
+
+
+def _recorded_options(actions: str, given: dict[str, Any]) -> dict[str, Any]:
+    """The run's options with an actions file: each flag given on the command line, else
+    what the file was recorded with; one warning line when a given flag differs from it."""
+    from drills.api import recorded_options
+    from drills.inputs.actions_file import DRILL_OPTIONS
+
+    recorded = recorded_options(actions)
+    ctx = click.get_current_context()
+    options, differ = dict(given), []
+    for key, value in recorded.items():
+        source = ctx.get_parameter_source(key)
+        if source in (None, click.core.ParameterSource.DEFAULT):
+            options[key] = value
+        elif not _same_option(key, value, given[key]):
+            differ.append(f"{DRILL_OPTIONS[key]} {'(not given)' if value is None else value}")
+    if differ:
+        click.echo(f"warning: {actions} was recorded with {', '.join(differ)}; this run "
+                   "differs, so it is another drill with another score", err=True)
+    return options
+
+
+def _same_option(key: str, recorded: Any, given: Any) -> bool:
+    if key == "start" and isinstance(recorded, str) and isinstance(given, str):
+        from drills.team.clock import parse_start
+
+        try:  # 'fre 17:30' is 'fri 17:30'
+            return parse_start(recorded) == parse_start(given)
+        except ValueError:
+            pass
+    return bool(recorded == given)
 
 
 def drawn_seed(seed: int | None) -> int:
