@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from drills.drive.batch import run_scored
@@ -15,6 +15,7 @@ from drills.feed.scenario_load import load_scenario
 from drills.inputs.builtins import builtin_names, resolve
 from drills.log.files import atomic_log, read_log_lines
 from drills.log.records import Record, Sink, TeeSink
+from drills.log.sources import Found
 from drills.rulebook.load import load_rulebook
 from drills.rulebook.model import Rulebook
 from drills.score.score import check_log, score_log
@@ -137,15 +138,17 @@ NO_SHOW = "no-show"
 def people_config(*, scenario: str, rulebook: str, team: str, seed: int, start: str,
                   humans: dict[str, str], log_feed: str = "full", hours: float | None = None,
                   locale: str | None = None, map_roles: str | None = None,
-                  where: dict[str, str] | None = None) -> DrillConfig:
+                  where: dict[str, str] | None = None, log: str | None = None) -> DrillConfig:
     """The configuration of a drill with people in it; its header records the inputs as
-    named here, so ``drill replay`` can run it again."""
+    named here, so ``drill replay`` can run it again: a file beside ``log`` by its name
+    alone, and every file's SHA-256 (``drills.log.sources``)."""
     from drills.drive.batch import drill_config
+    from drills.log.sources import portable_inputs
 
     loaded = load_inputs(scenario=scenario, rulebook=rulebook, team=team, start=start,
                          locale=locale, map_roles=map_roles)
-    inputs = {"scenario": scenario, "rulebook": rulebook, "team": team, "locale": locale,
-              "hours": hours, "map_roles": map_roles}
+    inputs = portable_inputs({"scenario": scenario, "rulebook": rulebook, "team": team,
+                              "locale": locale, "hours": hours, "map_roles": map_roles}, log)
     return drill_config(*loaded[:3], seed, loaded[3], log_feed, hours, humans=humans,
                         inputs=inputs, where=where)
 
@@ -178,7 +181,7 @@ def _run_recorded(*, scenario: str, rulebook: str, team: str, seed: int, start: 
     config = people_config(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
                            start=start, humans=parse_humans(humans, recorded.humans),
                            log_feed=log_feed, hours=hours, locale=locale,
-                           map_roles=map_roles, where=recorded.where)
+                           map_roles=map_roles, where=recorded.where, log=log)
     todo = [(a.item, a.where) for a in recorded.actions]
     # A session the person quit early ends where it ended, as its replay does.
     ended = recorded.drill.get("ended")
@@ -338,13 +341,17 @@ class ReplayResult:
     #: None when the replay is byte for byte the log; else the first line that differs.
     difference: int | None
     out: str | None
+    #: One line each about the input files (one whose content changed since the drill).
+    notes: list[str] = field(default_factory=list)
 
 
-def replay_drill(log: str, *, out: str | None = None) -> ReplayResult:
+def replay_drill(log: str, *, out: str | None = None, library: str | None = None
+                 ) -> ReplayResult:
     """Run a drill again from its log's header and its people's inputs (``drill replay``).
 
     The replay is written to ``out`` (atomically) when given, and compared with ``log`` line
-    by line: a live drill replays byte for byte.
+    by line: a live drill replays byte for byte. Input files are looked for as named,
+    beside the log, then in ``library`` (``drills.log.sources``).
     """
     import tempfile
 
@@ -356,12 +363,12 @@ def replay_drill(log: str, *, out: str | None = None) -> ReplayResult:
     check_log(records, log, [line for line, _record in numbered])
     plan = replay_plan(numbered, log)
     given = plan.inputs
-    config = people_config(scenario=_input_path(given["scenario"], log),
-                           rulebook=_input_path(given["rulebook"], log),
-                           team=_input_path(given["team"], log), seed=plan.seed,
-                           start=plan.start, humans=plan.humans, log_feed=plan.log_feed,
-                           hours=given["hours"], locale=given["locale"],
-                           map_roles=given["map_roles"])
+    found = _found_inputs(given, log, library)
+    config = people_config(scenario=found.paths["scenario"],
+                           rulebook=found.paths["rulebook"], team=found.paths["team"],
+                           seed=plan.seed, start=plan.start, humans=plan.humans,
+                           log_feed=plan.log_feed, hours=given["hours"],
+                           locale=given["locale"], map_roles=given["map_roles"])
     config.inputs = plan.recorded_inputs  # as the log had them (a path stays as written)
     from drills.drive.recorded import play_inputs
 
@@ -371,25 +378,23 @@ def replay_drill(log: str, *, out: str | None = None) -> ReplayResult:
             live = LiveDrill(config, sink)
             document = play_inputs(live, plan.inputs_at, until=plan.until)
         difference = _first_difference(log, target)
-    return ReplayResult(document, live.display.count, difference, out)
+    return ReplayResult(document, live.display.count, difference, out, found.notes)
 
 
-def replay_inputs(log: str) -> dict[str, str]:
-    """The scenario, rulebook and team a log names (for the store's hashes)."""
+def replay_inputs(log: str, library: str | None = None) -> dict[str, str]:
+    """The scenario, rulebook and team a log names, found (for the store's hashes)."""
     from drills.drive.replay import replay_plan
 
-    numbered = read_log_lines(log)
-    plan = replay_plan(numbered, log)
-    return {key: _input_path(plan.inputs[key], log) for key in ("scenario", "rulebook", "team")}
+    plan = replay_plan(read_log_lines(log), log)
+    return _found_inputs(plan.inputs, log, library).paths
 
 
-def _input_path(name: str, log: str) -> str:
-    """A scenario, rulebook or team the log names: a built-in, a path from here, or a path
-    from the log's folder."""
-    if os.path.exists(name) or ("/" not in name and not name.endswith((".yaml", ".yml"))):
-        return name
-    beside = os.path.join(os.path.dirname(os.path.abspath(log)), name)
-    return beside if os.path.exists(beside) else name
+def _found_inputs(given: dict[str, Any], log: str, library: str | None) -> Found:
+    from drills.log.sources import find_inputs
+
+    hashes = given.get("sha256")
+    return find_inputs({k: str(given[k]) for k in ("scenario", "rulebook", "team")}, log,
+                       library, hashes if isinstance(hashes, dict) else None)
 
 
 def _first_difference(a: str, b: str) -> int | None:

@@ -381,3 +381,77 @@ def test_a_run_with_other_options_than_recorded_warns_once(tmp_path: Path) -> No
     plain = CliRunner().invoke(cli, ["run", "--actions", str(actions), "--no-store", "--json"])
     assert json.loads(plain.stdout)["drill"]["start"] == "fri 17:30"
     assert json.loads(plain.stdout)["drill"]["seed"] == 1
+
+
+# -- 9. a log names its inputs portably -----------------------------------------------------------
+
+def _own_scenario(folder: Path, root: Path) -> Path:
+    """A scenario of the user's own (a built-in under another id), in ``folder``."""
+    text = (root / "scenarios" / "overheating-kettle.yaml").read_text(encoding="utf-8")
+    path = folder / "limit-long.yaml"
+    path.write_text(text.replace("scenario: overheating-kettle", "scenario: limit-long", 1),
+                    encoding="utf-8")
+    return path
+
+
+def test_a_simulated_drill_from_a_file_replays_beside_it_or_from_a_library(
+        tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "drill").mkdir()
+    (tmp_path / "lib").mkdir()
+    scenario = _own_scenario(tmp_path / "drill", root)
+    log = tmp_path / "drill" / "d.jsonl"
+    monkeypatch.chdir(tmp_path / "drill")
+    ran = CliRunner().invoke(cli, [*RUN, "--scenario", "limit-long.yaml", "--log", str(log)])
+    assert ran.exit_code == 0, ran.output
+    monkeypatch.chdir(tmp_path)  # elsewhere: the file is found beside the log
+    again = CliRunner().invoke(cli, ["replay", str(log)])
+    assert again.exit_code == 0, again.output
+    assert "identical" in again.stderr
+    mailed = tmp_path / "mailed.jsonl"
+    shutil.copy(log, mailed)  # the log alone: the error names the file it needs
+    missing = CliRunner().invoke(cli, ["replay", str(mailed)])
+    assert missing.exit_code == 2
+    assert missing.stderr.startswith(f"error: {mailed}: the drill ran with scenario "
+                                     "'limit-long', which is not a built-in; it needs the "
+                                     "file limit-long.yaml")
+    assert missing.stderr.count("\n") == 1
+    shutil.move(str(scenario), tmp_path / "lib" / "renamed.yaml")  # found by its id
+    found = CliRunner().invoke(cli, ["replay", str(mailed), "--library", str(tmp_path / "lib")])
+    assert found.exit_code == 0, found.output
+    assert "identical" in found.stderr
+
+
+def test_a_people_drill_names_a_file_beside_its_log_relatively_with_its_hash(
+        tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drills.log.sources import content_hash
+
+    folder = tmp_path / "session"
+    folder.mkdir()
+    scenario = _own_scenario(folder, root)
+    log = folder / "d.jsonl"
+    ran = CliRunner().invoke(cli, [*RUN, "--human", "comms_lead", "--scenario", str(scenario),
+                                   "--log", str(log)])
+    assert ran.exit_code == 0, ran.output
+    inputs = _records(log)[0]["inputs"]
+    assert inputs["scenario"] == "limit-long.yaml"  # type: ignore[index]
+    assert inputs["sha256"] == {"scenario": content_hash(str(scenario))}  # type: ignore[index]
+    moved = tmp_path / "elsewhere"
+    shutil.move(str(folder), moved)  # the folder moves as a whole
+    monkeypatch.chdir(tmp_path)
+    again = CliRunner().invoke(cli, ["replay", str(moved / "d.jsonl")])
+    assert again.exit_code == 0, again.output
+    assert "identical" in again.stderr
+    # Only the log: a library holding the same content under another name serves.
+    (tmp_path / "lib").mkdir()
+    shutil.move(str(moved / "limit-long.yaml"), tmp_path / "lib" / "kettle-v2.yaml")
+    missing = CliRunner().invoke(cli, ["replay", str(moved / "d.jsonl")])
+    assert missing.exit_code == 2 and "it needs the file 'limit-long.yaml' (sha256 " \
+        in missing.stderr
+    found = CliRunner().invoke(cli, ["replay", str(moved / "d.jsonl"), "--library",
+                                     str(tmp_path / "lib")])
+    assert found.exit_code == 0, found.output
+    # A file of that name whose content changed since is named in a warning.
+    changed = moved / "limit-long.yaml"
+    changed.write_text((tmp_path / "lib" / "kettle-v2.yaml").read_text() + "\n# edited\n")
+    noted = CliRunner().invoke(cli, ["replay", str(moved / "d.jsonl")])
+    assert f"warning: {changed} is not the scenario file the drill ran with" in noted.stderr

@@ -102,8 +102,11 @@ def play(scenario: str, rulebook: str, team: str, start: str, map_roles: str | N
                    "folder).")
 @click.option("--no-store", "_no_store", is_flag=True, hidden=True,
               help="Not recorded (the default; kept for scripts that said so).")
+@click.option("--library", type=click.Path(file_okay=False),
+              help="A folder with the scenario, rulebook or team files the drill ran with "
+                   "(found by name, content or id) when they are not beside the log.")
 def replay(log: str, out: str | None, as_json: bool, store: bool, db: str | None,
-           _no_store: bool) -> None:
+           _no_store: bool, library: str | None) -> None:
     """Run a drill again from its log: the header's inputs and the people's actions.
 
     A drill played live, recorded with --actions or simulated replays byte for byte; the
@@ -115,6 +118,7 @@ def replay(log: str, out: str | None, as_json: bool, store: bool, db: str | None
         drill replay practice.jsonl
         drill replay practice.jsonl --log again.jsonl --json
         drill replay practice.jsonl --store
+        drill replay mailed/drill.jsonl --library ./our-scenarios
     """
     from drills.api import replay_drill, replay_inputs
     from drills.cli.recording import recording
@@ -122,8 +126,10 @@ def replay(log: str, out: str | None, as_json: bool, store: bool, db: str | None
 
     if out is not None:
         check_writable(out, "--log")
-    with recording(db, not store, "replay", out, replay_inputs(log)) as recorder:
-        result = replay_drill(log, out=recorder.log)
+    with recording(db, not store, "replay", out, replay_inputs(log, library)) as recorder:
+        result = replay_drill(log, out=recorder.log, library=library)
+        for note in result.notes:
+            click.echo(f"warning: {note}", err=True)
         _print_score(result.score, as_json, "simple")
         recorder.done(result.score)
     if result.difference is None:
