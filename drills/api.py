@@ -224,10 +224,11 @@ def rulebook_for_log(records: list[Record], rulebook: str | None,
                      "--rulebook PATH")
 
 
-def score_drill(log: str, *, rulebook: str | None = None, judge: tuple[str, ...] = ()
-                ) -> dict[str, Any]:
-    """Re-score a saved drill log (with the facilitator's verdicts on objectives)."""
-    return _score_lines(read_log_lines(log), rulebook, log, judge)
+def score_drill(log: str, *, rulebook: str | None = None, judge: tuple[str, ...] = (),
+                progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Re-score a saved drill log (with the facilitator's verdicts on objectives);
+    ``progress(read, size)`` hears how far reading the log got."""
+    return _score_lines(read_log_lines(log, progress), rulebook, log, judge)
 
 
 def _score_lines(numbered: list[tuple[int, Record]], rulebook: str | None, source: str,
@@ -345,8 +346,8 @@ class ReplayResult:
     notes: list[str] = field(default_factory=list)
 
 
-def replay_drill(log: str, *, out: str | None = None, library: str | None = None
-                 ) -> ReplayResult:
+def replay_drill(log: str, *, out: str | None = None, library: str | None = None,
+                 progress: Callable[[float, float], None] | None = None) -> ReplayResult:
     """Run a drill again from its log's header and its people's inputs (``drill replay``).
 
     The replay is written to ``out`` (atomically) when given, and compared with ``log`` line
@@ -375,7 +376,10 @@ def replay_drill(log: str, *, out: str | None = None, library: str | None = None
     with tempfile.TemporaryDirectory() as scratch:
         target = out or os.path.join(scratch, "replay.jsonl")
         with atomic_log(target) as sink:
-            live = LiveDrill(config, sink)
+            end = plan.until if plan.until is not None else records[0].get("duration")
+            watched: Sink = sink if progress is None or not isinstance(end, (int, float)) \
+                else TeeSink(sink, _Clock(progress, float(end)))
+            live = LiveDrill(config, watched)
             document = play_inputs(live, plan.inputs_at, until=plan.until)
         difference = _first_difference(log, target)
     return ReplayResult(document, live.display.count, difference, out, found.notes)
@@ -395,6 +399,22 @@ def _found_inputs(given: dict[str, Any], log: str, library: str | None) -> Found
     hashes = given.get("sha256")
     return find_inputs({k: str(given[k]) for k in ("scenario", "rulebook", "team")}, log,
                        library, hashes if isinstance(hashes, dict) else None)
+
+
+class _Clock:
+    """Tells ``progress(now, end)`` how far in simulated time a drill's records got."""
+
+    def __init__(self, progress: Callable[[float, float], None], end: float) -> None:
+        self.progress, self.end, self.shown = progress, end, -1.0
+
+    def write(self, record: Record) -> None:
+        t = record.get("t")
+        if isinstance(t, (int, float)) and t - self.shown >= self.end / 1000:
+            self.shown = float(t)
+            self.progress(self.shown, self.end)
+
+    def write_event(self, event: Record) -> None:
+        self.write(event)
 
 
 def _first_difference(a: str, b: str) -> int | None:
@@ -471,9 +491,10 @@ def report_from_lines(numbered: list[tuple[int, Record]], *, rulebook: str | Non
 
 def report_drill(log: str, *, rulebook: str | None = None, fmt: str = "html",
                  image_prefix: str = "report", lang: str | None = None,
-                 judge: tuple[str, ...] = ()) -> RenderedReport:
-    return report_from_lines(read_log_lines(log), rulebook=rulebook, fmt=fmt, source=log,
-                             image_prefix=image_prefix, lang=lang, judge=judge)
+                 judge: tuple[str, ...] = (),
+                 progress: Callable[[int, int], None] | None = None) -> RenderedReport:
+    return report_from_lines(read_log_lines(log, progress), rulebook=rulebook, fmt=fmt,
+                             source=log, image_prefix=image_prefix, lang=lang, judge=judge)
 
 
 def stored_log(drill_id: int, db: str | None = None) -> tuple[list[tuple[int, Record]], str]:

@@ -455,3 +455,83 @@ def test_a_people_drill_names_a_file_beside_its_log_relatively_with_its_hash(
     changed.write_text((tmp_path / "lib" / "kettle-v2.yaml").read_text() + "\n# edited\n")
     noted = CliRunner().invoke(cli, ["replay", str(moved / "d.jsonl")])
     assert f"warning: {changed} is not the scenario file the drill ran with" in noted.stderr
+
+
+# -- 10. progress on long runs, on a terminal only -------------------------------------------
+
+class _Terminal:
+    """A stream that says it is a terminal."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.text += text
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_bars_wait_two_seconds_and_stay_off_pipes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    import tqdm
+
+    from drills.cli import progress
+
+    made: list[dict[str, object]] = []
+
+    class Recording(tqdm.tqdm):  # type: ignore[type-arg]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            made.append(kwargs)
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tqdm, "tqdm", Recording)
+    for make in (progress.drill_progress, lambda s: progress.bar("B", s)):
+        piped = io.StringIO()
+        report, finish = make(piped)
+        report(30, 60)
+        finish()
+        assert piped.getvalue() == ""
+        report, finish = make(_Terminal())
+        report(30, 60)
+        finish()
+    assert [kwargs["delay"] for kwargs in made] == [2.0, 2.0]
+
+
+def test_score_report_and_replay_report_their_progress(
+        tmp_path: Path, logs: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from drills.api import replay_drill, score_drill
+    from drills.cli import progress
+
+    read: list[tuple[int, int]] = []
+    score_drill(str(logs["run"]), progress=lambda done, size: read.append((done, size)))
+    size = logs["run"].stat().st_size
+    assert read[-1] == (size, size)
+    simulated: list[tuple[float, float]] = []
+    replay_drill(str(logs["human"]), progress=lambda now, end: simulated.append((now, end)))
+    assert simulated[-1][1] == 60.0 and simulated[-1][0] >= 59
+    assert [now for now, _end in simulated] == sorted(now for now, _end in simulated)
+    # The commands hand a bar to them (drawn only on a terminal).
+    asked: list[str] = []
+
+    def fake_bar(unit: str, stream: object = None) -> tuple[object, object]:
+        asked.append(unit)
+        return (lambda _done, _total: None), (lambda: None)
+
+    def fake_drill(stream: object = None) -> tuple[object, object]:
+        asked.append("drill")
+        return (lambda _now, _end: None), (lambda: None)
+
+    monkeypatch.setattr(progress, "bar", fake_bar)
+    monkeypatch.setattr(progress, "drill_progress", fake_drill)
+    for args in (["score", str(logs["run"])], ["report", str(logs["run"]), "-o",
+                                                str(tmp_path / "r.html")],
+                 ["replay", str(logs["human"])]):
+        assert CliRunner().invoke(cli, args).exit_code == 0, args
+    assert asked == ["B", "B", "drill"]

@@ -165,8 +165,13 @@ def score(log: str, rulebook: str | None, as_json: bool, fmt: str,
         drill score play.jsonl --judge x3=met --judge "x5=partly:draft, not signed off"
     """
     from drills.api import score_drill
+    from drills.cli.progress import bar
 
-    document = score_drill(log, rulebook=rulebook, judge=judge)
+    report, finish = bar("B")
+    try:
+        document = score_drill(log, rulebook=rulebook, judge=judge, progress=report)
+    finally:
+        finish()
     for warning in document.get("warnings") or ():
         click.echo(f"warning: {warning}", err=True)
     if strict and document.get("warnings"):

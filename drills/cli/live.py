@@ -127,7 +127,13 @@ def replay(log: str, out: str | None, as_json: bool, store: bool, db: str | None
     if out is not None:
         check_writable(out, "--log")
     with recording(db, not store, "replay", out, replay_inputs(log, library)) as recorder:
-        result = replay_drill(log, out=recorder.log, library=library)
+        from drills.cli.progress import drill_progress
+
+        progress, finish = drill_progress()
+        try:
+            result = replay_drill(log, out=recorder.log, library=library, progress=progress)
+        finally:
+            finish()
         for note in result.notes:
             click.echo(f"warning: {note}", err=True)
         _print_score(result.score, as_json, "simple")

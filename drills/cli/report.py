@@ -55,8 +55,14 @@ def report(log: str, rulebook: str | None, fmt: str, output: str | None,
         rendered = report_stored(int(log), db=db, rulebook=rulebook, fmt=fmt,
                                  image_prefix=prefix, lang=lang, judge=judge)
     else:
-        rendered = report_drill(log, rulebook=rulebook, fmt=fmt, image_prefix=prefix,
-                                lang=lang, judge=judge)
+        from drills.cli.progress import bar
+
+        progress, finish = bar("B")
+        try:
+            rendered = report_drill(log, rulebook=rulebook, fmt=fmt, image_prefix=prefix,
+                                    lang=lang, judge=judge, progress=progress)
+        finally:
+            finish()
     if not output:
         click.echo(rendered.text, nl=False)
         return

@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
@@ -155,11 +155,13 @@ def atomic_bytes(path: str, data: bytes) -> None:
         handle.write(data)
 
 
-def read_log_lines(path: str) -> list[tuple[int, Record]]:
+def read_log_lines(path: str, progress: Callable[[int, int], None] | None = None
+                   ) -> list[tuple[int, Record]]:
     """Every record of a drill log with its line number in the file.
 
     Hand-writers' habits are accepted: a UTF-8 byte-order mark (Notepad's "UTF-8 with BOM"),
-    blank lines, and whole-line comments starting with ``#``.
+    blank lines, and whole-line comments starting with ``#``. ``progress(read, size)``
+    hears how far the reading got, in bytes (a bar for a long log).
     """
     if not os.path.exists(path):
         raise InputError(f"{path}: no such file")
@@ -167,9 +169,25 @@ def read_log_lines(path: str) -> list[tuple[int, Record]]:
         raise InputError(f"{path}: is a directory, not a log file")
     try:
         with open(path, encoding="utf-8-sig") as handle:
+            if progress is not None:
+                return parse_log_lines(_reporting(handle, os.path.getsize(path), progress),
+                                       path)
             return parse_log_lines(handle, path)
     except UnicodeDecodeError as exc:
         raise LogError(f"{path}: not UTF-8 text ({exc.reason})") from None
+
+
+def _reporting(lines: Iterable[str], size: int, progress: Callable[[int, int], None],
+               every: int = 1 << 20) -> Iterator[str]:
+    """``lines``, telling ``progress`` about every ``every`` bytes (characters, near enough)."""
+    done = reported = 0
+    for line in lines:
+        done += len(line)
+        if done - reported >= every:
+            progress(min(done, size), size)
+            reported = done
+        yield line
+    progress(size, size)
 
 
 def parse_log_lines(lines: Iterable[str], path: str) -> list[tuple[int, Record]]:
