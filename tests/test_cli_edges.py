@@ -230,7 +230,8 @@ def test_check_counts_what_it_printed() -> None:
     assert result.exit_code == 0
     warnings = [line for line in result.stdout.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 2
-    assert result.stderr.endswith(": 0 error(s), 2 warning(s)\n")
+    assert result.stderr == "sv-data-breach x strict x skeleton-weekend checked together: " \
+                            "0 error(s), 2 warning(s)\n"
     assert result.stdout.endswith("\n")
 
 
