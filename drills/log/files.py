@@ -47,18 +47,26 @@ def check_writable(path: str, flag: str) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         raise InputError(f"{where}: is a folder, not a file")
-    parent = folder
-    while not os.path.exists(parent) and os.path.dirname(parent) != parent:
-        parent = os.path.dirname(parent)
-    if not os.path.isdir(parent):
-        raise InputError(f"{where}: {parent} is a file, not a folder")
-    if parent != folder:
-        raise InputError(f"{where}: the folder {folder} does not exist")
+    problem = _folder_problem(folder)
+    if problem:
+        raise InputError(f"{where}: {problem}")
     try:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".drill-", suffix=".probe"):
             pass
     except OSError as exc:
         raise InputError(f"{where}: cannot write in {folder} ({exc.strerror or exc})") from None
+
+
+def _folder_problem(folder: str) -> str | None:
+    """Why files cannot go into ``folder`` (it, or a folder above it, is a file or missing)."""
+    if os.path.isdir(folder):
+        return None
+    parent = folder
+    while not os.path.exists(parent) and os.path.dirname(parent) != parent:
+        parent = os.path.dirname(parent)
+    if os.path.exists(parent) and not os.path.isdir(parent):
+        return f"{parent} is a file, not a folder"
+    return f"the folder {folder} does not exist"
 
 
 def rescue_folder() -> str:
@@ -98,8 +106,9 @@ def _atomic_file(path: str, mode: str, suffix: str, *, rescue: bool = True
     error (flushed and fsynced first); removed otherwise. When the rename fails because the
     folder went away during the block, the content is rescued (see ``Rescued``)."""
     folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise InputError(f"{path}: the folder {folder} does not exist")
+    problem = _folder_problem(folder)
+    if problem:
+        raise InputError(f"{path}: {problem}")
     if os.path.isdir(path):
         raise InputError(f"{path}: is a directory, not a file")
     try:
