@@ -536,3 +536,21 @@ def test_score_report_and_replay_report_their_progress(
                  ["replay", str(logs["human"])]):
         assert CliRunner().invoke(cli, args).exit_code == 0, args
     assert asked == ["B", "B", "drill"]
+
+
+def test_a_played_drill_names_a_scenario_beside_its_log_by_its_name(
+        tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    scenario = _own_scenario(tmp_path, root)
+    log = tmp_path / "p.jsonl"
+    played = CliRunner().invoke(cli, ["play", "--plain", "--speed", "0", "--seed", "1",
+                                      "--no-store", "--scenario", str(scenario), "--log",
+                                      str(log)], input="wait 1h\nquit\n")
+    assert played.exit_code == 0, played.output
+    assert _records(log)[0]["inputs"]["scenario"] == "limit-long.yaml"  # type: ignore[index]
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    for path in (scenario, log):
+        shutil.move(str(path), moved / path.name)
+    monkeypatch.chdir(moved.parent.parent)
+    again = CliRunner().invoke(cli, ["replay", str(moved / "p.jsonl")])
+    assert again.exit_code == 0 and "identical" in again.stderr, again.output
