@@ -444,7 +444,10 @@ def extract_actions(log: str) -> str:
     from drills.drive.replay import replay_plan
 
     plan = replay_plan(numbered, log)
-    drill = {key: plan.inputs.get(key) for key in ("scenario", "rulebook", "team")}
+    try:  # a file named beside the log is written as a path that works from here
+        drill: dict[str, Any] = dict(_found_inputs(plan.inputs, log, None).paths)
+    except InputError:
+        drill = {key: plan.inputs.get(key) for key in ("scenario", "rulebook", "team")}
     drill.update(seed=plan.seed, start=plan.start, hours=plan.inputs.get("hours"),
                  locale=plan.inputs.get("locale"), map_roles=plan.inputs.get("map_roles"),
                  ended=plan.until)

@@ -554,3 +554,23 @@ def test_a_played_drill_names_a_scenario_beside_its_log_by_its_name(
     monkeypatch.chdir(moved.parent.parent)
     again = CliRunner().invoke(cli, ["replay", str(moved / "p.jsonl")])
     assert again.exit_code == 0 and "identical" in again.stderr, again.output
+
+
+def test_actions_of_a_drill_with_a_file_beside_its_log_run_from_elsewhere(
+        tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "session"
+    folder.mkdir()
+    scenario = _own_scenario(folder, root)
+    log = folder / "p.jsonl"
+    played = CliRunner().invoke(cli, ["play", "--plain", "--speed", "0", "--seed", "1",
+                                      "--no-store", "--scenario", str(scenario), "--log",
+                                      str(log)], input=SESSION)
+    assert played.exit_code == 0, played.output
+    monkeypatch.chdir(tmp_path)
+    actions = tmp_path / "a.yaml"
+    assert CliRunner().invoke(cli, ["actions", str(log), "-o", str(actions)]).exit_code == 0
+    rerun = folder / "again.jsonl"
+    result = CliRunner().invoke(cli, ["run", "--actions", str(actions), "--no-store", "--log",
+                                      str(rerun)])
+    assert result.exit_code == 0, result.output
+    assert rerun.read_bytes() == log.read_bytes()
