@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from drills.drive.batch import run_scored
 from drills.drive.combination import Finding
-from drills.errors import InputError
+from drills.errors import DrillInterrupted, InputError
 from drills.feed.scenario import Scenario
 from drills.feed.scenario_load import load_scenario
 from drills.inputs.builtins import builtin_names, resolve
 from drills.log.files import atomic_log, read_log_lines
-from drills.log.records import Record
+from drills.log.records import Record, Sink, TeeSink
+from drills.log.sources import Found
 from drills.rulebook.load import load_rulebook
 from drills.rulebook.model import Rulebook
 from drills.score.score import check_log, score_log
@@ -23,6 +24,8 @@ from drills.team.clock import parse_start
 from drills.team.load import load_team
 from drills.team.model import Team
 from drills.validate.runner import TestResult
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -90,10 +93,42 @@ def run_drill(*, scenario: str = "overheating-kettle", rulebook: str = "default"
         document, _summary, count = run_scored(loaded_scenario, loaded_rulebook, loaded_team,
                                                **options)
     else:
-        with atomic_log(log) as sink:
-            document, _summary, count = run_scored(loaded_scenario, loaded_rulebook,
-                                                   loaded_team, sink=sink, **options)
+        document, _summary, count = _keep_partial(log, lambda sink: run_scored(
+            loaded_scenario, loaded_rulebook, loaded_team, sink=sink, **options))
     return DrillResult(document, seed, count)
+
+
+class _HowFar:
+    """Remembers how far a drill got: the last record's time and the feed events so far."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+        self.events = 0
+
+    def write(self, record: Record) -> None:
+        t = record.get("t")
+        if isinstance(t, (int, float)):
+            self.t = max(self.t, float(t))
+
+    def write_event(self, event: Record) -> None:
+        self.events += 1
+        self.write(event)
+
+
+def _keep_partial(log: str, drive: Callable[[Sink], T]) -> T:
+    """``drive(sink)`` writing ``log`` atomically; on Ctrl-C the records so far are kept,
+    closed by an ``end`` record that says ``interrupted`` (a valid log that scores), and
+    ``DrillInterrupted`` is raised."""
+    how_far = _HowFar()
+    with atomic_log(log) as sink:
+        try:
+            return drive(TeeSink(sink, how_far))
+        except KeyboardInterrupt:
+            t = round(how_far.t, 3)
+            sink.write({"type": "end", "t": t, "events": how_far.events, "duration": t,
+                        "interrupted": True})
+    raise DrillInterrupted(f"the drill stopped at minute {t:g}; its partial log is in {log}",
+                           log=log, minute=t)
 
 
 #: The name a role played by nobody gets (``--human ROLE``).
@@ -103,15 +138,17 @@ NO_SHOW = "no-show"
 def people_config(*, scenario: str, rulebook: str, team: str, seed: int, start: str,
                   humans: dict[str, str], log_feed: str = "full", hours: float | None = None,
                   locale: str | None = None, map_roles: str | None = None,
-                  where: dict[str, str] | None = None) -> DrillConfig:
+                  where: dict[str, str] | None = None, log: str | None = None) -> DrillConfig:
     """The configuration of a drill with people in it; its header records the inputs as
-    named here, so ``drill replay`` can run it again."""
+    named here, so ``drill replay`` can run it again: a file beside ``log`` by its name
+    alone, and every file's SHA-256 (``drills.log.sources``)."""
     from drills.drive.batch import drill_config
+    from drills.log.sources import portable_inputs
 
     loaded = load_inputs(scenario=scenario, rulebook=rulebook, team=team, start=start,
                          locale=locale, map_roles=map_roles)
-    inputs = {"scenario": scenario, "rulebook": rulebook, "team": team, "locale": locale,
-              "hours": hours, "map_roles": map_roles}
+    inputs = portable_inputs({"scenario": scenario, "rulebook": rulebook, "team": team,
+                              "locale": locale, "hours": hours, "map_roles": map_roles}, log)
     return drill_config(*loaded[:3], seed, loaded[3], log_feed, hours, humans=humans,
                         inputs=inputs, where=where)
 
@@ -144,15 +181,20 @@ def _run_recorded(*, scenario: str, rulebook: str, team: str, seed: int, start: 
     config = people_config(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
                            start=start, humans=parse_humans(humans, recorded.humans),
                            log_feed=log_feed, hours=hours, locale=locale,
-                           map_roles=map_roles, where=recorded.where)
+                           map_roles=map_roles, where=recorded.where, log=log)
     todo = [(a.item, a.where) for a in recorded.actions]
+    # A session the person quit early ends where it ended, as its replay does.
+    ended = recorded.drill.get("ended")
+    until = float(ended) if isinstance(ended, (int, float)) else None
     if log is None:
         live = LiveDrill(config)
-        document = play_inputs(live, todo)
+        document = play_inputs(live, todo, until=until)
     else:
-        with atomic_log(log) as sink:
+        def drive(sink: Sink) -> tuple[LiveDrill, dict[str, Any]]:
             live = LiveDrill(config, sink)
-            document = play_inputs(live, todo)
+            return live, play_inputs(live, todo, until=until)
+
+        live, document = _keep_partial(log, drive)
     return DrillResult(document, seed, live.display.count)
 
 
@@ -182,10 +224,11 @@ def rulebook_for_log(records: list[Record], rulebook: str | None,
                      "--rulebook PATH")
 
 
-def score_drill(log: str, *, rulebook: str | None = None, judge: tuple[str, ...] = ()
-                ) -> dict[str, Any]:
-    """Re-score a saved drill log (with the facilitator's verdicts on objectives)."""
-    return _score_lines(read_log_lines(log), rulebook, log, judge)
+def score_drill(log: str, *, rulebook: str | None = None, judge: tuple[str, ...] = (),
+                progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Re-score a saved drill log (with the facilitator's verdicts on objectives);
+    ``progress(read, size)`` hears how far reading the log got."""
+    return _score_lines(read_log_lines(log, progress), rulebook, log, judge)
 
 
 def _score_lines(numbered: list[tuple[int, Record]], rulebook: str | None, source: str,
@@ -299,13 +342,17 @@ class ReplayResult:
     #: None when the replay is byte for byte the log; else the first line that differs.
     difference: int | None
     out: str | None
+    #: One line each about the input files (one whose content changed since the drill).
+    notes: list[str] = field(default_factory=list)
 
 
-def replay_drill(log: str, *, out: str | None = None) -> ReplayResult:
+def replay_drill(log: str, *, out: str | None = None, library: str | None = None,
+                 progress: Callable[[float, float], None] | None = None) -> ReplayResult:
     """Run a drill again from its log's header and its people's inputs (``drill replay``).
 
     The replay is written to ``out`` (atomically) when given, and compared with ``log`` line
-    by line: a live drill replays byte for byte.
+    by line: a live drill replays byte for byte. Input files are looked for as named,
+    beside the log, then in ``library`` (``drills.log.sources``).
     """
     import tempfile
 
@@ -317,40 +364,57 @@ def replay_drill(log: str, *, out: str | None = None) -> ReplayResult:
     check_log(records, log, [line for line, _record in numbered])
     plan = replay_plan(numbered, log)
     given = plan.inputs
-    config = people_config(scenario=_input_path(given["scenario"], log),
-                           rulebook=_input_path(given["rulebook"], log),
-                           team=_input_path(given["team"], log), seed=plan.seed,
-                           start=plan.start, humans=plan.humans, log_feed=plan.log_feed,
-                           hours=given["hours"], locale=given["locale"],
-                           map_roles=given["map_roles"])
+    found = _found_inputs(given, log, library)
+    config = people_config(scenario=found.paths["scenario"],
+                           rulebook=found.paths["rulebook"], team=found.paths["team"],
+                           seed=plan.seed, start=plan.start, humans=plan.humans,
+                           log_feed=plan.log_feed, hours=given["hours"],
+                           locale=given["locale"], map_roles=given["map_roles"])
     config.inputs = plan.recorded_inputs  # as the log had them (a path stays as written)
     from drills.drive.recorded import play_inputs
 
     with tempfile.TemporaryDirectory() as scratch:
         target = out or os.path.join(scratch, "replay.jsonl")
         with atomic_log(target) as sink:
-            live = LiveDrill(config, sink)
+            end = plan.until if plan.until is not None else records[0].get("duration")
+            watched: Sink = sink if progress is None or not isinstance(end, (int, float)) \
+                else TeeSink(sink, _Clock(progress, float(end)))
+            live = LiveDrill(config, watched)
             document = play_inputs(live, plan.inputs_at, until=plan.until)
         difference = _first_difference(log, target)
-    return ReplayResult(document, live.display.count, difference, out)
+    return ReplayResult(document, live.display.count, difference, out, found.notes)
 
 
-def replay_inputs(log: str) -> dict[str, str]:
-    """The scenario, rulebook and team a log names (for the store's hashes)."""
+def replay_inputs(log: str, library: str | None = None) -> dict[str, str]:
+    """The scenario, rulebook and team a log names, found (for the store's hashes)."""
     from drills.drive.replay import replay_plan
 
-    numbered = read_log_lines(log)
-    plan = replay_plan(numbered, log)
-    return {key: _input_path(plan.inputs[key], log) for key in ("scenario", "rulebook", "team")}
+    plan = replay_plan(read_log_lines(log), log)
+    return _found_inputs(plan.inputs, log, library).paths
 
 
-def _input_path(name: str, log: str) -> str:
-    """A scenario, rulebook or team the log names: a built-in, a path from here, or a path
-    from the log's folder."""
-    if os.path.exists(name) or ("/" not in name and not name.endswith((".yaml", ".yml"))):
-        return name
-    beside = os.path.join(os.path.dirname(os.path.abspath(log)), name)
-    return beside if os.path.exists(beside) else name
+def _found_inputs(given: dict[str, Any], log: str, library: str | None) -> Found:
+    from drills.log.sources import find_inputs
+
+    hashes = given.get("sha256")
+    return find_inputs({k: str(given[k]) for k in ("scenario", "rulebook", "team")}, log,
+                       library, hashes if isinstance(hashes, dict) else None)
+
+
+class _Clock:
+    """Tells ``progress(now, end)`` how far in simulated time a drill's records got."""
+
+    def __init__(self, progress: Callable[[float, float], None], end: float) -> None:
+        self.progress, self.end, self.shown = progress, end, -1.0
+
+    def write(self, record: Record) -> None:
+        t = record.get("t")
+        if isinstance(t, (int, float)) and t - self.shown >= self.end / 1000:
+            self.shown = float(t)
+            self.progress(self.shown, self.end)
+
+    def write_event(self, event: Record) -> None:
+        self.write(event)
 
 
 def _first_difference(a: str, b: str) -> int | None:
@@ -377,8 +441,32 @@ def extract_actions(log: str) -> str:
     if not isinstance(humans, dict) or not humans:
         raise InputError(f"{log}: no one played a role in this drill (the header names no "
                          "'humans'): it has no actions to extract")
+    from drills.drive.replay import replay_plan
+
+    plan = replay_plan(numbered, log)
+    try:  # a file named beside the log is written as a path that works from here
+        drill: dict[str, Any] = dict(_found_inputs(plan.inputs, log, None).paths)
+    except InputError:
+        drill = {key: plan.inputs.get(key) for key in ("scenario", "rulebook", "team")}
+    drill.update(seed=plan.seed, start=plan.start, hours=plan.inputs.get("hours"),
+                 locale=plan.inputs.get("locale"), map_roles=plan.inputs.get("map_roles"),
+                 ended=plan.until)
     return actions_yaml({str(k): str(v) for k, v in humans.items()}, inputs_from_log(records),
-                        log)
+                        log, drill)
+
+
+def recorded_options(actions: str) -> dict[str, Any]:
+    """The drill options an actions file was recorded with (empty for a hand-written one),
+    without ``ended``: ``drill run --actions`` takes the ones not given and warns of the
+    ones given differently."""
+    from drills.inputs.actions_file import DRILL_OPTIONS, load_actions
+
+    drill = load_actions(actions).drill
+    if not drill:
+        return {}
+    # An optional flag the file leaves out was not given (hours: the scenario's duration).
+    return {key: drill.get(key) for key in DRILL_OPTIONS
+            if key in drill or key in ("hours", "locale", "map_roles")}
 
 
 @dataclass
@@ -406,9 +494,10 @@ def report_from_lines(numbered: list[tuple[int, Record]], *, rulebook: str | Non
 
 def report_drill(log: str, *, rulebook: str | None = None, fmt: str = "html",
                  image_prefix: str = "report", lang: str | None = None,
-                 judge: tuple[str, ...] = ()) -> RenderedReport:
-    return report_from_lines(read_log_lines(log), rulebook=rulebook, fmt=fmt, source=log,
-                             image_prefix=image_prefix, lang=lang, judge=judge)
+                 judge: tuple[str, ...] = (),
+                 progress: Callable[[int, int], None] | None = None) -> RenderedReport:
+    return report_from_lines(read_log_lines(log, progress), rulebook=rulebook, fmt=fmt,
+                             source=log, image_prefix=image_prefix, lang=lang, judge=judge)
 
 
 def stored_log(drill_id: int, db: str | None = None) -> tuple[list[tuple[int, Record]], str]:

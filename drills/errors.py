@@ -56,3 +56,12 @@ class EngineError(DrillError):
 
 class LogError(DrillError):
     """A drill log cannot be read: wrong schema version, truncated or not a log."""
+
+
+class DrillInterrupted(DrillError):
+    """The user interrupted a drill (Ctrl-C); what it wrote so far was kept (exit 130)."""
+
+    def __init__(self, message: str, *, log: str | None = None, minute: float = 0.0) -> None:
+        super().__init__(message)
+        self.log = log
+        self.minute = minute

@@ -407,10 +407,29 @@ SECTIONS: list[Callable[[bool, Progress], dict[str, float]]] = [
     bench_baselines]
 
 
+#: Modules that come only with an extra (``pip install 'crisis-drills[EXTRA]'``).
+OPTIONAL_MODULES = {"httpx": "dev", "distributed": "cluster", "dask": "cluster",
+                    "playwright": "dev", "hypothesis": "dev"}
+
+
 def run_benchmarks(quick: bool = False, progress: Progress = lambda _s: None) -> dict[str, Any]:
+    """Every section's figures; a section that needs a missing extra is skipped, named under
+    ``skipped`` with the extra to install, and the others still run."""
     figures: dict[str, Any] = {}
+    skipped: dict[str, str] = {}
     for section in SECTIONS:
-        figures.update(section(quick, progress))
+        try:
+            figures.update(section(quick, progress))
+        except ImportError as exc:
+            module = (exc.name or "").partition(".")[0]
+            if module not in OPTIONAL_MODULES:
+                raise
+            name = section.__name__.removeprefix("bench_")
+            skipped[name] = (f"needs {module} (pip install "
+                             f"'crisis-drills[{OPTIONAL_MODULES[module]}]')")
+            progress(f"{name}: skipped, {skipped[name]}")
+    if skipped:
+        figures["skipped"] = skipped
     figures["quick"] = quick
     return figures
 
@@ -420,7 +439,7 @@ def render_table(figures: dict[str, Any]) -> str:
 
     rows = []
     for key, value in figures.items():
-        if key == "quick":
+        if key in ("quick", "skipped"):
             continue
         target = TARGETS.get(key)
         verdict = ""
@@ -430,4 +449,6 @@ def render_table(figures: dict[str, Any]) -> str:
             verdict = f"{op} {bound:g}  {'ok' if ok else 'MISSED'}"
         rows.append([key, f"{value:,}" if isinstance(value, (int, float)) else value, verdict])
     note = "\n(quick run: smaller workloads, not a measurement)" if figures.get("quick") else ""
+    for name, why in (figures.get("skipped") or {}).items():
+        note += f"\n{name}: skipped, {why}"
     return tabulate(rows, headers=["figure", "value", "target"], tablefmt="simple") + note

@@ -1,9 +1,13 @@
 """A load test of `drill serve` on loopback: N participants act every few seconds through a
 drill at a speed; their action latency, the server's memory, and whether every accepted
-action is in the log. Used by `drill bench` (the figures) and the tests (nothing lost)."""
+action is in the log. Used by `drill bench` (the figures) and the tests (nothing lost).
+
+It speaks HTTP with the standard library (``http.client``), so the bench runs on a plain
+install: httpx comes only with the dev extra."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import random
 import threading
@@ -11,11 +15,79 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-
-import httpx
+from urllib.parse import urlsplit
 
 ROLES = ("comms_lead", "community_manager", "legal", "spokesperson", "customer_support",
          "head_of_communications")
+
+
+class HttpError(Exception):
+    """An HTTP answer that is not a success, or no answer at all."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    status_code: int
+    text: str
+
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+    def raise_for_status(self) -> None:
+        if not 200 <= self.status_code < 300:
+            raise HttpError(f"HTTP {self.status_code}: {self.text[:200]}")
+
+
+class Client:
+    """One keep-alive connection to ``base`` (``http://host:port``), with fixed headers."""
+
+    def __init__(self, base: str, *, timeout: float = 30,
+                 headers: dict[str, str] | None = None) -> None:
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.timeout = timeout
+        self.headers = dict(headers or {})
+        self.connection: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, *, headers: dict[str, str] | None = None,
+                json_body: Any = None) -> Answer:
+        sent = {**self.headers, **(headers or {})}
+        body = None
+        if json_body is not None:
+            body = json.dumps(json_body).encode("utf-8")
+            sent["Content-Type"] = "application/json"
+        while True:
+            # A kept-alive connection the server has closed is opened again, once.
+            reused = self.connection is not None
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(self.host, self.port,
+                                                             timeout=self.timeout)
+            try:
+                self.connection.request(method, path, body=body, headers=sent)
+                response = self.connection.getresponse()
+                return Answer(response.status, response.read().decode("utf-8"))
+            except (http.client.HTTPException, OSError) as exc:
+                self.close()
+                if not reused:
+                    raise HttpError(f"{method} {path}: {exc}") from exc
+
+    def get(self, path: str, *, headers: dict[str, str] | None = None) -> Answer:
+        return self.request("GET", path, headers=headers)
+
+    def post(self, path: str, *, headers: dict[str, str] | None = None,
+             json: Any = None) -> Answer:
+        return self.request("POST", path, headers=headers, json_body=json)
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 @dataclass
@@ -41,7 +113,7 @@ def run_load(base: str, token: str, *, participants: int = 30, hours: float = 2.
     roles, several to a role) each acting about every ``every`` seconds."""
     facilitator = {"Authorization": f"Bearer {token}"}
     humans = [ROLES[i % len(ROLES)] for i in range(participants)]
-    with httpx.Client(base_url=base, timeout=30) as client:
+    with Client(base, timeout=30) as client:
         made = client.post("/api/drills", headers=facilitator, json={
             "humans": humans, "speed": speed, "seed": seed, "start": "fri 17:30",
             "hours": hours})
@@ -85,7 +157,7 @@ def run_load(base: str, token: str, *, participants: int = 30, hours: float = 2.
 def _participant(base: str, drill_id: str, code: str, every: float, rng: random.Random,
                  stop: threading.Event, lock: threading.Lock, result: LoadResult) -> None:
     headers = {"X-Join-Code": code}
-    with httpx.Client(base_url=base, timeout=30, headers=headers) as client:
+    with Client(base, timeout=30, headers=headers) as client:
         stop.wait(rng.uniform(0, every))
         while not stop.is_set():
             state = client.get(f"/api/drills/{drill_id}/state").json()
@@ -151,9 +223,10 @@ def serve_benchmark(quick: bool = False) -> dict[str, float]:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
                 try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
+                    with Client(base, timeout=1) as probe_client:
+                        if probe_client.get("/healthz").status_code == 200:
+                            break
+                except HttpError:
                     time.sleep(0.1)
             process = psutil.Process(server.pid)
             result = run_load(base, token, participants=30, hours=0.25 if quick else 2.0,

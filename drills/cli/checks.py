@@ -71,7 +71,9 @@ def check(scenario: str, rulebook: str, team: str, start: str, map_roles: str | 
     for finding in findings:
         click.echo(str(finding))
     errors = sum(f.severity == "error" for f in findings)
-    click.echo(f"{scenario} x {rulebook} x {team}: {errors} error(s), "
+    # Its own line, saying what was counted: the three files together (each file alone is
+    # `drill lint`'s, whose count is another one).
+    click.echo(f"{scenario} x {rulebook} x {team} checked together: {errors} error(s), "
                f"{len(findings) - errors} warning(s)", err=True)
     if errors or (strict and findings):
         sys.exit(2)

@@ -55,30 +55,88 @@ def run(scenario: str, rulebook: str, team: str, start: str, map_roles: str | No
         drill run --seed 1 --start "fri 17:30" --human comms_lead
     """
     from drills.api import run_drill
+    from drills.errors import DrillInterrupted
+    from drills.log.files import check_writable
 
-    if seed is None:
-        import secrets
-
-        seed = secrets.randbelow(1_000_000)
-        click.echo(f"seed {seed} (repeat this drill with --seed {seed})", err=True)
-    from drills.cli.progress import drill_progress
-    from drills.cli.recording import recording
+    if log is not None:
+        check_writable(log, "--log")
+    if actions is not None:
+        given = {"scenario": scenario, "rulebook": rulebook, "team": team, "seed": seed,
+                 "start": start, "hours": hours, "locale": locale, "map_roles": map_roles}
+        options = _recorded_options(actions, given)
+        scenario, rulebook, team = options["scenario"], options["rulebook"], options["team"]
+        seed, start, hours = options["seed"], options["start"], options["hours"]
+        locale, map_roles = options["locale"], options["map_roles"]
+    seed = drawn_seed(seed)
+    from drills.cli.progress import drill_progress, stop_on_interrupt
+    from drills.cli.recording import recording, saved_as
 
     inputs = {"scenario": scenario, "rulebook": rulebook, "team": team}
     with recording(db, no_store, "run", log, inputs) as recorder:
         report, finish = drill_progress()
         try:
-            result = run_drill(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
-                               start=start, log=recorder.log, log_feed=log_feed, hours=hours,
-                               locale=locale, map_roles=map_roles, progress=report,
-                               actions=actions, humans=humans)
+            # A simulated drill stops between two monitoring ticks, never inside the rules
+            # engine (which would take the Ctrl-C for an engine error).
+            with stop_on_interrupt(report, enabled=actions is None and not humans) as tick:
+                result = run_drill(scenario=scenario, rulebook=rulebook, team=team,
+                                   seed=seed, start=start, log=recorder.log,
+                                   log_feed=log_feed, hours=hours, locale=locale,
+                                   map_roles=map_roles, progress=tick, actions=actions,
+                                   humans=humans)
+        except DrillInterrupted as exc:
+            where = f"; its partial log is in {saved_as(log)}" if log else ""
+            raise DrillInterrupted(f"the drill stopped at minute {exc.minute:g}{where}",
+                                   log=log, minute=exc.minute) from None
         finally:
             finish()
         recorder.done(result.score)
     _print_score(result.score, as_json, fmt)
     if log:
-        click.echo(f"log written to {log} ({result.records:,} records)", err=True)
+        click.echo(f"log written to {saved_as(log)} ({result.records:,} records)", err=True)
     _check_threshold(result.score, fail_under)
+
+
+def _recorded_options(actions: str, given: dict[str, Any]) -> dict[str, Any]:
+    """The run's options with an actions file: each flag given on the command line, else
+    what the file was recorded with; one warning line when a given flag differs from it."""
+    from drills.api import recorded_options
+    from drills.inputs.actions_file import DRILL_OPTIONS
+
+    recorded = recorded_options(actions)
+    ctx = click.get_current_context()
+    options, differ = dict(given), []
+    for key, value in recorded.items():
+        source = ctx.get_parameter_source(key)
+        if source in (None, click.core.ParameterSource.DEFAULT):
+            options[key] = value
+        elif not _same_option(key, value, given[key]):
+            differ.append(f"{DRILL_OPTIONS[key]} {'(not given)' if value is None else value}")
+    if differ:
+        click.echo(f"warning: {actions} was recorded with {', '.join(differ)}; this run "
+                   "differs, so it is another drill with another score", err=True)
+    return options
+
+
+def _same_option(key: str, recorded: Any, given: Any) -> bool:
+    if key == "start" and isinstance(recorded, str) and isinstance(given, str):
+        from drills.team.clock import parse_start
+
+        try:  # 'fre 17:30' is 'fri 17:30'
+            return parse_start(recorded) == parse_start(given)
+        except ValueError:
+            pass
+    return bool(recorded == given)
+
+
+def drawn_seed(seed: int | None) -> int:
+    """The seed given, or one drawn and printed so the drill can be repeated."""
+    if seed is not None:
+        return seed
+    import secrets
+
+    seed = secrets.randbelow(1_000_000)
+    click.echo(f"seed {seed} (repeat this drill with --seed {seed})", err=True)
+    return seed
 
 
 @click.command()
@@ -107,8 +165,13 @@ def score(log: str, rulebook: str | None, as_json: bool, fmt: str,
         drill score play.jsonl --judge x3=met --judge "x5=partly:draft, not signed off"
     """
     from drills.api import score_drill
+    from drills.cli.progress import bar
 
-    document = score_drill(log, rulebook=rulebook, judge=judge)
+    report, finish = bar("B")
+    try:
+        document = score_drill(log, rulebook=rulebook, judge=judge, progress=report)
+    finally:
+        finish()
     for warning in document.get("warnings") or ():
         click.echo(f"warning: {warning}", err=True)
     if strict and document.get("warnings"):
@@ -128,6 +191,10 @@ def _print_score(document: dict[str, Any], as_json: bool, fmt: str) -> None:
 
 
 def _check_threshold(document: dict[str, Any], fail_under: float | None) -> None:
+    if fail_under is not None and document["score"] is None:
+        click.echo(f"the drill is not rated; --fail-under {fail_under:g} needs a rated drill",
+                   err=True)
+        sys.exit(1)
     if fail_under is not None and document["score"] < fail_under:
         click.echo(f"score {document['score']} is below --fail-under {fail_under:g}", err=True)
         sys.exit(1)

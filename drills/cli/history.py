@@ -24,7 +24,8 @@ def history(team: str | None, scenario: str | None, person: str | None, as_json:
             as_html: bool, output: str | None, db: str | None) -> None:
     """List the recorded drills, oldest first, with each team's trend.
 
-    Every drill run, played or replayed is recorded unless --no-store was given.
+    Every drill run or played is recorded unless --no-store was given; a replay only with
+    --store.
 
     \b
     Example:
@@ -54,7 +55,8 @@ def _table(drills: list[dict]) -> str:  # type: ignore[type-arg]
         return "No drills recorded yet: 'drill run' records one."
     rows = [[d["id"], d["date"], d["kind"], d["scenario"], d["rulebook"], d["team"], d["seed"],
              ", ".join(d["people"]) or "-",
-             "-" if d["score"] is None else f"{d['score']:.1f}", d["rating"] or "-"]
+             "-" if d["score"] is None else f"{d['score']:.1f}",
+             d["rating"] or ("not rated" if d["score"] is None else "-")]
             for d in drills]
     from drills.report.history import trends
 

@@ -24,8 +24,9 @@ from drills.drive.clock import DEFAULT_SPEED, MAX_SPEED
               show_default=True,
               help="Simulated seconds per second: 1 real time, 60 an hour a minute, 0 only "
                    "'wait' moves time.")
-@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True,
-              help="The seed of the crisis.")
+@click.option("--seed", type=click.IntRange(min=0),
+              help="The seed of the crisis (drawn and printed when omitted, so the drill "
+                   "can be played again).")
 @click.option("--hours", type=click.FloatRange(min=0, min_open=True, max=24 * 31),
               help="Play only this many hours (default: the scenario's duration).")
 @click.option("--locale", help="Play the scenario in another of its locales (sv_SE, ...).")
@@ -37,7 +38,8 @@ from drills.drive.clock import DEFAULT_SPEED, MAX_SPEED
                    "full-screen terminal UI.")
 @store_options
 def play(scenario: str, rulebook: str, team: str, start: str, map_roles: str | None,
-         roles: tuple[str, ...], name: str, speed: float, seed: int, hours: float | None,
+         roles: tuple[str, ...], name: str, speed: float, seed: int | None,
+         hours: float | None,
          locale: str | None, log: str | None, plain: bool, db: str | None,
          no_store: bool) -> None:
     """Practise alone: play a role in a live drill while the rest of the team is simulated.
@@ -56,9 +58,13 @@ def play(scenario: str, rulebook: str, team: str, start: str, map_roles: str | N
 
     if not name.strip():
         raise click.BadParameter("give a name", param_hint="--as")
-    from drills.cli.recording import recording
+    from drills.cli.drills import drawn_seed
+    from drills.cli.recording import recording, saved_as
+    from drills.log.files import check_writable
 
     path = log or time.strftime("play-%Y%m%d-%H%M%S.jsonl")
+    check_writable(path, "--log")
+    seed = drawn_seed(seed)
     inputs = {"scenario": scenario, "rulebook": rulebook, "team": team}
     with recording(db, no_store, "play", path, inputs) as recorder:
         with play_session(scenario=scenario, rulebook=rulebook, team=team,
@@ -77,7 +83,10 @@ def play(scenario: str, rulebook: str, team: str, start: str, map_roles: str | N
             document = session.end()
         _print_score(document, False, "simple")
         recorder.done(document)
-    click.echo(f"log written to {path}; 'drill replay {path}' runs it again", err=True)
+    saved = saved_as(path)
+    click.echo(f"log written to {saved}; 'drill replay {saved}' runs it again", err=True)
+    if session.console.interrupted:
+        sys.exit(130)
 
 
 @click.command()
@@ -85,8 +94,19 @@ def play(scenario: str, rulebook: str, team: str, start: str, map_roles: str | N
 @click.option("--log", "out", type=click.Path(dir_okay=False),
               help="Write the replayed log here (atomically).")
 @click.option("--json", "as_json", is_flag=True, help="Print the score document as JSON.")
-@store_options
-def replay(log: str, out: str | None, as_json: bool, db: str | None, no_store: bool) -> None:
+@click.option("--store", "store", is_flag=True,
+              help="Record the replayed drill in the history store (not done by default: a "
+                   "replay is not another drill).")
+@click.option("--db", "db", metavar="PATH",
+              help="The history store for --store (default: DRILLS_DB, else the user's data "
+                   "folder).")
+@click.option("--no-store", "_no_store", is_flag=True, hidden=True,
+              help="Not recorded (the default; kept for scripts that said so).")
+@click.option("--library", type=click.Path(file_okay=False),
+              help="A folder with the scenario, rulebook or team files the drill ran with "
+                   "(found by name, content or id) when they are not beside the log.")
+def replay(log: str, out: str | None, as_json: bool, store: bool, db: str | None,
+           _no_store: bool, library: str | None) -> None:
     """Run a drill again from its log: the header's inputs and the people's actions.
 
     A drill played live, recorded with --actions or simulated replays byte for byte; the
@@ -97,12 +117,25 @@ def replay(log: str, out: str | None, as_json: bool, db: str | None, no_store: b
     Example:
         drill replay practice.jsonl
         drill replay practice.jsonl --log again.jsonl --json
+        drill replay practice.jsonl --store
+        drill replay mailed/drill.jsonl --library ./our-scenarios
     """
     from drills.api import replay_drill, replay_inputs
     from drills.cli.recording import recording
+    from drills.log.files import check_writable
 
-    with recording(db, no_store, "replay", out, replay_inputs(log)) as recorder:
-        result = replay_drill(log, out=recorder.log)
+    if out is not None:
+        check_writable(out, "--log")
+    with recording(db, not store, "replay", out, replay_inputs(log, library)) as recorder:
+        from drills.cli.progress import drill_progress
+
+        progress, finish = drill_progress()
+        try:
+            result = replay_drill(log, out=recorder.log, library=library, progress=progress)
+        finally:
+            finish()
+        for note in result.notes:
+            click.echo(f"warning: {note}", err=True)
         _print_score(result.score, as_json, "simple")
         recorder.done(result.score)
     if result.difference is None:
@@ -130,5 +163,8 @@ def actions(log: str, output: str | None) -> None:
     """
     from drills.api import extract_actions
     from drills.cli.output import write_or_print
+    from drills.log.files import check_writable
 
+    if output is not None:
+        check_writable(output, "-o")
     write_or_print(extract_actions(log), output, "actions")

@@ -7,15 +7,28 @@ from typing import Any
 import click
 
 from drills import __version__
-from drills.errors import DrillError, EngineError, InputError, LogError
+from drills.errors import DrillError, DrillInterrupted, EngineError, InputError, LogError
 
 
 class DrillGroup(click.Group):
     """Turns our errors into one-line messages and exit codes; never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from drills.cli.recording import rescue_notices
+
         try:
-            return super().invoke(ctx)
+            with rescue_notices(ctx):
+                return super().invoke(ctx)
+        except click.BadParameter as exc:
+            # A bad value is one line: the flag and what is wrong, no usage block.
+            click.echo(f"error: {exc.format_message()}", err=True)
+            ctx.exit(2)
+        except DrillInterrupted as exc:
+            click.echo(f"interrupted: {exc}", err=True)
+            ctx.exit(130)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
         except (InputError, LogError) as exc:
             click.echo(f"error: {exc}" if "\n" not in str(exc) and not _positioned(exc)
                        else str(exc), err=True)

@@ -24,8 +24,9 @@ def write_or_print(text: str, output: str | None, what: str) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    from drills.log.files import atomic_text
+    from drills.log.files import atomic_text, check_writable
 
+    check_writable(output, "-o")
     atomic_text(output, text)
     click.echo(f"{what} written to {output}", err=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +27,36 @@ def store_options(func: F) -> F:
                              "folder).")(func)
 
 
+@contextmanager
+def rescue_notices(ctx: click.Context) -> Iterator[None]:
+    """Tell the user at once, in one line, where a file went whose folder vanished, and
+    remember it for ``saved_as`` (the library warns with ``Rescued``; it never prints)."""
+    from drills.log.files import Rescued
+
+    rescued: dict[str, str] = ctx.meta.setdefault("drills.rescued", {})
+    with warnings.catch_warnings():
+        previous = warnings.showwarning
+
+        def show(message: Warning | str, category: type[Warning], *args: Any,
+                 **kwargs: Any) -> None:
+            if isinstance(message, Rescued):
+                rescued[message.path] = message.rescued
+                click.echo(f"warning: {message}", err=True)
+            else:
+                previous(message, category, *args, **kwargs)
+
+        warnings.simplefilter("always", Rescued)
+        warnings.showwarning = show
+        yield
+
+
+def saved_as(path: str) -> str:
+    """Where ``path`` was written: itself, or where it was rescued to."""
+    ctx = click.get_current_context(silent=True)
+    rescued: dict[str, str] = ctx.meta.get("drills.rescued", {}) if ctx else {}
+    return rescued.get(path, path)
+
+
 @dataclass
 class Recorder:
     """Where the drill's log goes, and the store that records it when it is done."""
@@ -42,9 +73,10 @@ class Recorder:
         from drills.log.files import read_log_lines
         from drills.store.store import file_hash
 
-        with open(self.log, "rb") as handle:
+        log = saved_as(self.log)
+        with open(log, "rb") as handle:
             data = handle.read()
-        numbered = read_log_lines(self.log)
+        numbered = read_log_lines(log)
         hashes = {}
         for kind, name in self.inputs.items():
             try:

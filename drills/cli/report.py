@@ -43,6 +43,10 @@ def report(log: str, rulebook: str | None, fmt: str, output: str | None,
 
     if fmt == "md" and not output:
         raise click.UsageError("--format md writes images beside the report: give -o FILE")
+    if output:
+        from drills.log.files import check_writable
+
+        check_writable(output, "-o")
     prefix = os.path.splitext(os.path.basename(output))[0] if output else "report"
     rendered: RenderedReport
     if not os.path.exists(log) and log.isdigit():
@@ -51,8 +55,14 @@ def report(log: str, rulebook: str | None, fmt: str, output: str | None,
         rendered = report_stored(int(log), db=db, rulebook=rulebook, fmt=fmt,
                                  image_prefix=prefix, lang=lang, judge=judge)
     else:
-        rendered = report_drill(log, rulebook=rulebook, fmt=fmt, image_prefix=prefix,
-                                lang=lang, judge=judge)
+        from drills.cli.progress import bar
+
+        progress, finish = bar("B")
+        try:
+            rendered = report_drill(log, rulebook=rulebook, fmt=fmt, image_prefix=prefix,
+                                    lang=lang, judge=judge, progress=progress)
+        finally:
+            finish()
     if not output:
         click.echo(rendered.text, nl=False)
         return

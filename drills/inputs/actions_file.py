@@ -34,6 +34,14 @@ class RecordedActions:
     source: str = ""
     #: Where each role was first given (``path:line:col``), for errors about it.
     where: dict[str, str] = field(default_factory=dict)
+    #: The options of the drill the actions were recorded in (``drill:``; see DRILL_OPTIONS).
+    drill: dict[str, Any] = field(default_factory=dict)
+
+
+#: What an actions file's ``drill:`` may say, with the ``drill run`` flag of each.
+DRILL_OPTIONS = {"scenario": "--scenario", "rulebook": "--rulebook", "team": "--team",
+                 "seed": "--seed", "start": "--start", "hours": "--hours",
+                 "locale": "--locale", "map_roles": "--map-roles"}
 
 
 def load_actions(path: str) -> RecordedActions:
@@ -76,7 +84,9 @@ def check_actions(doc: Document) -> Checked[RecordedActions]:
     if any(d.severity == "error" for d in found):
         return Checked[RecordedActions](None, sorted(found))
     ordered = tuple(item for _t, _i, item in sorted(items, key=lambda x: (x[0], x[1])))
-    return Checked(RecordedActions(humans, ordered, doc.path, where), found)
+    drill = doc.value.get("drill")
+    options = dict(drill) if isinstance(drill, dict) else {}
+    return Checked(RecordedActions(humans, ordered, doc.path, where, options), found)
 
 
 def _where(doc: Document, path: tuple[str | int, ...], key: bool = False) -> str:
@@ -110,11 +120,18 @@ def _item(doc: Document, i: int, raw: dict[str, Any], humans: dict[str, str],
     return RecordedAction(item, _where(doc, where))
 
 
-def actions_yaml(humans: dict[str, str], items: list[PersonInput], source: str) -> str:
-    """An actions file for ``drill run --actions`` (what ``drill actions LOG`` prints)."""
+def actions_yaml(humans: dict[str, str], items: list[PersonInput], source: str,
+                 drill: dict[str, Any] | None = None) -> str:
+    """An actions file for ``drill run --actions`` (what ``drill actions LOG`` prints);
+    ``drill`` holds the options the drill ran with, so a run reproduces it."""
     lines = [f"# The people's actions in {source}, for: drill run --actions FILE",
-             "# (with the same scenario, rulebook, team, seed and start as that drill)",
-             "humans:" if humans else "humans: {}"]
+             "# (the run takes the drill's options below unless given other ones)"]
+    options = {k: v for k, v in (drill or {}).items() if v is not None}
+    if options:
+        lines.append("drill:")
+        lines += [f"  {key}: {_q(value) if isinstance(value, str) else _number(value)}"
+                  for key, value in options.items()]
+    lines.append("humans:" if humans else "humans: {}")
     lines += [f"  {role}: {_q(name)}" for role, name in sorted(humans.items())]
     lines.append("actions:" if items else "actions: []")
     for item in items:
@@ -138,6 +155,10 @@ def actions_yaml(humans: dict[str, str], items: list[PersonInput], source: str) 
                 fields.append(f"obligation: {item.obligation}")
         lines.append("  - {" + ", ".join(fields) + "}")
     return "\n".join(lines) + "\n"
+
+
+def _number(value: float) -> str:
+    return str(value) if isinstance(value, int) else repr(float(value))
 
 
 def _at(minutes: float) -> str:

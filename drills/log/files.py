@@ -2,15 +2,19 @@
 
 A log is written to a temporary file beside its destination and renamed into place only
 when the drill has finished, so a crash mid-run never leaves a half-written log where a good
-one was.
+one was. If the destination's folder disappears during a drill, the finished file is rescued
+to the user's data folder (else the working folder) and a ``Rescued`` warning says where.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+import warnings
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
@@ -25,55 +29,148 @@ def _umask_mode(name: str) -> None:
     os.chmod(name, 0o666 & ~mask)
 
 
-@contextmanager
-def _atomic_file(path: str, mode: str, suffix: str) -> Iterator[IO[Any]]:
-    """A temporary file beside ``path``, renamed onto it only if the block ends without
-    error (flushed and fsynced first); removed otherwise."""
+class Rescued(UserWarning):
+    """A file could not go where it was asked to (its folder vanished); it was saved here."""
+
+    def __init__(self, path: str, rescued: str, reason: str) -> None:
+        super().__init__(f"could not write {path} ({reason}); saved it to {rescued} instead")
+        self.path = path
+        self.rescued = rescued
+
+
+def check_writable(path: str, flag: str) -> None:
+    """Fail before any work when ``path`` cannot be written: one line naming the flag.
+
+    Tries a file in the folder rather than asking ``os.access``, which says yes to root for
+    a folder root cannot write either (a read-only mount)."""
+    where = f"{flag} {path}"
     folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise InputError(f"{path}: the folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise InputError(f"{where}: is a folder, not a file")
+    problem = _folder_problem(folder)
+    if problem:
+        raise InputError(f"{where}: {problem}")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".drill-", suffix=".probe"):
+            pass
+    except OSError as exc:
+        raise InputError(f"{where}: cannot write in {folder} ({exc.strerror or exc})") from None
+
+
+def _folder_problem(folder: str) -> str | None:
+    """Why files cannot go into ``folder`` (it, or a folder above it, is a file or missing)."""
+    if os.path.isdir(folder):
+        return None
+    parent = folder
+    while not os.path.exists(parent) and os.path.dirname(parent) != parent:
+        parent = os.path.dirname(parent)
+    if os.path.exists(parent) and not os.path.isdir(parent):
+        return f"{parent} is a file, not a folder"
+    return f"the folder {folder} does not exist"
+
+
+def rescue_folder() -> str:
+    """Where a file goes when its own folder vanished: the user's data folder, else here."""
+    from platformdirs import user_data_dir
+
+    for folder in (os.path.join(user_data_dir("crisis-drills", appauthor=False), "rescued"),
+                   os.getcwd(), tempfile.gettempdir()):
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(folder, os.W_OK):
+            return folder
+    return tempfile.gettempdir()  # pragma: no cover - nowhere writable at all
+
+
+def _rescue(handle: IO[Any], path: str, reason: str) -> str:
+    """Copy the finished temporary file (still open, maybe unlinked) to the rescue folder."""
+    folder = rescue_folder()
+    stem, ext = os.path.splitext(os.path.basename(path))
+    target, n = os.path.join(folder, stem + ext), 1
+    while os.path.exists(target):
+        target, n = os.path.join(folder, f"{stem}-{n}{ext}"), n + 1
+    handle.seek(0)
+    binary = "b" in handle.mode
+    with _atomic_file(target, "w+b" if binary else "w+", ".tmp", rescue=False) as copy:
+        shutil.copyfileobj(handle, copy)
+    warnings.warn(Rescued(path, target, reason), stacklevel=4)
+    return target
+
+
+@contextmanager
+def _atomic_file(path: str, mode: str, suffix: str, *, rescue: bool = True
+                 ) -> Iterator[IO[Any]]:
+    """A temporary file beside ``path``, renamed onto it only if the block ends without
+    error (flushed and fsynced first); removed otherwise. When the rename fails because the
+    folder went away during the block, the content is rescued (see ``Rescued``)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    problem = _folder_problem(folder)
+    if problem:
+        raise InputError(f"{path}: {problem}")
     if os.path.isdir(path):
         raise InputError(f"{path}: is a directory, not a file")
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
-        mode, encoding="utf-8" if "b" not in mode else None, dir=folder, prefix=".drill-",
-        suffix=suffix, delete=False)
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
+            mode, encoding="utf-8" if "b" not in mode else None, dir=folder,
+            prefix=".drill-", suffix=suffix, delete=False)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write in {folder} ({exc.strerror or exc})") from None
     try:
         yield handle
-        handle.flush()
-        os.fsync(handle.fileno())
-        handle.close()
-        _umask_mode(handle.name)
-        os.replace(handle.name, path)
     except BaseException:
         handle.close()
-        os.unlink(handle.name)
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
         raise
+    try:
+        handle.flush()
+        os.fsync(handle.fileno())
+        _umask_mode(handle.name)
+        os.replace(handle.name, path)
+    except OSError as exc:
+        if not rescue:
+            handle.close()
+            with contextlib.suppress(OSError):
+                os.unlink(handle.name)
+            raise
+        try:
+            _rescue(handle, path, exc.strerror or str(exc))
+        finally:
+            handle.close()
+            with contextlib.suppress(OSError):
+                os.unlink(handle.name)
+        return
+    handle.close()
 
 
 @contextmanager
 def atomic_log(path: str) -> Iterator[TextSink]:
     """A sink writing to ``path``; the file appears only if the block ends without error."""
-    with _atomic_file(path, "w", ".jsonl.tmp") as handle:
+    with _atomic_file(path, "w+", ".jsonl.tmp") as handle:
         yield TextSink(handle)
 
 
 def atomic_text(path: str, text: str) -> None:
     """Write ``text`` to ``path`` atomically (a crash leaves the old file, never half)."""
-    with _atomic_file(path, "w", ".tmp") as handle:
+    with _atomic_file(path, "w+", ".tmp") as handle:
         handle.write(text)
 
 
 def atomic_bytes(path: str, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (figures beside a Markdown report)."""
-    with _atomic_file(path, "wb", ".tmp") as handle:
+    with _atomic_file(path, "w+b", ".tmp") as handle:
         handle.write(data)
 
 
-def read_log_lines(path: str) -> list[tuple[int, Record]]:
+def read_log_lines(path: str, progress: Callable[[int, int], None] | None = None
+                   ) -> list[tuple[int, Record]]:
     """Every record of a drill log with its line number in the file.
 
     Hand-writers' habits are accepted: a UTF-8 byte-order mark (Notepad's "UTF-8 with BOM"),
-    blank lines, and whole-line comments starting with ``#``.
+    blank lines, and whole-line comments starting with ``#``. ``progress(read, size)``
+    hears how far the reading got, in bytes (a bar for a long log).
     """
     if not os.path.exists(path):
         raise InputError(f"{path}: no such file")
@@ -81,9 +178,25 @@ def read_log_lines(path: str) -> list[tuple[int, Record]]:
         raise InputError(f"{path}: is a directory, not a log file")
     try:
         with open(path, encoding="utf-8-sig") as handle:
+            if progress is not None:
+                return parse_log_lines(_reporting(handle, os.path.getsize(path), progress),
+                                       path)
             return parse_log_lines(handle, path)
     except UnicodeDecodeError as exc:
         raise LogError(f"{path}: not UTF-8 text ({exc.reason})") from None
+
+
+def _reporting(lines: Iterable[str], size: int, progress: Callable[[int, int], None],
+               every: int = 1 << 20) -> Iterator[str]:
+    """``lines``, telling ``progress`` about every ``every`` bytes (characters, near enough)."""
+    done = reported = 0
+    for line in lines:
+        done += len(line)
+        if done - reported >= every:
+            progress(min(done, size), size)
+            reported = done
+        yield line
+    progress(size, size)
 
 
 def parse_log_lines(lines: Iterable[str], path: str) -> list[tuple[int, Record]]:

@@ -37,7 +37,7 @@ def play_session(*, scenario: str, rulebook: str, team: str, roles: tuple[str, .
                  wall: Callable[[], float]) -> Iterator[PlaySession]:
     config = people_config(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
                            start=start, humans=dict.fromkeys(roles, name), hours=hours,
-                           locale=locale, map_roles=map_roles)
+                           locale=locale, map_roles=map_roles, log=log)
     with atomic_log(log) as sink:
         live = LiveDrill(config, sink)
         live.begin()

@@ -111,9 +111,10 @@ def _overview(header: Record, document: dict[str, Any], end: float, words: Words
         (words("duration"), words("hours", hours=round(end / 60, 1))),
         (words("seed"), str(header.get("seed", "-"))),
         (words("people"), ", ".join(people) if people else words("people_none")),
-        (words("score"), words("score_value", score=document["score"],
-                               rating=document["rating"],
-                               meaning=words.rating(document["rating"]))
+        (words("score"), (words("score_value", score=document["score"],
+                                rating=document["rating"],
+                                meaning=words.rating(document["rating"]))
+                          if document["score"] is not None else words("not_rated"))
          + "; " + words("subscores", **sub)),
         (words("outcome"), words("outcome_value", peak=out.get("peak_mentions_1h") or "-",
                                  severity=out.get("final_severity") or "-", calm=calm_text)),

@@ -39,10 +39,12 @@ def render_report(doc: dict[str, Any], fmt: str = "simple") -> str:
         + (f"; scored with rulebook {scored_with['rulebook']}"
            if scored_with and scored_with.get("rulebook") != drill.get("rulebook") else ""),
         *(f"Warning: {w}" for w in doc.get("warnings") or ()),
-        f"Score {doc['score']:.1f} / 100   Rating {doc['rating']} - {doc['rating_meaning']}",
-        f"timeliness {sub['timeliness']:.1f} | adherence {sub['adherence']:.1f} | "
-        f"conduct {sub['conduct']:.1f}   (weights {doc['weights']['timeliness']:g} / "
-        f"{doc['weights']['adherence']:g} / {doc['weights']['conduct']:g})",
+        f"Score {doc['score']:.1f} / 100   Rating {doc['rating']} - {doc['rating_meaning']}"
+        if doc["score"] is not None else f"Score: {doc['rating_meaning']}",
+        *([f"timeliness {sub['timeliness']:.1f} | adherence {sub['adherence']:.1f} | "
+           f"conduct {sub['conduct']:.1f}   (weights {doc['weights']['timeliness']:g} / "
+           f"{doc['weights']['adherence']:g} / {doc['weights']['conduct']:g})"]
+          if doc["score"] is not None else []),
         f"Outcome: peak {_count(out.get('peak_mentions_1h'))} mentions/h | negative reach "
         f"{_count(out.get('negative_reach'))} | final severity "
         f"{out.get('final_severity') if out.get('final_severity') is not None else '-'} | "

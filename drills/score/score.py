@@ -119,6 +119,8 @@ class LogScorer:
         self.people: dict[str, None] = {}
         #: Each person's own score, from the records about them (``drills.score.person``).
         self.persons = PersonScorer(rulebook)
+        #: How many actions anyone took (a drill with none and nothing asked is not rated).
+        self.actions = 0
 
     def add(self, record: Record, line: int | None = None) -> None:
         self.line = self.line + 1 if line is None else line
@@ -144,6 +146,7 @@ class LogScorer:
                 self._known(line, "role", record["role"], self.rulebook.roles, "role")
             _obligation_record(self.obligations, record, line)
         elif kind == "action":
+            self.actions += 1
             self._action(line, record)
         elif kind == "violation":
             self.conduct.record(line, record)
@@ -295,7 +298,12 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
         weights.conduct * conduct
     warnings = _rulebook_warnings(header, rulebook) + scorer.warnings + [
         f"{scorer.path}:{m}" for m in mismatches]
-    letter = capped_rating(overall, len(violations))
+    capped = capped_rating(overall, len(violations))
+    letter: str | None = capped
+    meaning = RATING_WORDS[capped]
+    unrated = _unrated(scorer, header, end_t, bool(counted or violations))
+    if unrated is not None:
+        letter, meaning = None, unrated
     episodes = scorer.episodes or _episodes_from(scorer.severities, rulebook, end_t)
 
     document: dict[str, Any] = {
@@ -304,9 +312,9 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
                                               "cluster", "log_feed")},
         "scored_with": {"rulebook": rulebook.name, "version": rulebook.version},
         "warnings": warnings,
-        "score": round(overall, 1),
+        "score": None if letter is None else round(overall, 1),
         "rating": letter,
-        "rating_meaning": RATING_WORDS[letter],
+        "rating_meaning": meaning,
         "subscores": {"timeliness": round(timeliness, 1), "adherence": round(adherence, 1),
                       "conduct": round(conduct, 1)},
         "weights": {"timeliness": weights.timeliness, "adherence": weights.adherence,
@@ -358,6 +366,22 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
     document["improvements"] = improvements(counted, violations, misfits, mixed, start,
                                             rulebook, dict(scorer.firings))
     return document
+
+
+def _unrated(scorer: LogScorer, header: Record, end_t: float, judged: bool) -> str | None:
+    """Why a drill is not rated (None: it is): it stopped before its planned end with
+    nothing asked of the team and nothing done, so there is nothing to judge. A drill quit
+    at minute 0 would otherwise score 100 P. A drill that ran its course is always rated."""
+    if judged or scorer.actions:
+        return None
+    planned = header.get("duration")
+    if isinstance(planned, (int, float)) and not isinstance(planned, bool) \
+            and end_t >= float(planned) - 1e-9:
+        return None
+    if not isinstance(planned, (int, float)) and end_t > 0:
+        return None
+    return f"not rated: the drill ended at minute {end_t:g}, before anything was asked of " \
+        "the team"
 
 
 def _rulebook_warnings(header: Record, rulebook: Rulebook) -> list[str]:

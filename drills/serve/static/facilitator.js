@@ -118,6 +118,7 @@ function render(state) {
   if (document.activeElement !== speed) speed.value = state.speed;
   const score = state.score;
   fill(document.getElementById("score"), score ? [
+    score.score === null ? el("div", {class: "big-score"}, "not rated yet") :
     el("div", {class: "big-score"}, score.score.toFixed(1), el("span", {class: "rating r-" + score.rating}, score.rating)),
     el("div", {class: "sub"}, `timeliness ${score.subscores.timeliness} · adherence ${score.subscores.adherence} · conduct ${score.subscores.conduct}`),
     el("ol", {class: "improve"}, ...score.improvements.map((t) => el("li", {}, t)))] : [el("p", {}, "The score appears once the drill runs.")]);
