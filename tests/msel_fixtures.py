@@ -127,3 +127,35 @@ def chart_first(path: Path, rows: list[list[object]]) -> Path:
     book.create_chartsheet("Chart", 0).add_chart(chart)
     book.save(path)
     return path
+
+
+OPENAEV_HEADER = ["Type", "Title", "Description", "Timeline", "Teams", "Expectation name",
+                  "Expectation description", "Expectation score"]
+
+
+def openaev_rows() -> list[list[object]]:
+    """OpenAEV's documented inject import model: a title row, the header on row 2, column
+    A empty, section rows between injects, a Timeline mixing T-1, M-5, 09:05 and T+2,
+    teams as comma lists, expectations with a name, a description and a score (0-100)."""
+    return [
+        [None, "OpenAEV inject import model: ransomware at the regional hospital"],
+        [None, *OPENAEV_HEADER],
+        [None, "Planner / Prepare the exercise"],
+        [None, "Send mail", "Briefing pack", "Read the briefing pack before the start.",
+         "T-1", "SOC, IT Ops", "Briefing read", "Every player has read the pack", 10],
+        [None, "Send mail", "Kick-off", "The exercise starts in five minutes.", "M-5",
+         "SOC, IT Ops, Communication", None, None, None],
+        [None, "Planner / Detection"],
+        [None, "Send mail", "Ransom note", "A ransom note is on every screen of ward 3.",
+         "09:05", "SOC, IT Ops", "Isolate the infected hosts",
+         "The ward's hosts are off the network within the hour", 80],
+        [None, "Send SMS", "Director asks", "The director asks for a first assessment.",
+         "T+1", "IT Ops", "Assessment sent\nCrisis cell opened",
+         "A written first assessment\nThe crisis cell meets", "40\n20"],
+        [None, "Planner / Communication"],
+        [None, "Media pressure", "Press call", "A journalist asks whether patients are at "
+         "risk.", "T+2", "Communication", "Hold the line",
+         "Refer to the spokesperson and confirm nothing", 60],
+        [None, "Send mail", "End", "End of the exercise.", "T+3", "SOC, IT Ops, Communication",
+         None, None, None],
+    ]

@@ -63,6 +63,11 @@ def import_msel(file: str, sheet: str | None, preset: str | None, mapping: tuple
                + (f"; {imported.preparation} preparation row(s) before the start kept at "
                   "the start, in order" if imported.preparation else "")
                + (f"; {imported.breaks} break(s)" if imported.breaks else ""))
+    for where, title, at in imported.phases:
+        click.echo(f"phase {title!r} from {at / 60:+.2f} h (section row {where})")
+    for where, title in imported.notes:
+        click.echo(f"note {where}: section {title!r} kept in the scenario's description "
+                   "(no rows of its own in time order)")
     for line in imported.skipped:
         click.echo(f"skipped {line}")
     for line in imported.bad:

@@ -51,6 +51,10 @@ class Imported:
     span: tuple[float, float] = (0.0, 0.0)
     #: The exercise's start as a time of day (``09:30``), for ``drill run --start``.
     start: str = "09:00"
+    #: Section rows made phases of the scenario: (where, title, minute).
+    phases: list[tuple[str, str, float]] = field(default_factory=list)
+    #: Section rows kept as notes in the scenario's description: (where, title).
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
 
 def role_id(name: str) -> str:
@@ -69,15 +73,16 @@ def convert(sheet: Sheet, overrides: dict[str, str], *, start: str | None, lang:
     letters = {c: _letter(c) for c in columns}
     rows: list[tuple[int, dict[str, Any], SheetTime]] = []
     report = Imported({}, {}, {})
+    #: (index in ``rows`` of the row that follows it, sheet row, title)
+    sections: list[tuple[int, int, str]] = []
     for number, cells in sheet.rows[header_index + 1:]:
         values = {f: cells[c] for c, f in columns.items() if c < len(cells)
                   and cells[c] is not None and str(cells[c]).strip()}
         filled = [c for c in cells if c is not None and str(c).strip()]
         if "time" not in values:
-            if len(filled) <= 1 or "message" not in values:
-                report.skipped.append(f"{where}:{number}: section title "
-                                      f"{str(filled[0]).strip()[:60]!r}" if filled else
-                                      f"{where}:{number}: empty")
+            if _is_section(values, filled):
+                sections.append((len(rows), number, " / ".join(
+                    " ".join(str(c).split()) for c in filled)[:80]))
             else:
                 column = letters[_col(columns, "time")]
                 report.bad.append(f"{where}:{number}:{column}: no time")
@@ -96,6 +101,7 @@ def convert(sheet: Sheet, overrides: dict[str, str], *, start: str | None, lang:
     ids: set[str] = set()
     at_minutes: list[float] = []
     timed = [(number, values, _minutes(m, base_day, base_minute)) for number, values, m in rows]
+    phases = _phases(sections, [t for _n, _v, t in timed], where, report)
     for i, (number, values, minutes) in enumerate(timed):
         kind = _kind(values)
         if kind == "generated":
@@ -148,10 +154,41 @@ def convert(sheet: Sheet, overrides: dict[str, str], *, start: str | None, lang:
     name = _slug(sheet.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]) or "exercise"
     title = _title(sheet, header_index) or name
     report.roles = roles_list
-    report.scenario = _scenario(name, title, sheet, lang, last, injects, breaks, background)
+    report.scenario = _scenario(name, title, sheet, lang, last, injects, breaks, background,
+                                phases, [note for _where, note in report.notes])
     report.team = _team(name, roles_list)
     report.rulebook = _rulebook(name, roles_list, lang)
     return report
+
+
+def _is_section(values: dict[str, Any], filled: list[Any]) -> bool:
+    """A row without a time that says nothing to anyone: a section title between injects
+    (``PHASE 1 — DÉTECTION``, OpenAEV's ``Planner / Prepare the exercise``)."""
+    if len(filled) <= 1 or "message" not in values:
+        return True
+    return len(filled) <= 2 and not values.keys() & {"to", "expected", "points", "role"}
+
+
+def _phases(sections: list[tuple[int, int, str]], minutes: list[float], where: str,
+            report: Imported) -> list[tuple[float, str]]:
+    """Each section title becomes a phase of the scenario from the time of the row after
+    it; one that would not be in time order, or has no row after it, is kept as a note."""
+    phases: list[tuple[float, str]] = [(0.0, "exercise")]
+    made: list[tuple[str, str, float]] = []
+    for index, number, title in sections:
+        at = max(minutes[index], 0.0) if index < len(minutes) else None
+        if at is not None and at == phases[-1][0]:
+            if made and made[-1][2] == at:  # two titles for the same rows: the last one
+                report.notes.append(made.pop()[:2])
+            phases[-1] = (at, title)
+        elif at is not None and at > phases[-1][0]:
+            phases.append((at, title))
+        else:
+            report.notes.append((f"{where}:{number}", title))
+            continue
+        made.append((f"{where}:{number}", title, at))
+    report.phases = made
+    return phases
 
 
 class _CellError(ValueError):
@@ -177,6 +214,10 @@ def _expectations(values: dict[str, Any], recipients: list[str], lang: str
     """One expectation per line of the expected-reaction cell; the role, within and points
     cells give one value for all of them or one per line (as ``drill script`` writes)."""
     reactions = [str(r) for r in _lines(values["expected"])] if values.get("expected") else []
+    details = [str(d) for d in _lines(values["detail"])] if values.get("detail") else []
+    if details:  # OpenAEV's expectation name and description: "name: description"
+        reactions = [f"{reactions[i]}: {detail}" if i < len(reactions) else detail
+                     for i, detail in enumerate(details)] + reactions[len(details):]
     if values.get("deliverable"):
         label = _DELIVERABLE.get(lang, "deliverable")
         reactions.append(f"{label}: {str(values['deliverable']).strip()}")
@@ -370,18 +411,23 @@ def _author(sender: str) -> dict[str, str]:
 
 def _scenario(name: str, title: str, sheet: Sheet, lang: str, last: float,
               injects: list[dict[str, Any]], breaks: list[dict[str, Any]],
-              background: bool) -> dict[str, Any]:
+              background: bool, phases: list[tuple[float, str]], notes: list[str]
+              ) -> dict[str, Any]:
     hours = max(1, math.ceil((last + 60) / 60))
+    description = f"Imported from {sheet.path} (sheet {sheet.name}) by drill import msel."
+    if notes:
+        description += " Sections of the sheet: " + "; ".join(notes) + "."
     scenario: dict[str, Any] = {
         "scenario": name, "title": str(title),
-        "description": f"Imported from {sheet.path} (sheet {sheet.name}) by drill import msel.",
+        "description": description,
         "cluster": "accidental",
         "locale": {"fr": "fr_FR", "sv": "sv_SE"}.get(lang, "en_GB"),
         "duration": f"{hours}h",
         "brand": {"name": "the organisation"},
         "platforms": {"x": 0.5, "facebook": 0.3, "linkedin": 0.2},
-        "phases": [{"at": "0h", "name": "exercise", "rate": "6/h" if background else "0/h",
-                    "negative": 0.4, "arousal": 0.4}],
+        "phases": [{"at": _duration(at), "name": phase,
+                    "rate": "6/h" if background else "0/h", "negative": 0.4, "arousal": 0.4}
+                   for at, phase in phases],
         "injects": injects,
         "messages": _BACKGROUND,
     }
