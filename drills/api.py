@@ -479,13 +479,14 @@ def import_msel(path: str, *, output: str, sheet: str | None = None, preset: str
 
 def exercise_script(*, scenario: str, rulebook: str = "default", team: str = "standard",
                     seed: int = 1, start: str = "mon 09:00", fmt: str = "md",
-                    locale: str | None = None) -> str | bytes:
+                    locale: str | None = None, map_roles: str | None = None) -> str | bytes:
     """``drill script``: the MSEL of a drill, from a simulated run of it."""
     from drills.drive.batch import simulate
     from drills.exercise.script import script_of
 
     loaded_scenario, loaded_rulebook, loaded_team, week_minute = load_inputs(
-        scenario=scenario, rulebook=rulebook, team=team, start=start, locale=locale)
+        scenario=scenario, rulebook=rulebook, team=team, start=start, locale=locale,
+        map_roles=map_roles)
     records, _summary = simulate(loaded_scenario, loaded_rulebook, loaded_team, seed=seed,
                                  start=week_minute, log_feed="full")
     text, _rows = script_of(records, loaded_scenario, week_minute, fmt)

@@ -526,3 +526,33 @@ def test_openaevs_documented_import_model_imports_and_runs_with_its_objectives(
         ("row-10", "communication", 60, "Hold the line")]
     assert document["objectives_points"]["possible"] == 210
     assert all(o["status"] in ("met", "partly", "missed") for o in document["objectives"])
+
+
+MAPPED = ("cellule_de_crise=comms_lead,direction_communication=community_manager,"
+          "dsi=customer_support,exercise_director=executive_on_call")
+
+
+def test_an_imported_drill_run_with_mapped_roles_exports_and_imports_back(
+        tmp_path: Path) -> None:
+    """drill script of an imported drill run against another rulebook with --map-roles
+    (it had no --map-roles: the export failed); the sheet imports back to the same drill."""
+    from drills.feed.scenario_load import load_scenario
+
+    _rempar(tmp_path)
+    folder = tmp_path / "rempar"
+    args = ["--rulebook", "default", "--team", str(folder / "team.yaml"), "--start",
+            "mon 09:30", "--seed", "2"]
+    unmapped = _invoke(["script", str(folder / "scenario.yaml"), *args, "--format", "csv"])
+    assert unmapped.exit_code == 2 and "map them with --map-roles" in unmapped.output
+    sheet = tmp_path / "rempar-msel.xlsx"
+    exported = _invoke(["script", str(folder / "scenario.yaml"), *args, "--map-roles", MAPPED,
+                        "--format", "xlsx", "-o", str(sheet)])
+    assert exported.exit_code == 0, exported.output
+    result, _scenario = _import(sheet, tmp_path / "again", "--lang", "fr")
+    assert "1 break(s)" in result.output and 'start "mon 09:30"' in result.output
+    original = load_scenario(str(folder / "scenario.yaml"))
+    again = load_scenario(str(tmp_path / "again" / "scenario.yaml"))
+    assert again.injects == original.injects
+    assert again.breaks == original.breaks  # the lunch break, its length in Within
+    assert (again.title, again.locale, again.duration) == (original.title, original.locale,
+                                                          original.duration)

@@ -86,12 +86,15 @@ def import_msel(file: str, sheet: str | None, preset: str | None, mapping: tuple
 @click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True)
 @click.option("--start", default="mon 09:00", show_default=True)
 @click.option("--locale", help="The scenario in another of its locales.")
+@click.option("--map-roles", metavar="TEAM=RULEBOOK,...",
+              help="Rename the team's roles to the rulebook's, as the drill was run.")
 @click.option("--format", "fmt", type=click.Choice(["md", "csv", "xlsx", "html"]),
               default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write it here (needed for xlsx); default: print it.")
 def script_cmd(scenario: str, rulebook: str, team: str, seed: int, start: str,
-               locale: str | None, fmt: str, output: str | None) -> None:
+               locale: str | None, map_roles: str | None, fmt: str,
+               output: str | None) -> None:
     """Print the MSEL of a drill, to run it on paper in a room without laptops.
 
     The scripted injects and the key moments of the seeded crisis (severity rising, press
@@ -104,6 +107,8 @@ def script_cmd(scenario: str, rulebook: str, team: str, seed: int, start: str,
         drill script overheating-kettle
         drill script sv-data-breach --format xlsx -o msel.xlsx
         drill script rumour-wave --rulebook strict --seed 3 --format html -o msel.html
+        drill script rempar/scenario.yaml --rulebook rempar/rulebook.yaml \\
+            --team rempar/team.yaml --start "mon 09:30" --format xlsx -o rempar.xlsx
     """
     from drills.api import exercise_script
     from drills.cli.output import write_or_print
@@ -112,7 +117,7 @@ def script_cmd(scenario: str, rulebook: str, team: str, seed: int, start: str,
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx is a binary file: give -o FILE")
     result = exercise_script(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
-                             start=start, fmt=fmt, locale=locale)
+                             start=start, fmt=fmt, locale=locale, map_roles=map_roles)
     if isinstance(result, bytes):
         assert output is not None
         atomic_bytes(output, result)

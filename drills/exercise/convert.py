@@ -111,6 +111,13 @@ def convert(sheet: Sheet, overrides: dict[str, str], *, start: str | None, lang:
         if kind == "break":
             following = next((t for _n, _v, t in timed[i + 1:] if t > minutes), None)
             length = (following - minutes) if following is not None else 60.0
+            if values.get("within"):  # its planned length, as drill script writes it
+                try:
+                    length = _minutes_of(_within(values["within"]))
+                except _CellError as exc:
+                    report.bad.append(f"{where}:{number}:"
+                                      f"{letters.get(_col(columns, 'within'), '?')}: {exc}")
+                    continue
             breaks.append({"at": _duration(max(minutes, 0.0)), "for": _duration(length),
                            "title": str(values.get("message") or values.get("type") or "")})
             report.breaks += 1
@@ -264,6 +271,11 @@ def _within(cell: Any) -> str:
     amount = float(match.group(1).replace(",", "."))
     unit = (match.group(2) or "m").lower()[0]
     return _duration(amount * {"s": 1 / 60, "h": 60.0, "d": 1440.0, "j": 1440.0}.get(unit, 1.0))
+
+
+def _minutes_of(duration: str) -> float:
+    """Minutes of a duration ``_duration`` wrote (``90m`` or ``45s``)."""
+    return float(duration[:-1]) / (60 if duration.endswith("s") else 1)
 
 
 def _points(cell: Any) -> float | int:

@@ -96,6 +96,11 @@ def script_rows(records: list[Record], scenario: Scenario, start: float) -> list
                 f"(rule {record['rule']})", "Expected action": actions,
                 "Objective / rule": rules or str(record["rule"]),
                 "Notes": NOT_AN_INJECT}))
+    for number, pause in enumerate(scenario.breaks, start=1):
+        # A break of the script: its length in Within, so the import gives it back.
+        rows.append(ScriptRow(pause.at, {
+            "Number": f"break-{number}", "Type": "break", "Message": pause.title or "Break",
+            "Within": _within(pause.minutes), "Notes": "scripted"}))
     rows.sort(key=lambda r: r.t)
     for row in rows:
         row.cells["Scenario time"] = _offset(row.t)
