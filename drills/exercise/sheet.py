@@ -25,7 +25,7 @@ MAX_ROWS = 2_500
 #: The largest CSV, and the largest sheet XML inside a workbook, read: far above MAX_ROWS
 #: rows of real text, far below what hurts (openpyxl scans a whole sheet that does not
 #: state its size before giving the first row: 26 s for 400,000 rows).
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 32 * 1024 * 1024
 #: What openpyxl raises on a broken workbook: XML that does not parse (ParseError is a
 #: SyntaxError), a zip stream that does not inflate, parts missing or malformed.
 _BROKEN_XLSX = (SyntaxError, zlib.error, zipfile.BadZipFile, EOFError, KeyError, ValueError,
@@ -166,42 +166,39 @@ def _with_chart_relations(path: str) -> io.BytesIO:
     return out
 
 
-def _decode(path: str, data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with a BOM, or Windows-1252: what Excel writes
-    as "CSV" depends on the machine that saved it."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings: tuple[str, ...] = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "cp1252")
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{path}: not a text CSV (UTF-8, UTF-16 or Windows-1252); "
-                     "save the sheet as .xlsx or as CSV UTF-8")
-
-
 def _csv(path: str) -> Sheet:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, or Windows-1252: what Excel writes
+    as "CSV" depends on the machine that saved it. Read as a stream, up to MAX_ROWS rows."""
     try:
         if os.path.getsize(path) > MAX_BYTES:
             raise InputError(f"{path}: over {MAX_BYTES // 2**20} MB: a drill takes at "
                              f"most {MAX_ROWS:,} rows of a sheet; split the script")
         with open(path, "rb") as handle:
-            text = _decode(path, handle.read())
+            head = handle.read(2)
+        encodings: tuple[str, ...] = ("utf-16",) if head in (b"\xff\xfe", b"\xfe\xff") \
+            else ("utf-8-sig", "cp1252")
+        for encoding in encodings:
+            try:
+                rows = _csv_read(path, encoding)
+            except UnicodeError:
+                continue
+            return Sheet(path, os.path.splitext(os.path.basename(path))[0], rows)
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-    if "\x00" in text:
-        raise InputError(f"{path}: not a text CSV (it holds NUL bytes); save the sheet as "
-                         ".xlsx or as CSV UTF-8")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    raise InputError(f"{path}: not a text CSV (UTF-8, UTF-16 or Windows-1252); "
+                     "save the sheet as .xlsx or as CSV UTF-8")
+
+
+def _csv_read(path: str, encoding: str) -> list[tuple[int, list[Any]]]:
     # newline="": rows may end in \r\n, \n or a lone \r (an old Mac's CSV).
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    rows = _filled(path, _csv_rows(path, reader))
-    return Sheet(path, os.path.splitext(os.path.basename(path))[0], rows)
+    with open(path, encoding=encoding, newline="") as handle:
+        sample = handle.read(4096)
+        try:
+            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        handle.seek(0)
+        return _filled(path, _csv_rows(path, csv.reader(handle, dialect)))
 
 
 def _csv_rows(path: str, reader: Any) -> Iterator[tuple[int, list[Any]]]:
@@ -218,4 +215,7 @@ def _csv_rows(path: str, reader: Any) -> Iterator[tuple[int, list[Any]]]:
                 else f"not a CSV this reads ({exc})"
             raise InputError(f"{path}:{reader.line_num}: {what}") from None
         number += 1
+        if any("\x00" in c for c in cells):
+            raise InputError(f"{path}: not a text CSV (it holds NUL bytes); save the sheet "
+                             "as .xlsx or as CSV UTF-8")
         yield number, [c if c.strip() else None for c in cells]
