@@ -556,3 +556,24 @@ def test_an_imported_drill_run_with_mapped_roles_exports_and_imports_back(
     assert again.breaks == original.breaks  # the lunch break, its length in Within
     assert (again.title, again.locale, again.duration) == (original.title, original.locale,
                                                           original.duration)
+
+
+def test_section_rows_in_two_cells_and_out_of_time_order(tmp_path: Path) -> None:
+    sheet = tmp_path / "sections.csv"
+    sheet.write_text("Type,Title,Description,Timeline,Teams\n"
+                     "Planner,Prepare the exercise,,,\n"
+                     "Send mail,Kick-off,Starts now,09:00,SOC\n"
+                     "Planner,Detection,,,\n"
+                     "Send mail,Alert,Hosts are down,10:00,SOC\n"
+                     "Planner,Late news,,,\n"
+                     "Send mail,Recap,An earlier row,09:30,SOC\n"
+                     "Send mail,No time,A row that forgot its time,,SOC\n")
+    result, scenario = _import(sheet, tmp_path / "out", "--preset", "openaev", "--start",
+                               "09:00")
+    assert [(p["at"], p["name"]) for p in scenario["phases"]] == [
+        ("0m", "Planner / Prepare the exercise"), ("60m", "Planner / Detection")]
+    assert f"note {sheet}:sections:6: section 'Planner / Late news' kept in the " \
+        "scenario's description" in result.output
+    assert "Sections of the sheet: Planner / Late news." in scenario["description"]
+    # A row with a recipient but no time is a mistake, not a section.
+    assert f"bad row {sheet}:sections:8:D: no time" in result.output
