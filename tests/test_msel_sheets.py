@@ -215,3 +215,20 @@ def test_fuzzed_spreadsheets_exit_0_or_2_never_a_traceback(tmp_path: Path) -> No
         codes[result.exit_code] = codes.get(result.exit_code, 0) + 1
     # The mutants both import and fail: a fuzz whose every mutant fails tests nothing.
     assert codes.get(0, 0) >= 5 and codes.get(2, 0) >= 5, codes
+
+
+def test_points_and_delays_past_any_drill_are_bad_rows(tmp_path: Path) -> None:
+    sheet = tmp_path / "numbers.csv"
+    sheet.write_text("time,message,to,expected action,points,within\n"
+                     "09:00,fine,dsi,react,2,30m\n"
+                     "09:05,hello,dsi,react,inf,\n"
+                     "09:10,hello,dsi,react,nan,\n"
+                     "09:15,hello,dsi,react,2,99999999999999999999h\n")
+    result = _import(sheet, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "imported 1 row(s)" in result.output
+    where = f"bad row {sheet}:numbers"
+    assert f"{where}:3:E: points must be a finite number, 0 or more, not 'inf'" in result.output
+    assert f"{where}:4:E: points must be a finite number, 0 or more, not 'nan'" in result.output
+    assert f"{where}:5:F: a delay of '99999999999999999999h' is longer than a drill " \
+        "(31 days)" in result.output

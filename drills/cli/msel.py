@@ -40,8 +40,9 @@ def import_msel(file: str, sheet: str | None, preset: str | None, mapping: tuple
 
     Reads .xlsx or .csv; finds the header row wherever it is, in French or English; reads
     Excel times, 09h30, 26/06/2024 09h00 and relative times (J+1 H+2, T+2, M-5, +01:30);
-    writes OUTPUT/scenario.yaml, team.yaml and rulebook.yaml, ready to run. Every bad row
-    is reported as file:sheet:row:column; --strict makes it fail.
+    section rows become phases; writes OUTPUT/scenario.yaml, team.yaml and rulebook.yaml,
+    checked to load and run. Every bad row is reported as file:sheet:row:column; --strict
+    makes it fail. A sheet takes at most 2,500 filled rows.
 
     \b
     Example:
@@ -49,6 +50,7 @@ def import_msel(file: str, sheet: str | None, preset: str | None, mapping: tuple
         drill run --scenario rempar/scenario.yaml --rulebook rempar/rulebook.yaml \\
             --team rempar/team.yaml
         drill import msel script.csv --map "Heure de jeu=time" --start 09:30 --strict
+        drill import msel injects.xlsx --preset openaev --start 09:00 -o hospital
     """
     from drills.api import import_msel as run_import
 

@@ -207,6 +207,8 @@ class _CellError(ValueError):
 _WITHIN = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(s|sec|secs|m|min|mins|mn|minutes?|h|hr|hrs|"
                      r"heures?|hours?|d|j|jours?|days?)?$", re.IGNORECASE)
 _DELIVERABLE = {"fr": "livrable", "sv": "leverans"}
+#: The longest delay an expectation may give: a drill lasts 31 days at most.
+_LONGEST = 744 * 60.0
 
 
 def _lines(cell: Any) -> list[Any]:
@@ -270,7 +272,10 @@ def _within(cell: Any) -> str:
         raise _CellError("within", f"not a delay: {str(cell)!r} (like 30m, 1h or 45 min)")
     amount = float(match.group(1).replace(",", "."))
     unit = (match.group(2) or "m").lower()[0]
-    return _duration(amount * {"s": 1 / 60, "h": 60.0, "d": 1440.0, "j": 1440.0}.get(unit, 1.0))
+    minutes = amount * {"s": 1 / 60, "h": 60.0, "d": 1440.0, "j": 1440.0}.get(unit, 1.0)
+    if minutes > _LONGEST:
+        raise _CellError("within", f"a delay of {str(cell)!r} is longer than a drill (31 days)")
+    return _duration(minutes)
 
 
 def _minutes_of(duration: str) -> float:
@@ -283,8 +288,9 @@ def _points(cell: Any) -> float | int:
         value = float(str(cell).replace(",", "."))
     except ValueError:
         raise _CellError("points", f"points must be a number, not {str(cell)!r}") from None
-    if value < 0 or math.isnan(value):
-        raise _CellError("points", f"points must be 0 or more, not {str(cell)!r}")
+    if not 0 <= value < math.inf:
+        raise _CellError("points", f"points must be a finite number, 0 or more, not "
+                                   f"{str(cell)!r}")
     return int(value) if value.is_integer() else value
 
 
