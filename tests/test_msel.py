@@ -94,7 +94,7 @@ def test_a_rempar_shaped_sheet_imports_in_one_command(tmp_path: Path) -> None:
     assert "roles found: cellule_de_crise, direction_communication, dsi" in out
     # Section titles become phases from their first row; one whose rows are played at the
     # same minute as the next section's is kept as a note, and said so, with its row.
-    assert "phase 'PHASE 1 — DÉTECTION' from +0.00 h (section row " + \
+    assert "phase 'PHASE 1 — DÉTECTION' from +0.00 h (row " + \
         str(tmp_path / "rempar.xlsx") + ":Chronogramme:6)" in out
     assert f"note {tmp_path / 'rempar.xlsx'}:Chronogramme:4: section 'PRÉPARATION' kept in " \
         "the scenario's description" in out
@@ -489,7 +489,7 @@ def test_openaevs_documented_import_model_imports_and_runs_with_its_objectives(
     assert "imported 6 row(s)" in out and "roles found: soc, it_ops, communication" in out
     assert "2 preparation row(s) before the start kept at the start, in order" in out
     where = f"{sheet}:Injects"
-    assert f"phase 'Planner / Detection' from +0.08 h (section row {where}:6)" in out
+    assert f"phase 'Planner / Detection' from +0.08 h (row {where}:6)" in out
     # Section rows are phases of the scenario, from the time of their first row.
     assert [(p["at"], p["name"]) for p in scenario["phases"]] == [
         ("0m", "Planner / Prepare the exercise"), ("5m", "Planner / Detection"),
@@ -526,6 +526,17 @@ def test_openaevs_documented_import_model_imports_and_runs_with_its_objectives(
         ("row-10", "communication", 60, "Hold the line")]
     assert document["objectives_points"]["possible"] == 210
     assert all(o["status"] in ("met", "partly", "missed") for o in document["objectives"])
+    # Its MSEL imports back to the same drill: injects (no sender stays no sender),
+    # expectations with their weights, and the sections as phases.
+    from drills.feed.scenario_load import load_scenario
+
+    exported = tmp_path / "oa-msel.xlsx"
+    assert _invoke(["script", files[0], "--rulebook", files[1], "--team", files[2],
+                    "--format", "xlsx", "-o", str(exported)]).exit_code == 0
+    _import(exported, tmp_path / "back")
+    original = load_scenario(files[0])
+    back = load_scenario(str(tmp_path / "back" / "scenario.yaml"))
+    assert (back.injects, back.phases) == (original.injects, original.phases)
 
 
 MAPPED = ("cellule_de_crise=comms_lead,direction_communication=community_manager,"
@@ -554,6 +565,7 @@ def test_an_imported_drill_run_with_mapped_roles_exports_and_imports_back(
     again = load_scenario(str(tmp_path / "again" / "scenario.yaml"))
     assert again.injects == original.injects
     assert again.breaks == original.breaks  # the lunch break, its length in Within
+    assert again.phases == original.phases  # the section, as a row typed phase
     assert (again.title, again.locale, again.duration) == (original.title, original.locale,
                                                           original.duration)
 

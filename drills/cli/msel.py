@@ -66,7 +66,7 @@ def import_msel(file: str, sheet: str | None, preset: str | None, mapping: tuple
                   "the start, in order" if imported.preparation else "")
                + (f"; {imported.breaks} break(s)" if imported.breaks else ""))
     for where, title, at in imported.phases:
-        click.echo(f"phase {title!r} from {at / 60:+.2f} h (section row {where})")
+        click.echo(f"phase {title!r} from {at / 60:+.2f} h (row {where})")
     for where, title in imported.notes:
         click.echo(f"note {where}: section {title!r} kept in the scenario's description "
                    "(no rows of its own in time order)")

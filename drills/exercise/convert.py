@@ -101,9 +101,20 @@ def convert(sheet: Sheet, overrides: dict[str, str], *, start: str | None, lang:
     ids: set[str] = set()
     at_minutes: list[float] = []
     timed = [(number, values, _minutes(m, base_day, base_minute)) for number, values, m in rows]
-    phases = _phases(sections, [t for _n, _v, t in timed], where, report)
+    minutes_of_rows = [t for _n, _v, t in timed]
+    marks = sorted([(index, 0, number, title, minutes_of_rows[index]
+                     if index < len(minutes_of_rows) else None)
+                    for index, number, title in sections]
+                   + [(i, 1, number, str(values.get("message") or values.get("subject")
+                                          or "phase"), minutes)
+                      for i, (number, values, minutes) in enumerate(timed)
+                      if _kind(values) == "phase"])
+    phases = _phases([(number, title, at) for _i, _o, number, title, at in marks], where,
+                     report)
     for i, (number, values, minutes) in enumerate(timed):
         kind = _kind(values)
+        if kind == "phase":
+            continue
         if kind == "generated":
             report.skipped.append(f"{where}:{number}: a generated moment of the crisis, not "
                                   "an inject")
@@ -161,8 +172,11 @@ def convert(sheet: Sheet, overrides: dict[str, str], *, start: str | None, lang:
     name = _slug(sheet.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]) or "exercise"
     title = _title(sheet, header_index) or name
     report.roles = roles_list
-    report.scenario = _scenario(name, title, sheet, lang, last, injects, breaks, background,
-                                phases, [note for _where, note in report.notes])
+    # The drill lasts past its last inject, its last phase and the end of its last break.
+    ends = [last, *(at for at, _name in phases),
+            *(_minutes_of(b["at"]) + _minutes_of(b["for"]) for b in breaks)]
+    report.scenario = _scenario(name, title, sheet, lang, max(ends), injects, breaks,
+                                background, phases, [note for _w, note in report.notes])
     report.team = _team(name, roles_list)
     report.rulebook = _rulebook(name, roles_list, lang)
     return report
@@ -176,14 +190,15 @@ def _is_section(values: dict[str, Any], filled: list[Any]) -> bool:
     return len(filled) <= 2 and not values.keys() & {"to", "expected", "points", "role"}
 
 
-def _phases(sections: list[tuple[int, int, str]], minutes: list[float], where: str,
-            report: Imported) -> list[tuple[float, str]]:
+def _phases(marks: list[tuple[int, str, float | None]], where: str, report: Imported
+            ) -> list[tuple[float, str]]:
     """Each section title becomes a phase of the scenario from the time of the row after
-    it; one that would not be in time order, or has no row after it, is kept as a note."""
+    it (a row typed ``phase``, as drill script writes them, from its own time); one that
+    would not be in time order, or has no row after it, is kept as a note."""
     phases: list[tuple[float, str]] = [(0.0, "exercise")]
     made: list[tuple[str, str, float]] = []
-    for index, number, title in sections:
-        at = max(minutes[index], 0.0) if index < len(minutes) else None
+    for number, title, minute in marks:
+        at = None if minute is None else max(minute, 0.0)
         if at is not None and at == phases[-1][0]:
             if made and made[-1][2] == at:  # two titles for the same rows: the last one
                 report.notes.append(made.pop()[:2])
@@ -351,6 +366,8 @@ def _kind(values: dict[str, Any]) -> str:
     kind = normal(values.get("type", ""))
     if kind.startswith("generated"):
         return "generated"  # a moment of a seeded crisis in an exported MSEL: not an inject
+    if kind in ("phase", "section"):
+        return "phase"
     if any(word == kind or kind.startswith(word + " ") for word in _BREAK) or \
             any(word in kind for word in ("pause", "dejeuner", "lunch", "countdown")):
         return "break"
