@@ -101,16 +101,7 @@ def convert(sheet: Sheet, overrides: dict[str, str], *, start: str | None, lang:
     ids: set[str] = set()
     at_minutes: list[float] = []
     timed = [(number, values, _minutes(m, base_day, base_minute)) for number, values, m in rows]
-    minutes_of_rows = [t for _n, _v, t in timed]
-    marks = sorted([(index, 0, number, title, minutes_of_rows[index]
-                     if index < len(minutes_of_rows) else None)
-                    for index, number, title in sections]
-                   + [(i, 1, number, str(values.get("message") or values.get("subject")
-                                          or "phase"), minutes)
-                      for i, (number, values, minutes) in enumerate(timed)
-                      if _kind(values) == "phase"])
-    phases = _phases([(number, title, at) for _i, _o, number, title, at in marks], where,
-                     report)
+    phases = _phases(_marks(sections, timed), where, report)
     for i, (number, values, minutes) in enumerate(timed):
         kind = _kind(values)
         if kind == "phase":
@@ -188,6 +179,20 @@ def _is_section(values: dict[str, Any], filled: list[Any]) -> bool:
     if len(filled) <= 1 or "message" not in values:
         return True
     return len(filled) <= 2 and not values.keys() & {"to", "expected", "points", "role"}
+
+
+def _marks(sections: list[tuple[int, int, str]],
+           timed: list[tuple[int, dict[str, Any], float]]
+           ) -> list[tuple[int, str, float | None]]:
+    """(sheet row, title, minute) of every phase mark in sheet order: a section title takes
+    the time of the row after it (None if none follows); a row typed phase has its own."""
+    found: list[tuple[int, int, int, str, float | None]] = [
+        (index, 0, number, title, timed[index][2] if index < len(timed) else None)
+        for index, number, title in sections]
+    found += [(i, 1, number, str(values.get("message") or values.get("subject") or "phase"),
+               minutes) for i, (number, values, minutes) in enumerate(timed)
+              if _kind(values) == "phase"]
+    return [(number, title, minute) for _i, _o, number, title, minute in sorted(found)]
 
 
 def _phases(marks: list[tuple[int, str, float | None]], where: str, report: Imported
