@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from drills.errors import InputError
+from drills.exercise.convert import Imported
 
 NAMES = ("scenario", "team", "rulebook")
 #: The most values (injects, recipients, expectations, each text...) an imported file may
@@ -14,7 +15,7 @@ NAMES = ("scenario", "team", "rulebook")
 MAX_VALUES = 150_000
 
 
-def documents(imported: Any, source: str) -> dict[str, str]:
+def documents(imported: Imported, source: str) -> dict[str, str]:
     """``{name: YAML text}`` for scenario, team and rulebook; raises InputError, in words,
     when one of them would not load (too large, too long a drill)."""
     import yaml
@@ -47,7 +48,7 @@ def documents(imported: Any, source: str) -> dict[str, str]:
     return texts
 
 
-def _in_words(source: str, name: str, imported: Any, problem: str) -> str:
+def _in_words(source: str, name: str, imported: Imported, problem: str) -> str:
     problem = problem.split("\n", 1)[0]
     if "too large" in problem:
         return (f"{source}: {imported.rows:,} injects make a {name} too large to load "
