@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 MURAIL_HEADER = ["id", "horaire", "type", "Emetteur", "Destinataire", "stimuli",
                  "réaction attendue", "commentaire", "livrable"]
@@ -74,3 +75,87 @@ def _as_text(cell: object) -> object:
         minutes = round(cell * 1440)
         return f"{minutes // 60:02d}:{minutes % 60:02d}"
     return cell
+
+
+def rewrite_part(source: Path, target: Path, part: str, change: Any) -> Path:
+    """A copy of the workbook ``source`` with the zip entry ``part`` passed through
+    ``change`` (bytes -> bytes, or None to leave it out)."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == part:
+                data = change(data)
+                if data is None:
+                    continue
+            dst.writestr(info.filename, data)
+    target.write_bytes(out.getvalue())
+    return target
+
+
+def corrupt_stream(source: Path, target: Path, part: str) -> Path:
+    """The workbook with bytes of ``part``'s deflate stream flipped: the zip directory is
+    intact, inflating the part fails."""
+    import zipfile
+
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as archive:
+        info = archive.getinfo(part)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 10, start + 40):
+        data[i] ^= 0x5A
+    target.write_bytes(bytes(data))
+    return target
+
+
+def chart_first(path: Path, rows: list[list[object]]) -> Path:
+    """A workbook whose first tab is a chart sheet, the rows on the second."""
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "Data"
+    for row in rows:
+        ws.append(row)
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=3, min_row=1, max_row=5))
+    book.create_chartsheet("Chart", 0).add_chart(chart)
+    book.save(path)
+    return path
+
+
+OPENAEV_HEADER = ["Type", "Title", "Description", "Timeline", "Teams", "Expectation name",
+                  "Expectation description", "Expectation score"]
+
+
+def openaev_rows() -> list[list[object]]:
+    """OpenAEV's documented inject import model: a title row, the header on row 2, column
+    A empty, section rows between injects, a Timeline mixing T-1, M-5, 09:05 and T+2,
+    teams as comma lists, expectations with a name, a description and a score (0-100)."""
+    return [
+        [None, "OpenAEV inject import model: ransomware at the regional hospital"],
+        [None, *OPENAEV_HEADER],
+        [None, "Planner / Prepare the exercise"],
+        [None, "Send mail", "Briefing pack", "Read the briefing pack before the start.",
+         "T-1", "SOC, IT Ops", "Briefing read", "Every player has read the pack", 10],
+        [None, "Send mail", "Kick-off", "The exercise starts in five minutes.", "M-5",
+         "SOC, IT Ops, Communication", None, None, None],
+        [None, "Planner / Detection"],
+        [None, "Send mail", "Ransom note", "A ransom note is on every screen of ward 3.",
+         "09:05", "SOC, IT Ops", "Isolate the infected hosts",
+         "The ward's hosts are off the network within the hour", 80],
+        [None, "Send SMS", "Director asks", "The director asks for a first assessment.",
+         "T+1", "IT Ops", "Assessment sent\nCrisis cell opened",
+         "A written first assessment\nThe crisis cell meets", "40\n20"],
+        [None, "Planner / Communication"],
+        [None, "Media pressure", "Press call", "A journalist asks whether patients are at "
+         "risk.", "T+2", "Communication", "Hold the line",
+         "Refer to the spokesperson and confirm nothing", 60],
+        [None, "Send mail", "End", "End of the exercise.", "T+3", "SOC, IT Ops, Communication",
+         None, None, None],
+    ]

@@ -20,7 +20,7 @@ from drills.cli.main import cli
 from drills.exercise.columns import find_header, normal
 from drills.exercise.script import COLUMNS
 from drills.exercise.times import SheetTime, parse_time
-from tests.msel_fixtures import rempar_rows, write_csv, write_xlsx
+from tests.msel_fixtures import openaev_rows, rempar_rows, write_csv, write_xlsx
 
 SCRIPT = Path(__file__).parent / "data" / "scenarios" / "script-messages.yaml"
 BUILT_IN = sorted(p.stem for p in (Path(__file__).parents[1] / "scenarios").glob("*.yaml"))
@@ -92,10 +92,14 @@ def test_a_rempar_shaped_sheet_imports_in_one_command(tmp_path: Path) -> None:
     out = result.output
     assert "imported 7 row(s)" in out
     assert "roles found: cellule_de_crise, direction_communication, dsi" in out
-    # Section titles are skipped and said so, with their row numbers.
-    assert "skipped " + str(tmp_path / "rempar.xlsx") + ":Chronogramme:4: section title " \
-        "'PRÉPARATION'" in out
-    assert ":Chronogramme:6: section title 'PHASE 1 — DÉTECTION'" in out
+    # Section titles become phases from their first row; one whose rows are played at the
+    # same minute as the next section's is kept as a note, and said so, with its row.
+    assert "phase 'PHASE 1 — DÉTECTION' from +0.00 h (row " + \
+        str(tmp_path / "rempar.xlsx") + ":Chronogramme:6)" in out
+    assert f"note {tmp_path / 'rempar.xlsx'}:Chronogramme:4: section 'PRÉPARATION' kept in " \
+        "the scenario's description" in out
+    assert [p["name"] for p in scenario["phases"]] == ["PHASE 1 — DÉTECTION"]
+    assert "Sections of the sheet: PRÉPARATION." in scenario["description"]
     # A bad time is reported with file:sheet:row:column, and the other rows still import.
     assert f"bad row {tmp_path / 'rempar.xlsx'}:Chronogramme:13:C: not a time: " \
         "'demain matin'" in out
@@ -471,3 +475,117 @@ def test_csv_in_the_encodings_excel_saves_and_files_that_are_not_text(tmp_path: 
     sheet = tmp_path / "rempar.xlsx"
     result = _invoke(["import", "msel", str(sheet), "--start", "25h"])
     assert result.exit_code == 2 and "--start '25h': not a time of day" in result.output
+
+
+def test_openaevs_documented_import_model_imports_and_runs_with_its_objectives(
+        tmp_path: Path) -> None:
+    """The model OpenAEV's documentation gives: header on row 2 under a title, column A
+    empty, section rows, a Timeline of M-5, T-1, 09:05 and T+2, teams as comma lists,
+    expectations with a name, a description and a score. It used to find no header."""
+    sheet = write_xlsx(tmp_path / "openaev.xlsx", openaev_rows(), sheet="Injects")
+    result, scenario = _import(sheet, tmp_path / "oa", "--preset", "openaev",
+                               "--start", "09:00")
+    out = result.output
+    assert "imported 6 row(s)" in out and "roles found: soc, it_ops, communication" in out
+    assert "2 preparation row(s) before the start kept at the start, in order" in out
+    where = f"{sheet}:Injects"
+    assert f"phase 'Planner / Detection' from +0.08 h (row {where}:6)" in out
+    # Section rows are phases of the scenario, from the time of their first row.
+    assert [(p["at"], p["name"]) for p in scenario["phases"]] == [
+        ("0m", "Planner / Prepare the exercise"), ("5m", "Planner / Detection"),
+        ("120m", "Planner / Communication")]
+    injects = {i["subject"]: i for i in scenario["injects"]}
+    # T-1 and M-5 are before the start: kept at the start, in the sheet's order.
+    assert [(i["subject"], i["at"]) for i in scenario["injects"]] == [
+        ("Briefing pack", "0m"), ("Kick-off", "0m"), ("Ransom note", "5m"),
+        ("Director asks", "60m"), ("Press call", "120m"), ("End", "180m")]
+    assert injects["Kick-off"]["to"] == ["soc", "it_ops", "communication"]
+    assert injects["Director asks"]["channel"] == "social"  # Send SMS
+    assert injects["Press call"]["channel"] == "press"  # Media pressure
+    # Expectation name and description make the objective; the score is its weight.
+    assert injects["Director asks"]["expect"] == [
+        {"reaction": "Assessment sent: A written first assessment", "role": "it_ops",
+         "points": 40},
+        {"reaction": "Crisis cell opened: The crisis cell meets", "role": "it_ops",
+         "points": 20}]
+    folder = tmp_path / "oa"
+    files = [str(folder / f"{n}.yaml") for n in ("scenario", "rulebook", "team")]
+    lint = _invoke(["lint", *files])
+    assert lint.exit_code == 0 and "0 error(s), 0 warning(s)" in lint.output, lint.output
+    run = _invoke(["run", "--scenario", files[0], "--rulebook", files[1], "--team", files[2],
+                   "--start", "mon 09:00", "--seed", "3", "--no-store", "--json"])
+    assert run.exit_code == 0, run.output
+    document = json.loads(run.stdout)
+    objectives = [(o["inject"], o["role"], o["points"], o["expected"].split(":")[0])
+                  for o in document["objectives"]]
+    assert objectives == [
+        ("row-4", "soc", 10, "Briefing read"), ("row-7", "soc", 80, "Isolate the infected "
+                                                "hosts"),
+        ("row-8", "it_ops", 40, "Assessment sent"), ("row-8", "it_ops", 20,
+                                                     "Crisis cell opened"),
+        ("row-10", "communication", 60, "Hold the line")]
+    assert document["objectives_points"]["possible"] == 210
+    assert all(o["status"] in ("met", "partly", "missed") for o in document["objectives"])
+    # Its MSEL imports back to the same drill: injects (no sender stays no sender),
+    # expectations with their weights, and the sections as phases.
+    from drills.feed.scenario_load import load_scenario
+
+    exported = tmp_path / "oa-msel.xlsx"
+    assert _invoke(["script", files[0], "--rulebook", files[1], "--team", files[2],
+                    "--format", "xlsx", "-o", str(exported)]).exit_code == 0
+    _import(exported, tmp_path / "back")
+    original = load_scenario(files[0])
+    back = load_scenario(str(tmp_path / "back" / "scenario.yaml"))
+    assert (back.injects, back.phases) == (original.injects, original.phases)
+
+
+MAPPED = ("cellule_de_crise=comms_lead,direction_communication=community_manager,"
+          "dsi=customer_support,exercise_director=executive_on_call")
+
+
+def test_an_imported_drill_run_with_mapped_roles_exports_and_imports_back(
+        tmp_path: Path) -> None:
+    """drill script of an imported drill run against another rulebook with --map-roles
+    (it had no --map-roles: the export failed); the sheet imports back to the same drill."""
+    from drills.feed.scenario_load import load_scenario
+
+    _rempar(tmp_path)
+    folder = tmp_path / "rempar"
+    args = ["--rulebook", "default", "--team", str(folder / "team.yaml"), "--start",
+            "mon 09:30", "--seed", "2"]
+    unmapped = _invoke(["script", str(folder / "scenario.yaml"), *args, "--format", "csv"])
+    assert unmapped.exit_code == 2 and "map them with --map-roles" in unmapped.output
+    sheet = tmp_path / "rempar-msel.xlsx"
+    exported = _invoke(["script", str(folder / "scenario.yaml"), *args, "--map-roles", MAPPED,
+                        "--format", "xlsx", "-o", str(sheet)])
+    assert exported.exit_code == 0, exported.output
+    result, _scenario = _import(sheet, tmp_path / "again", "--lang", "fr")
+    assert "1 break(s)" in result.output and 'start "mon 09:30"' in result.output
+    original = load_scenario(str(folder / "scenario.yaml"))
+    again = load_scenario(str(tmp_path / "again" / "scenario.yaml"))
+    assert again.injects == original.injects
+    assert again.breaks == original.breaks  # the lunch break, its length in Within
+    assert again.phases == original.phases  # the section, as a row typed phase
+    assert (again.title, again.locale, again.duration) == (original.title, original.locale,
+                                                          original.duration)
+
+
+def test_section_rows_in_two_cells_and_out_of_time_order(tmp_path: Path) -> None:
+    sheet = tmp_path / "sections.csv"
+    sheet.write_text("Type,Title,Description,Timeline,Teams\n"
+                     "Planner,Prepare the exercise,,,\n"
+                     "Send mail,Kick-off,Starts now,09:00,SOC\n"
+                     "Planner,Detection,,,\n"
+                     "Send mail,Alert,Hosts are down,10:00,SOC\n"
+                     "Planner,Late news,,,\n"
+                     "Send mail,Recap,An earlier row,09:30,SOC\n"
+                     "Send mail,No time,A row that forgot its time,,SOC\n")
+    result, scenario = _import(sheet, tmp_path / "out", "--preset", "openaev", "--start",
+                               "09:00")
+    assert [(p["at"], p["name"]) for p in scenario["phases"]] == [
+        ("0m", "Planner / Prepare the exercise"), ("60m", "Planner / Detection")]
+    assert f"note {sheet}:sections:6: section 'Planner / Late news' kept in the " \
+        "scenario's description" in result.output
+    assert "Sections of the sheet: Planner / Late news." in scenario["description"]
+    # A row with a recipient but no time is a mistake, not a section.
+    assert f"bad row {sheet}:sections:8:D: no time" in result.output

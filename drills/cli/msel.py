@@ -40,8 +40,9 @@ def import_msel(file: str, sheet: str | None, preset: str | None, mapping: tuple
 
     Reads .xlsx or .csv; finds the header row wherever it is, in French or English; reads
     Excel times, 09h30, 26/06/2024 09h00 and relative times (J+1 H+2, T+2, M-5, +01:30);
-    writes OUTPUT/scenario.yaml, team.yaml and rulebook.yaml, ready to run. Every bad row
-    is reported as file:sheet:row:column; --strict makes it fail.
+    section rows become phases; writes OUTPUT/scenario.yaml, team.yaml and rulebook.yaml,
+    checked to load and run. Every bad row is reported as file:sheet:row:column; --strict
+    makes it fail. A sheet takes at most 2,500 filled rows.
 
     \b
     Example:
@@ -49,6 +50,7 @@ def import_msel(file: str, sheet: str | None, preset: str | None, mapping: tuple
         drill run --scenario rempar/scenario.yaml --rulebook rempar/rulebook.yaml \\
             --team rempar/team.yaml
         drill import msel script.csv --map "Heure de jeu=time" --start 09:30 --strict
+        drill import msel injects.xlsx --preset openaev --start 09:00 -o hospital
     """
     from drills.api import import_msel as run_import
 
@@ -63,6 +65,11 @@ def import_msel(file: str, sheet: str | None, preset: str | None, mapping: tuple
                + (f"; {imported.preparation} preparation row(s) before the start kept at "
                   "the start, in order" if imported.preparation else "")
                + (f"; {imported.breaks} break(s)" if imported.breaks else ""))
+    for where, title, at in imported.phases:
+        click.echo(f"phase {title!r} from {at / 60:+.2f} h (row {where})")
+    for where, title in imported.notes:
+        click.echo(f"note {where}: section {title!r} kept in the scenario's description "
+                   "(no rows of its own in time order)")
     for line in imported.skipped:
         click.echo(f"skipped {line}")
     for line in imported.bad:
@@ -81,12 +88,15 @@ def import_msel(file: str, sheet: str | None, preset: str | None, mapping: tuple
 @click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True)
 @click.option("--start", default="mon 09:00", show_default=True)
 @click.option("--locale", help="The scenario in another of its locales.")
+@click.option("--map-roles", metavar="TEAM=RULEBOOK,...",
+              help="Rename the team's roles to the rulebook's, as the drill was run.")
 @click.option("--format", "fmt", type=click.Choice(["md", "csv", "xlsx", "html"]),
               default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write it here (needed for xlsx); default: print it.")
 def script_cmd(scenario: str, rulebook: str, team: str, seed: int, start: str,
-               locale: str | None, fmt: str, output: str | None) -> None:
+               locale: str | None, map_roles: str | None, fmt: str,
+               output: str | None) -> None:
     """Print the MSEL of a drill, to run it on paper in a room without laptops.
 
     The scripted injects and the key moments of the seeded crisis (severity rising, press
@@ -99,6 +109,8 @@ def script_cmd(scenario: str, rulebook: str, team: str, seed: int, start: str,
         drill script overheating-kettle
         drill script sv-data-breach --format xlsx -o msel.xlsx
         drill script rumour-wave --rulebook strict --seed 3 --format html -o msel.html
+        drill script rempar/scenario.yaml --rulebook rempar/rulebook.yaml \\
+            --team rempar/team.yaml --start "mon 09:30" --format xlsx -o rempar.xlsx
     """
     from drills.api import exercise_script
     from drills.cli.output import write_or_print
@@ -107,7 +119,7 @@ def script_cmd(scenario: str, rulebook: str, team: str, seed: int, start: str,
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx is a binary file: give -o FILE")
     result = exercise_script(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
-                             start=start, fmt=fmt, locale=locale)
+                             start=start, fmt=fmt, locale=locale, map_roles=map_roles)
     if isinstance(result, bytes):
         assert output is not None
         atomic_bytes(output, result)

@@ -9,13 +9,14 @@ from typing import Any
 
 from drills.errors import InputError
 
-FIELDS = ("id", "time", "type", "from", "to", "subject", "message", "expected", "comment",
-          "deliverable", "channel", "points", "within", "role", "attachments", "clock")
+FIELDS = ("id", "time", "type", "from", "to", "subject", "message", "expected", "detail",
+          "comment", "deliverable", "channel", "points", "within", "role", "attachments",
+          "clock")
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "id": ("id", "n", "no", "num", "numero", "number", "ref", "reference", "event",
            "event number", "inject number", "msel id"),
     "time": ("horaire", "heure", "time", "timing", "date", "date heure", "scenario time",
-             "when", "moment", "t"),
+             "when", "moment", "t", "timeline"),
     "type": ("type", "nature", "inject type", "kind", "categorie", "category"),
     "from": ("emetteur", "expediteur", "from", "sender", "source", "de"),
     "to": ("destinataire", "destinataires", "to", "recipient", "recipients", "player",
@@ -25,7 +26,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                 "texte", "text", "content", "inject description", "event description"),
     "expected": ("reaction attendue", "reactions attendues", "expected action",
                  "expected player action", "expected response", "attendu",
-                 "expected outcome", "expectation"),
+                 "expected outcome", "expectation", "expectation name"),
+    #: What an expectation means, beside its name (OpenAEV's expectation description).
+    "detail": ("expectation description", "expected detail", "success criteria",
+               "critere de reussite", "criteres de reussite"),
     "comment": ("commentaire", "commentaires", "comment", "comments", "notes", "note",
                 "remarks", "observations"),
     "deliverable": ("livrable", "livrables", "deliverable", "deliverables"),
@@ -45,8 +49,10 @@ PRESETS: dict[str, dict[str, str]] = {
                "destinataire": "to", "stimuli": "message", "reaction attendue": "expected",
                "commentaire": "comment", "livrable": "deliverable"},
     "openaev": {"title": "subject", "description": "message", "type": "type",
-                "timing": "time", "date": "time", "teams": "to", "players": "to",
-                "expectations": "expected", "expectation score": "points"},
+                "timing": "time", "date": "time", "timeline": "time", "trigger time": "time",
+                "teams": "to", "team": "to", "players": "to", "expectations": "expected",
+                "expectation name": "expected", "expectation description": "detail",
+                "expectation score": "points"},
     "hseep": {"event": "id", "event number": "id", "scenario time": "time",
               "event type": "type", "method": "channel", "from": "from", "to": "to",
               "message": "message", "expected action": "expected", "notes": "comment",

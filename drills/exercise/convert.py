@@ -51,6 +51,10 @@ class Imported:
     span: tuple[float, float] = (0.0, 0.0)
     #: The exercise's start as a time of day (``09:30``), for ``drill run --start``.
     start: str = "09:00"
+    #: Section rows made phases of the scenario: (where, title, minute).
+    phases: list[tuple[str, str, float]] = field(default_factory=list)
+    #: Section rows kept as notes in the scenario's description: (where, title).
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
 
 def role_id(name: str) -> str:
@@ -69,15 +73,16 @@ def convert(sheet: Sheet, overrides: dict[str, str], *, start: str | None, lang:
     letters = {c: _letter(c) for c in columns}
     rows: list[tuple[int, dict[str, Any], SheetTime]] = []
     report = Imported({}, {}, {})
+    #: (index in ``rows`` of the row that follows it, sheet row, title)
+    sections: list[tuple[int, int, str]] = []
     for number, cells in sheet.rows[header_index + 1:]:
         values = {f: cells[c] for c, f in columns.items() if c < len(cells)
                   and cells[c] is not None and str(cells[c]).strip()}
         filled = [c for c in cells if c is not None and str(c).strip()]
         if "time" not in values:
-            if len(filled) <= 1 or "message" not in values:
-                report.skipped.append(f"{where}:{number}: section title "
-                                      f"{str(filled[0]).strip()[:60]!r}" if filled else
-                                      f"{where}:{number}: empty")
+            if _is_section(values, filled):
+                sections.append((len(rows), number, " / ".join(
+                    " ".join(str(c).split()) for c in filled)[:80]))
             else:
                 column = letters[_col(columns, "time")]
                 report.bad.append(f"{where}:{number}:{column}: no time")
@@ -96,8 +101,11 @@ def convert(sheet: Sheet, overrides: dict[str, str], *, start: str | None, lang:
     ids: set[str] = set()
     at_minutes: list[float] = []
     timed = [(number, values, _minutes(m, base_day, base_minute)) for number, values, m in rows]
+    phases = _phases(_marks(sections, timed), where, report)
     for i, (number, values, minutes) in enumerate(timed):
         kind = _kind(values)
+        if kind == "phase":
+            continue
         if kind == "generated":
             report.skipped.append(f"{where}:{number}: a generated moment of the crisis, not "
                                   "an inject")
@@ -105,6 +113,13 @@ def convert(sheet: Sheet, overrides: dict[str, str], *, start: str | None, lang:
         if kind == "break":
             following = next((t for _n, _v, t in timed[i + 1:] if t > minutes), None)
             length = (following - minutes) if following is not None else 60.0
+            if values.get("within"):  # its planned length, as drill script writes it
+                try:
+                    length = _minutes_of(_within(values["within"]))
+                except _CellError as exc:
+                    report.bad.append(f"{where}:{number}:"
+                                      f"{letters.get(_col(columns, 'within'), '?')}: {exc}")
+                    continue
             breaks.append({"at": _duration(max(minutes, 0.0)), "for": _duration(length),
                            "title": str(values.get("message") or values.get("type") or "")})
             report.breaks += 1
@@ -148,10 +163,59 @@ def convert(sheet: Sheet, overrides: dict[str, str], *, start: str | None, lang:
     name = _slug(sheet.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]) or "exercise"
     title = _title(sheet, header_index) or name
     report.roles = roles_list
-    report.scenario = _scenario(name, title, sheet, lang, last, injects, breaks, background)
+    # The drill lasts past its last inject, its last phase and the end of its last break.
+    ends = [last, *(at for at, _name in phases),
+            *(_minutes_of(b["at"]) + _minutes_of(b["for"]) for b in breaks)]
+    report.scenario = _scenario(name, title, sheet, lang, max(ends), injects, breaks,
+                                background, phases, [note for _w, note in report.notes])
     report.team = _team(name, roles_list)
     report.rulebook = _rulebook(name, roles_list, lang)
     return report
+
+
+def _is_section(values: dict[str, Any], filled: list[Any]) -> bool:
+    """A row without a time that says nothing to anyone: a section title between injects
+    (``PHASE 1 — DÉTECTION``, OpenAEV's ``Planner / Prepare the exercise``)."""
+    if len(filled) <= 1 or "message" not in values:
+        return True
+    return len(filled) <= 2 and not values.keys() & {"to", "expected", "points", "role"}
+
+
+def _marks(sections: list[tuple[int, int, str]],
+           timed: list[tuple[int, dict[str, Any], float]]
+           ) -> list[tuple[int, str, float | None]]:
+    """(sheet row, title, minute) of every phase mark in sheet order: a section title takes
+    the time of the row after it (None if none follows); a row typed phase has its own."""
+    found: list[tuple[int, int, int, str, float | None]] = [
+        (index, 0, number, title, timed[index][2] if index < len(timed) else None)
+        for index, number, title in sections]
+    found += [(i, 1, number, str(values.get("message") or values.get("subject") or "phase"),
+               minutes) for i, (number, values, minutes) in enumerate(timed)
+              if _kind(values) == "phase"]
+    return [(number, title, minute) for _i, _o, number, title, minute in sorted(found)]
+
+
+def _phases(marks: list[tuple[int, str, float | None]], where: str, report: Imported
+            ) -> list[tuple[float, str]]:
+    """Each section title becomes a phase of the scenario from the time of the row after
+    it (a row typed ``phase``, as drill script writes them, from its own time); one that
+    would not be in time order, or has no row after it, is kept as a note."""
+    phases: list[tuple[float, str]] = [(0.0, "exercise")]
+    made: list[tuple[str, str, float]] = []
+    for number, title, minute in marks:
+        at = None if minute is None else max(minute, 0.0)
+        if at is not None and at == phases[-1][0]:
+            if made and made[-1][2] == at:  # two titles for the same rows: the last one
+                report.notes.append(made.pop()[:2])
+            phases[-1] = (at, title)
+        elif at is not None and at > phases[-1][0]:
+            phases.append((at, title))
+        else:
+            report.notes.append((f"{where}:{number}", title))
+            continue
+        made.append((f"{where}:{number}", title, at))
+    report.phases = made
+    return phases
 
 
 class _CellError(ValueError):
@@ -163,6 +227,8 @@ class _CellError(ValueError):
 _WITHIN = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(s|sec|secs|m|min|mins|mn|minutes?|h|hr|hrs|"
                      r"heures?|hours?|d|j|jours?|days?)?$", re.IGNORECASE)
 _DELIVERABLE = {"fr": "livrable", "sv": "leverans"}
+#: The longest delay an expectation may give: a drill lasts 31 days at most.
+_LONGEST = 744 * 60.0
 
 
 def _lines(cell: Any) -> list[Any]:
@@ -177,6 +243,10 @@ def _expectations(values: dict[str, Any], recipients: list[str], lang: str
     """One expectation per line of the expected-reaction cell; the role, within and points
     cells give one value for all of them or one per line (as ``drill script`` writes)."""
     reactions = [str(r) for r in _lines(values["expected"])] if values.get("expected") else []
+    details = [str(d) for d in _lines(values["detail"])] if values.get("detail") else []
+    if details:  # OpenAEV's expectation name and description: "name: description"
+        reactions = [f"{reactions[i]}: {detail}" if i < len(reactions) else detail
+                     for i, detail in enumerate(details)] + reactions[len(details):]
     if values.get("deliverable"):
         label = _DELIVERABLE.get(lang, "deliverable")
         reactions.append(f"{label}: {str(values['deliverable']).strip()}")
@@ -222,7 +292,15 @@ def _within(cell: Any) -> str:
         raise _CellError("within", f"not a delay: {str(cell)!r} (like 30m, 1h or 45 min)")
     amount = float(match.group(1).replace(",", "."))
     unit = (match.group(2) or "m").lower()[0]
-    return _duration(amount * {"s": 1 / 60, "h": 60.0, "d": 1440.0, "j": 1440.0}.get(unit, 1.0))
+    minutes = amount * {"s": 1 / 60, "h": 60.0, "d": 1440.0, "j": 1440.0}.get(unit, 1.0)
+    if minutes > _LONGEST:
+        raise _CellError("within", f"a delay of {str(cell)!r} is longer than a drill (31 days)")
+    return _duration(minutes)
+
+
+def _minutes_of(duration: str) -> float:
+    """Minutes of a duration ``_duration`` wrote (``90m`` or ``45s``)."""
+    return float(duration[:-1]) / (60 if duration.endswith("s") else 1)
 
 
 def _points(cell: Any) -> float | int:
@@ -230,8 +308,9 @@ def _points(cell: Any) -> float | int:
         value = float(str(cell).replace(",", "."))
     except ValueError:
         raise _CellError("points", f"points must be a number, not {str(cell)!r}") from None
-    if value < 0 or math.isnan(value):
-        raise _CellError("points", f"points must be 0 or more, not {str(cell)!r}")
+    if not 0 <= value < math.inf:
+        raise _CellError("points", f"points must be a finite number, 0 or more, not "
+                                   f"{str(cell)!r}")
     return int(value) if value.is_integer() else value
 
 
@@ -292,6 +371,8 @@ def _kind(values: dict[str, Any]) -> str:
     kind = normal(values.get("type", ""))
     if kind.startswith("generated"):
         return "generated"  # a moment of a seeded crisis in an exported MSEL: not an inject
+    if kind in ("phase", "section"):
+        return "phase"
     if any(word == kind or kind.startswith(word + " ") for word in _BREAK) or \
             any(word in kind for word in ("pause", "dejeuner", "lunch", "countdown")):
         return "break"
@@ -370,18 +451,23 @@ def _author(sender: str) -> dict[str, str]:
 
 def _scenario(name: str, title: str, sheet: Sheet, lang: str, last: float,
               injects: list[dict[str, Any]], breaks: list[dict[str, Any]],
-              background: bool) -> dict[str, Any]:
+              background: bool, phases: list[tuple[float, str]], notes: list[str]
+              ) -> dict[str, Any]:
     hours = max(1, math.ceil((last + 60) / 60))
+    description = f"Imported from {sheet.path} (sheet {sheet.name}) by drill import msel."
+    if notes:
+        description += " Sections of the sheet: " + "; ".join(notes) + "."
     scenario: dict[str, Any] = {
         "scenario": name, "title": str(title),
-        "description": f"Imported from {sheet.path} (sheet {sheet.name}) by drill import msel.",
+        "description": description,
         "cluster": "accidental",
         "locale": {"fr": "fr_FR", "sv": "sv_SE"}.get(lang, "en_GB"),
         "duration": f"{hours}h",
         "brand": {"name": "the organisation"},
         "platforms": {"x": 0.5, "facebook": 0.3, "linkedin": 0.2},
-        "phases": [{"at": "0h", "name": "exercise", "rate": "6/h" if background else "0/h",
-                    "negative": 0.4, "arousal": 0.4}],
+        "phases": [{"at": _duration(at), "name": phase,
+                    "rate": "6/h" if background else "0/h", "negative": 0.4, "arousal": 0.4}
+                   for at, phase in phases],
         "injects": injects,
         "messages": _BACKGROUND,
     }

@@ -64,7 +64,8 @@ def script_rows(records: list[Record], scenario: Scenario, start: float) -> list
             rows.append(ScriptRow(record["t"], {
                 "Number": inject.id, "Type": _type(inject.kind, record),
                 "Method": inject.channel or record["platform"],
-                "From": inject.sender or _author(record),
+                # A message without a sender is shown as from exercise control: not a sender.
+                "From": inject.sender or ("" if inject.kind == "message" else _author(record)),
                 "To": ", ".join(inject.to), "Subject": inject.subject or "",
                 "Message": str(record.get("text", "")),
                 "Attachments": ", ".join(inject.attachments),
@@ -96,7 +97,16 @@ def script_rows(records: list[Record], scenario: Scenario, start: float) -> list
                 f"(rule {record['rule']})", "Expected action": actions,
                 "Objective / rule": rules or str(record["rule"]),
                 "Notes": NOT_AN_INJECT}))
-    rows.sort(key=lambda r: r.t)
+    for number, phase in enumerate(scenario.phases, start=1):
+        # The crisis' phases (an imported sheet's sections), so the import gives them back.
+        rows.append(ScriptRow(phase.at, {"Number": f"phase-{number}", "Type": "phase",
+                                         "Message": phase.name, "Notes": "scripted"}))
+    for number, pause in enumerate(scenario.breaks, start=1):
+        # A break of the script: its length in Within, so the import gives it back.
+        rows.append(ScriptRow(pause.at, {
+            "Number": f"break-{number}", "Type": "break", "Message": pause.title or "Break",
+            "Within": _within(pause.minutes), "Notes": "scripted"}))
+    rows.sort(key=lambda r: (r.t, r.cells.get("Type") != "phase"))
     for row in rows:
         row.cells["Scenario time"] = _offset(row.t)
         row.cells["Clock time"] = format_start(start + row.t)
