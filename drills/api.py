@@ -202,15 +202,18 @@ def _score_lines(numbered: list[tuple[int, Record]], rulebook: str | None, sourc
     return document
 
 
-def test_rulebook(rulebook: str, test_files: list[str]) -> list[TestResult]:
-    """Run rulebook unit tests (``drill test``) against ``rulebook`` (a name or a path)."""
-    from drills.validate.cases import load_rule_tests
+def test_rulebook(rulebook: str | None, test_files: list[str], *, keyword: str | None = None
+                  ) -> list[TestResult]:
+    """Run rulebook unit tests (``drill test``) against ``rulebook`` (a name or a path; None:
+    each file's own ``rulebook:``); ``keyword`` keeps the tests whose name contains it."""
+    from drills.validate.cases import load_rule_tests, select
     from drills.validate.runner import run_rule_tests
 
-    loaded = load_rulebook(resolve("rulebook", rulebook))
+    given = load_rulebook(resolve("rulebook", rulebook)) if rulebook else None
     results: list[TestResult] = []
     for path in test_files:
-        results += run_rule_tests(load_rule_tests(path), loaded)
+        cases = select(load_rule_tests(path), keyword)
+        results += run_rule_tests(cases, given or load_rulebook(cases.rulebook))
     return results
 
 

@@ -99,6 +99,74 @@ def test_a_bad_test_file_is_path_line_and_exit_2(tmp_path: Path, body: str,
         assert lint.exit_code == 2 and message in lint.stdout
 
 
+@pytest.mark.parametrize(("body", "messages"), [
+    # The typo: every value that could make a test pass without testing anything.
+    ("  - name: t\n    input:\n      - {at: 0m, event: {kind: press_inquery, platform: newz, "
+     "sentiment: -5, author: {followers: lots}}}\n    expect: [{never: crisis-declared}]\n",
+     ["5:32: event field 'kind' unknown value 'press_inquery' (did you mean 'press_inquiry'?)",
+      "5:57: event field 'platform' unknown value 'newz' (did you mean 'news'?)",
+      "5:74: event field 'sentiment' must be from -1 to 1, got -5",
+      "5:98: event field 'author.followers' must be a number, got 'lots'"]),
+    # Wrong types reached the engine (exit 3, "engine error") before.
+    ("  - name: t\n    input: [{at: 0m, signal: {mentions_1h: true}}]\n"
+     "    expect: [{never: crisis-declared}]\n",
+     ["4:44: signal field 'mentions_1h' must be a number, got true"]),
+    ("  - name: t\n    input: [{at: 0m, signal: {mentions_1h: '5'}}]\n"
+     "    expect: [{never: crisis-declared}]\n", ["must be a number, got '5'"]),
+    ("  - name: t\n    input: [{at: 0m, signal: {mentions_1h: five}}]\n"
+     "    expect: [{never: crisis-declared}]\n", ["must be a number, got 'five'"]),
+    ("  - name: t\n    input: [{at: 0m, signal: {negative_share: -.inf}}]\n"
+     "    expect: [{never: crisis-declared}]\n",
+     ["signal field 'negative_share' must be a finite number, got -inf"]),
+    ("  - name: \"\\ud800\"\n    input: [{at: 0m, signal: {mentions_1h: 5}}]\n"
+     "    expect: [{never: crisis-declared}]\n",
+     ["3:11: '\\ud800' contains a lone surrogate"]),
+    ("  - name: t\n    input: [{at: 0m, event: {author: lots, deadline: 2}}]\n"
+     "    expect: [{never: crisis-declared}]\n",
+     ["event field 'author' is a mapping of followers, handle, name, role, verified",
+      "event field 'deadline' bad duration 2"]),
+    ("  - name: t\n    input: [{at: 0m, drill: {cluster: preventible, statements: -1}}]\n"
+     "    expect: [{never: crisis-declared}]\n",
+     ["unknown value 'preventible' (did you mean 'preventable'?)",
+      "drill field 'statements' must be 0 or more, got -1"]),
+    # Duplicate names and inputs out of time order.
+    ("  - name: same\n    input: [{at: 0m, signal: {mentions_1h: 5}}]\n"
+     "    expect: [{never: crisis-declared}]\n"
+     "  - name: same\n    input: [{at: 30m, signal: {mentions_1h: 5}}, "
+     "{at: 10m, signal: {mentions_1h: 6}}]\n    expect: [{never: crisis-declared}]\n",
+     ["6:11: duplicate test name 'same' (first at line 3)",
+      "7:55: inputs must be in time order: 10m comes after 30m (line 7)"]),
+])
+def test_strict_inputs_are_path_line_col_and_exit_2(tmp_path: Path, body: str,
+                                                    messages: list[str]) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("rulebook: default\ntests:\n" + body)
+    runner = CliRunner()
+    for args in (["test", str(path)], ["lint", str(path)]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output and "engine error" not in result.output
+        for message in messages:
+            where = f"{path}:" if message[0].isdigit() else ""
+            assert f"{where}{message}" in result.output, (args, result.output)
+        assert result.output.startswith(f"{path}:")
+
+
+def test_the_rulebook_comes_from_the_file_and_k_filters(tmp_path: Path) -> None:
+    runner = CliRunner()
+    own = runner.invoke(cli, ["test", str(TESTS / "default.yaml"), "-k", "PRESS"])
+    assert own.exit_code == 0, own.output
+    assert own.stdout.count("PASS") == 1 and "press inquiry" in own.stdout
+    # The file names default; a rulebook first overrides it.
+    broken = runner.invoke(cli, ["test", str(_broken(tmp_path)), str(TESTS / "default.yaml"),
+                                 "-k", "crisis demands"])
+    assert broken.exit_code == 1 and broken.stdout.count("FAIL") == 1
+    none = runner.invoke(cli, ["test", str(TESTS / "default.yaml"), "-k", "no-such-test"])
+    assert none.exit_code == 2 and "no test name contains it" in none.output
+    alone = runner.invoke(cli, ["test", "default"])
+    assert alone.exit_code == 2 and "name a test file too" in alone.output
+
+
 # -- drill coverage ------------------------------------------------------------------------------
 
 def test_coverage_catches_a_rule_that_can_never_fire(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -32,38 +33,52 @@ def _print(document: dict[str, Any], as_text: Callable[[dict[str, Any], str], st
 
 
 @click.command("test")
-@click.argument("rulebook")
-@click.argument("test_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, metavar="[RULEBOOK] TESTS...")
+@click.option("-k", "keyword", metavar="TEXT",
+              help="Run only the tests whose name contains TEXT (case-insensitive).")
 @click.option("--junit", type=click.Path(dir_okay=False),
               help="Also write the results as JUnit XML here (for CI systems).")
-def test_cmd(rulebook: str, test_files: tuple[str, ...], junit: str | None) -> None:
+def test_cmd(paths: tuple[str, ...], keyword: str | None, junit: str | None) -> None:
     """Run unit tests for a rulebook's rules: inputs at times, expected firings.
 
-    RULEBOOK is a built-in's name or a path; each TEST_FILE is a YAML file of tests
-    (docs/rulebook-tests.md). One line per test; a failure shows what was expected and
-    what happened, with the test's path:line. Exit 1 when a test fails, 2 on a bad file.
+    Each TESTS file is a YAML file of tests (docs/rulebook-tests.md) and names its rulebook
+    (``rulebook:``); a RULEBOOK first (a built-in's name or a path) runs the tests against it
+    instead: last release's tests against your changed copy. One line per test; a failure
+    shows what was expected and what happened, with the test's path:line. Exit 1 when a test
+    fails, 2 on a bad file.
 
     \b
     Example:
-        drill test default rules/tests/default.yaml
+        drill test rules/tests/default.yaml
         drill test ./my-rules.yaml tests/*.yaml --junit results.xml
+        drill test rules/tests/default.yaml -k press
     """
     from drills.api import test_rulebook
+    from drills.inputs.builtins import builtin_names
+    from drills.validate.cases import is_test_file
 
-    results = test_rulebook(rulebook, list(test_files))
+    first = paths[0]
+    names_rulebook = first in builtin_names("rulebook") or \
+        (os.path.isfile(first) and not is_test_file(first))
+    if names_rulebook and len(paths) == 1:
+        raise click.UsageError(f"{first} is a rulebook: name a test file too (drill test "
+                               "[RULEBOOK] TESTS...)")
+    rulebook, files = (first, list(paths[1:])) if names_rulebook else (None, list(paths))
+    results = test_rulebook(rulebook, files, keyword=keyword)
+    if keyword and not results:
+        raise click.UsageError(f"-k {keyword!r}: no test name contains it")
     for result in results:
         where = f"{result.path}:{result.test.line}"
         click.echo(f"{'PASS' if result.passed else 'FAIL'}  {where}  {result.test.name}")
         for failure in result.failures:
             click.echo(f"      {failure}")
     failed = sum(not r.passed for r in results)
-    click.echo(f"{len(results)} passed, {failed} failed" if not failed else
-               f"{len(results) - failed} passed, {failed} failed", err=True)
+    click.echo(f"{len(results) - failed} passed, {failed} failed", err=True)
     if junit:
         from drills.log.files import atomic_text
         from drills.validate.junit import junit_xml
 
-        atomic_text(junit, junit_xml(results, rulebook))
+        atomic_text(junit, junit_xml(results, rulebook or "rule tests"))
     if failed:
         sys.exit(1)
 
