@@ -247,14 +247,17 @@ def compare_rulebooks(old: str, new: str, *, scenarios: str = "all", teams: str 
                       seeds: int = 5, start: str = "mon 09:00", workers: int = 1,
                       cache: str | None = None,
                       progress: Callable[[int, int], None] | None = None,
-                      scheduler: str | None = None) -> dict[str, Any]:
+                      scheduler: str | None = None, primary: tuple[str, ...] | None = None,
+                      margins: dict[str, str] | None = None) -> dict[str, Any]:
     """The same drills under two rulebooks, compared pair by pair (``drill compare``).
 
     ``cache`` is a SQLite file of drill results (None: run everything afresh);
-    ``progress(done, total)`` hears of every drill done.
+    ``progress(done, total)`` hears of every drill done; ``primary`` metrics (default: the
+    rulebook-independent ones) and ``margins`` (``{"time_to_calm": "30m"}``) make verdicts.
     """
     from drills.validate.cache import DrillCache
     from drills.validate.compare import compare_jobs
+    from drills.validate.metrics import INDEPENDENT
     from drills.validate.sweep import checked_jobs
 
     todo, books = checked_jobs([old, new], scenarios, teams, seeds, start)
@@ -262,11 +265,12 @@ def compare_rulebooks(old: str, new: str, *, scenarios: str = "all", teams: str 
     store = DrillCache(cache)
     try:
         document = compare_jobs(todo, new_path, store, workers,
-                                _counter(2 * len(todo), progress), scheduler)
+                                _counter(2 * len(todo), progress), scheduler,
+                                primary or INDEPENDENT, margins)
     finally:
         store.close()
-    document["old"] = {"rulebook": books[0].name, "version": books[0].version}
-    document["new"] = {"rulebook": books[1].name, "version": books[1].version}
+    document["old"] = {"rulebook": books[0].name, "version": books[0].version, "given": old}
+    document["new"] = {"rulebook": books[1].name, "version": books[1].version, "given": new}
     return document
 
 

@@ -135,49 +135,53 @@ def coverage_cmd(rulebook: str, scenarios: str, teams: str, seeds: int, start: s
 @click.option("--markdown", is_flag=True, help="Print Markdown (for a pull-request comment).")
 @click.option("--fail-if-worse", "fail_if_worse", is_flag=False, flag_value="independent",
               default=None, metavar="[METRIC,...]",
-              help="Exit 1 when NEW is significantly worse on a listed metric (without a "
-                   "list: the rulebook-independent ones).")
+              help="Exit 1 when NEW's verdict is 'worse' on a primary metric. The list "
+                   "declares the primary metrics (default: the rulebook-independent ones).")
+@click.option("--margin", "margin", multiple=True, metavar="METRIC=VALUE",
+              help="A metric's practical margin: a duration (time_to_first_statement=10m), a "
+                   "number in its unit, or a share of OLD's mean (negative_reach=5%). "
+                   "Repeatable.")
+@click.option("--max-pages-per-role", type=click.FloatRange(min=0), default=None,
+              metavar="N", help="Exit 1 when NEW pages any role more than N times a drill "
+                                "on average.")
 def compare_cmd(old: str, new: str, scenarios: str, teams: str, seeds: int, start: str,
                 scheduler: str | None, workers: int | None, cache_path: str | None,
                 no_cache: bool, as_json: bool, markdown: bool,
-                fail_if_worse: str | None) -> None:
+                fail_if_worse: str | None, margin: tuple[str, ...],
+                max_pages_per_role: float | None) -> None:
     """Compare two rulebooks over the same drills (scenario x team x seed), pair by pair.
 
     Leads with measures that do not depend on the rulebook (a rulebook that demands less
     scores higher against itself): time to the first statement, statements, stale share,
-    negative reach, peak mentions, time to calm, violations. Each gets the mean paired
-    difference, a 95% bootstrap interval and a Wilcoxon p-value.
+    negative reach, peak mentions, time to calm, violations. Each metric gets a verdict:
+    worse or better (beyond its practical margin), equivalent (within it) or inconclusive,
+    by one-sided t-tests, Holm-corrected across the primary metrics. The verdict comes
+    first in every output form.
 
     \b
     Example:
         drill compare default ./new-rules.yaml --seeds 20
         drill compare default strict --teams all --markdown > comment.md
-        drill compare default ./new.yaml --fail-if-worse
+        drill compare default ./new.yaml --fail-if-worse --max-pages-per-role 20
         drill compare default ./new.yaml --fail-if-worse negative_reach,statements
+        drill compare default ./new.yaml --fail-if-worse --margin time_to_first_statement=10m
     """
-    import os
-
     from drills.api import compare_rulebooks
-    from drills.errors import InputError
     from drills.validate.cache import default_path
-    from drills.validate.compare import worse_metrics
-    from drills.validate.metrics import INDEPENDENT, METRICS
-    from drills.validate.report import compare_text
+    from drills.validate.decision import margins, parse_margin_options, primary_metrics
+    from drills.validate.report import compare_text, over_pages, verdict_line
 
-    names: list[str] = []
-    if fail_if_worse is not None:
-        names = list(INDEPENDENT) if fail_if_worse == "independent" else \
-            [n.strip() for n in fail_if_worse.split(",") if n.strip()]
-        unknown = [n for n in names if n not in METRICS]
-        if unknown:
-            raise InputError(f"--fail-if-worse: unknown metric {', '.join(unknown)}; "
-                             f"metrics: {', '.join(METRICS)}")
+    primary = primary_metrics(None if fail_if_worse in (None, "independent")
+                              else fail_if_worse)
+    overrides = parse_margin_options(margin)
+    margins(overrides)  # a bad margin fails before any drill runs
     report, finish = bar("drills")
     try:
         document = compare_rulebooks(old, new, scenarios=scenarios, teams=teams, seeds=seeds,
                                      start=start, workers=workers or os.cpu_count() or 1,
                                      cache=None if no_cache else cache_path or default_path(),
-                                     progress=report, scheduler=scheduler)
+                                     progress=report, scheduler=scheduler, primary=primary,
+                                     margins=overrides)
     except KeyboardInterrupt:
         finish()
         click.echo("interrupted: the drills that finished are kept in the cache; run the "
@@ -187,11 +191,12 @@ def compare_cmd(old: str, new: str, scenarios: str, teams: str, seeds: int, star
     if as_json:
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        click.echo(compare_text(document, "github" if markdown else "simple"))
-    worse = worse_metrics(document, names)
-    if worse:
-        click.echo(f"{new} is significantly worse than {old} on: {', '.join(worse)}",
-                   err=True)
+        click.echo(compare_text(document, "github" if markdown else "simple",
+                                max_pages_per_role))
+    worse = document["verdict"]["worse"] if fail_if_worse is not None else []
+    pages = over_pages(document, max_pages_per_role)
+    if worse or pages:
+        click.echo(verdict_line(document, max_pages_per_role), err=True)
         sys.exit(1)
 
 

@@ -1,25 +1,22 @@
 """``drill compare OLD NEW``: the same drills under two rulebooks, compared pair by pair.
 
-Each metric gets the mean paired difference (new - old), a 95% bootstrap confidence
-interval and a Wilcoxon signed-rank p-value (SciPy). NEW is *worse* on a metric when the
-interval lies wholly on the bad side. The rulebook-independent metrics lead; score deltas
-are relative to each rulebook's own protocol.
+Each metric gets the mean paired difference (new - old), its 95% t-interval, and a verdict
+from one decision rule (``decision.py``): worse, better, equivalent or inconclusive, against
+a practical margin, Holm-corrected across the primary metrics. The rulebook-independent
+metrics lead; score deltas are relative to each rulebook's own protocol.
 """
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
 from drills.validate.cache import DrillCache, drill_key
 from drills.validate.metrics import INDEPENDENT, METRICS, drill_metrics
 from drills.validate.sweep import Job, loaded, run_iter
-
-#: Bootstrap resamples and its seed: the same intervals on every run.
-RESAMPLES = 2000
-BOOTSTRAP_SEED = 20261124
 
 
 def compare_job(job: Job) -> dict[str, Any]:
@@ -63,41 +60,33 @@ def run_cached(todo: list[Job], cache: DrillCache, workers: int,
         yield results[i]
 
 
-def _stats(deltas: list[float], higher_is_worse: bool) -> dict[str, Any]:
-    import numpy as np
-    from scipy import stats
+def compare_results(pairs: list[tuple[Job, dict[str, Any], dict[str, Any]]],
+                    primary: tuple[str, ...] = INDEPENDENT,
+                    margins: dict[str, str] | None = None) -> dict[str, Any]:
+    """The comparison document from (job, old result, new result) pairs: a verdict for
+    every metric, from the declared ``primary`` metrics and practical ``margins``."""
+    from drills.validate.decision import UNITS, VERDICTS, decide, interval, rule_text
+    from drills.validate.decision import margins as chosen_margins
 
-    values = np.asarray(deltas, dtype=float)
-    mean = float(values.mean())
-    if np.all(values == values[0]):  # no spread: the interval is the value itself
-        low = high = float(values[0])
-        p = 1.0 if values[0] == 0 else 0.0
-    else:
-        boot = stats.bootstrap((values,), np.mean, confidence_level=0.95,
-                               n_resamples=RESAMPLES, method="percentile",
-                               random_state=np.random.default_rng(BOOTSTRAP_SEED))
-        low = float(boot.confidence_interval.low)
-        high = float(boot.confidence_interval.high)
-        p = float(stats.wilcoxon(values, zero_method="zsplit").pvalue) \
-            if np.any(values != 0) else 1.0
-    worse = low > 0 if higher_is_worse else high < 0
-    return {"delta": round(mean, 4), "ci": [round(low, 4), round(high, 4)],
-            "p": round(p, 6), "worse": bool(worse)}
-
-
-def compare_results(pairs: list[tuple[Job, dict[str, Any], dict[str, Any]]]
-                    ) -> dict[str, Any]:
-    """The comparison document from (job, old result, new result) pairs."""
+    chosen = chosen_margins(margins)
+    deltas: dict[str, list[float]] = {}
+    old_means: dict[str, float] = {}
     metrics: dict[str, Any] = {}
     for name, (independent, higher_is_worse) in METRICS.items():
         old = [float(o["metrics"][name]) for _j, o, _n in pairs]
         new = [float(n["metrics"][name]) for _j, _o, n in pairs]
-        deltas = [b - a for a, b in zip(old, new, strict=True)]
-        metrics[name] = {"old": round(sum(old) / len(old), 4),
+        deltas[name] = [b - a for a, b in zip(old, new, strict=True)]
+        old_means[name] = sum(old) / len(old)
+        low, high = interval(deltas[name])
+        metrics[name] = {"old": round(old_means[name], 4),
                          "new": round(sum(new) / len(new), 4),
-                         **_stats(deltas, higher_is_worse),
-                         "independent": independent,
+                         "delta": round(sum(deltas[name]) / len(pairs), 4),
+                         "ci": [round(low, 4), round(high, 4)],
+                         "unit": UNITS[name], "independent": independent,
                          "higher_is_worse": higher_is_worse}
+    for name, verdict in decide(deltas, old_means, primary, chosen).items():
+        metrics[name].update(verdict, worse=verdict["verdict"] == "worse")
+    outcome = {v: [n for n in primary if metrics[n]["verdict"] == v] for v in VERDICTS}
     rules: dict[str, dict[str, int]] = defaultdict(lambda: {"old": 0, "new": 0})
     load: dict[str, dict[str, float]] = defaultdict(lambda: {"old": 0.0, "new": 0.0})
     for _job, old_result, new_result in pairs:
@@ -108,6 +97,10 @@ def compare_results(pairs: list[tuple[Job, dict[str, Any], dict[str, Any]]]
                 load[role][side] += count / len(pairs)
     return {
         "pairs": len(pairs),
+        "primary": list(primary),
+        "verdict": outcome,
+        "decision_rule": rule_text(primary),
+        "run": _run(pairs),
         "metrics": metrics,
         "rules": dict(sorted(rules.items())),
         "only_old": sorted(r for r, v in rules.items() if v["old"] and not v["new"]),
@@ -119,14 +112,27 @@ def compare_results(pairs: list[tuple[Job, dict[str, Any], dict[str, Any]]]
     }
 
 
+def _name(path: str) -> str:
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+def _run(pairs: list[tuple[Job, dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+    """What ran: seeds, scenarios, teams and the start, for the report's metadata."""
+    from drills.team.clock import format_start
+
+    jobs = [job for job, _o, _n in pairs]
+    return {"seeds": max((j.seed for j in jobs), default=0),
+            "scenarios": list(dict.fromkeys(_name(j.scenario) for j in jobs)),
+            "teams": list(dict.fromkeys(_name(j.team) for j in jobs)),
+            "start": format_start(jobs[0].start) if jobs else None}
+
+
 def _groups(pairs: list[tuple[Job, dict[str, Any], dict[str, Any]]], key: Any
             ) -> dict[str, dict[str, float]]:
     """Mean paired difference of each rulebook-independent metric, per group."""
-    import os
-
     groups: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = defaultdict(list)
     for job, old, new in pairs:
-        groups[os.path.splitext(os.path.basename(key(job)))[0]].append((old, new))
+        groups[_name(key(job))].append((old, new))
     return {name: {m: round(sum(n["metrics"][m] - o["metrics"][m] for o, n in members)
                             / len(members), 4) for m in INDEPENDENT}
             for name, members in sorted(groups.items())}
@@ -134,13 +140,11 @@ def _groups(pairs: list[tuple[Job, dict[str, Any], dict[str, Any]]], key: Any
 
 def compare_jobs(old_jobs: list[Job], new_rulebook: str, cache: DrillCache,
                  workers: int, progress: Progress | None = None,
-                 scheduler: str | None = None) -> dict[str, Any]:
+                 scheduler: str | None = None, primary: tuple[str, ...] = INDEPENDENT,
+                 margins: dict[str, str] | None = None) -> dict[str, Any]:
     """``progress(n)`` is told of every n drills done (from the cache or run)."""
     new_jobs = [replace(j, rulebook=new_rulebook) for j in old_jobs]
     old_list = list(run_cached(old_jobs, cache, workers, progress, scheduler))
     new_list = list(run_cached(new_jobs, cache, workers, progress, scheduler))
-    return compare_results(list(zip(old_jobs, old_list, new_list, strict=True)))
-
-
-def worse_metrics(document: dict[str, Any], names: Iterable[str]) -> list[str]:
-    return [n for n in names if document["metrics"][n]["worse"]]
+    return compare_results(list(zip(old_jobs, old_list, new_list, strict=True)), primary,
+                           margins)
