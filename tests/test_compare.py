@@ -297,3 +297,15 @@ def test_holm_and_the_verdicts() -> None:
     better = decide({"statements": [2.0, 2.5, 1.5, 2.0]}, {"statements": 5.0},
                     ("statements",), {"statements": Margin(0.5)})
     assert better["statements"]["verdict"] == "better"
+
+
+@pytest.mark.parametrize("command", [["compare", "default", "strict"],
+                                     ["coverage", "default"],
+                                     ["sweep", "--vary", "on_call=1,2"]])
+@pytest.mark.parametrize("address", ["", "http://127.0.0.1:8786", "tcp://127.0.0.1",
+                                     "127.0.0.1:8786"])
+def test_a_bad_scheduler_address_is_a_usage_error(command: list[str], address: str) -> None:
+    """Exit 2 naming the accepted form, before any drill; never a traceback or exit 1."""
+    result = CliRunner().invoke(cli, [*command, "--seeds", "1", "--scheduler", address])
+    assert result.exit_code == 2, result.output
+    assert "tcp://host:port" in result.output and "Traceback" not in result.output

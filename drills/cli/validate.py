@@ -110,6 +110,9 @@ def coverage_cmd(rulebook: str, scenarios: str, teams: str, seeds: int, start: s
 
     from drills.api import coverage_rulebook
     from drills.validate.report import coverage_text
+    from drills.validate.sweep import check_scheduler
+
+    check_scheduler(scheduler)
 
     document = with_progress(coverage_rulebook, rulebook, scenarios=scenarios, teams=teams,
                              seeds=seeds, start=start, scheduler=scheduler,
@@ -170,6 +173,9 @@ def compare_cmd(old: str, new: str, scenarios: str, teams: str, seeds: int, star
     from drills.validate.cache import default_path
     from drills.validate.decision import margins, parse_margin_options, primary_metrics
     from drills.validate.report import compare_text, over_pages, verdict_line
+    from drills.validate.sweep import check_scheduler
+
+    check_scheduler(scheduler)
 
     primary = primary_metrics(None if fail_if_worse in (None, "independent")
                               else fail_if_worse)
@@ -238,6 +244,9 @@ def sweep_cmd(team: str, rulebook: str, vary: tuple[str, ...], scenarios: str, s
 
     from drills.api import sweep_team
     from drills.validate.report import sweep_text
+    from drills.validate.sweep import check_scheduler
+
+    check_scheduler(scheduler)
 
     document = with_progress(sweep_team, vary=vary, rulebook=rulebook, team=team,
                              scenarios=scenarios, seeds=seeds, start=start, scheduler=scheduler,

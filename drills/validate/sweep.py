@@ -94,9 +94,23 @@ def run_iter(work: Callable[[Job], R], todo: Iterable[Job], workers: int,
     pool.shutdown()
 
 
+def check_scheduler(scheduler: str | None) -> None:
+    """A Dask scheduler address is ``tcp://host:port`` (or ``tls://``); anything else is the
+    user's mistake, said before any drill runs (Dask's own error is a traceback)."""
+    if scheduler is None:
+        return
+    scheme, sep, rest = scheduler.partition("://")
+    host, colon, port = rest.rpartition(":")
+    if not (sep and scheme in ("tcp", "tls") and colon and host and port.isdigit()
+            and 0 < int(port) < 65536):
+        raise InputError(f"--scheduler {scheduler!r}: write the Dask scheduler's address as "
+                         "tcp://host:port (like tcp://127.0.0.1:8786)")
+
+
 def _on_cluster(work: Callable[[Job], R], todo: list[Job], scheduler: str) -> Iterator[R]:
     """The jobs on a Dask cluster (``pip install crisis-drills[cluster]``). The workers must
     see the same files at the same paths (a shared folder, or the same checkout)."""
+    check_scheduler(scheduler)
     try:
         from distributed import Client
     except ImportError:
@@ -104,7 +118,7 @@ def _on_cluster(work: Callable[[Job], R], todo: list[Job], scheduler: str) -> It
             from None
     try:
         client = Client(scheduler, timeout="5s")  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:
         raise InputError(f"--scheduler {scheduler}: cannot reach the Dask scheduler "
                          f"({exc})") from None
     try:
