@@ -279,7 +279,7 @@ def test_margins_and_the_pages_gate(gate_cache: str) -> None:
 
 
 def test_holm_and_the_verdicts() -> None:
-    from drills.validate.decision import Margin, decide, holm
+    from drills.validate.decision import Margin, Summary, decide, holm
 
     assert holm({"a": 0.01, "b": 0.04, "c": 0.03}) == pytest.approx(
         {"a": 0.03, "c": 0.06, "b": 0.06})
@@ -289,12 +289,13 @@ def test_holm_and_the_verdicts() -> None:
               "violations": [2.0, -2, 3, -3, 1, -1]}                   # too noisy to tell
     chosen = {"time_to_first_statement": Margin(15), "statements": Margin(0.5),
               "time_to_calm": Margin(30), "violations": Margin(0.25)}
-    result = decide(deltas, dict.fromkeys(deltas, 1.0), tuple(deltas), chosen)
+    result = decide({n: Summary.of(v) for n, v in deltas.items()}, dict.fromkeys(deltas, 1.0),
+                    tuple(deltas), chosen)
     assert {n: r["verdict"] for n, r in result.items()} == {
         "time_to_first_statement": "worse", "statements": "equivalent",
         "time_to_calm": "equivalent", "violations": "inconclusive"}
     # More statements is better: the sign turns with the metric's direction.
-    better = decide({"statements": [2.0, 2.5, 1.5, 2.0]}, {"statements": 5.0},
+    better = decide({"statements": Summary.of([2.0, 2.5, 1.5, 2.0])}, {"statements": 5.0},
                     ("statements",), {"statements": Margin(0.5)})
     assert better["statements"]["verdict"] == "better"
 
@@ -309,3 +310,75 @@ def test_a_bad_scheduler_address_is_a_usage_error(command: list[str], address: s
     result = CliRunner().invoke(cli, [*command, "--seeds", "1", "--scheduler", address])
     assert result.exit_code == 2, result.output
     assert "tcp://host:port" in result.output and "Traceback" not in result.output
+
+
+# -- big runs are safe -----------------------------------------------------------------------
+
+def test_a_big_run_says_its_size_and_needs_yes(tmp_path: Path) -> None:
+    runner = CliRunner()
+    huge = runner.invoke(cli, ["compare", "default", "strict", "--seeds", "1000000",
+                               "--workers", "2", "--cache", str(tmp_path / "c.sqlite")])
+    assert huge.exit_code == 2, huge.output
+    assert "this would run 16,000,000 drills, about" in huge.output
+    assert "more than 20,000 drills need --yes" in huge.output
+    small = runner.invoke(cli, ["compare", "default", "strict", "--scenarios",
+                                "viral-complaint", "--seeds", "2", "--workers", "1",
+                                "--no-cache"])
+    assert small.exit_code == 0
+    assert small.stderr.startswith("running 4 drills, about 1 s on 1 worker")
+    for command in (["coverage", "default"], ["sweep", "--vary", "on_call=1,2"]):
+        refused = runner.invoke(cli, [*command, "--seeds", "100000"])
+        assert refused.exit_code == 2 and "need --yes" in refused.output, command
+
+
+def test_jobs_are_made_as_they_are_needed() -> None:
+    """A million seeds make no list: the plan computes each job, the executor takes a few
+    batches ahead of the results."""
+    import itertools
+
+    from drills.validate.executor import Executor
+    from drills.validate.sweep import jobs
+
+    plan = jobs("default", "all", "all", 10**6, 540.0)
+    assert len(plan) == 32 * 10**6
+    last = plan[len(plan) - 1]
+    assert last.seed == 10**6 and last.team.endswith("well-drilled.yaml")
+    assert plan[1].seed == 2 and plan[10**6].seed == 1
+    taken: list[int] = []
+
+    def endless() -> itertools.count[int]:
+        return itertools.count()
+
+    def work(n: int) -> int:
+        taken.append(n)
+        return n * 2
+
+    results = Executor[int](1).map(work, endless())
+    assert list(itertools.islice(results, 5)) == [0, 2, 4, 6, 8]
+    assert taken == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(("after", "message"), [
+    (0, "interrupted: no drill had finished, so none was cached"),
+    (3, "interrupted: 3 drills finished and were kept in the cache; run the same command "
+        "again to go on"),
+])
+def test_ctrl_c_says_honestly_what_was_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            after: int, message: str) -> None:
+    from drills.validate import compare
+
+    original = compare.compare_job
+    calls: list[int] = []
+
+    def interrupted(job):  # type: ignore[no-untyped-def]
+        if len(calls) == after:
+            raise KeyboardInterrupt
+        calls.append(job.seed)
+        return original(job)
+
+    monkeypatch.setattr(compare, "compare_job", interrupted)
+    result = CliRunner().invoke(cli, ["compare", "default", "strict", "--scenarios",
+                                      "viral-complaint", "--seeds", "5", "--workers", "1",
+                                      "--cache", str(tmp_path / "c.sqlite")])
+    assert result.exit_code == 130
+    assert message in result.stderr

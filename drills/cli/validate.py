@@ -14,6 +14,18 @@ from drills.cli.output import sweep_options
 from drills.cli.progress import bar
 
 
+def announce(drills: int, workers: int, yes: bool) -> None:
+    """Say how big a run is before it starts; past the cap, refuse without ``--yes``."""
+    from drills.validate.sweep import check_size, size_text
+
+    check_size(drills, workers, yes)
+    click.echo(f"running {size_text(drills, workers)}", err=True)
+
+
+yes_option = click.option("--yes", is_flag=True,
+                          help="Run even when it means more than 20,000 drills.")
+
+
 def with_progress(run: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any
                   ) -> dict[str, Any]:
     """``run(..., progress=...)`` with a progress bar on a terminal (none when piped)."""
@@ -93,9 +105,10 @@ def test_cmd(paths: tuple[str, ...], keyword: str | None, junit: str | None) -> 
 @click.option("--markdown", is_flag=True, help="Print Markdown (for a pull-request comment).")
 @click.option("--min-coverage", type=click.FloatRange(0, 100),
               help="Exit 1 when fewer than this percent of the rules fired.")
+@yes_option
 def coverage_cmd(rulebook: str, scenarios: str, teams: str, seeds: int, start: str,
                  scheduler: str | None, workers: int | None, as_json: bool, markdown: bool,
-                 min_coverage: float | None) -> None:
+                 min_coverage: float | None, yes: bool) -> None:
     """Report what a rulebook exercised over many drills: rules that never fired,
     severity levels never reached, idle roles, forbid entries never triggered, and which
     and/or branches of each condition were ever decisive.
@@ -110,13 +123,13 @@ def coverage_cmd(rulebook: str, scenarios: str, teams: str, seeds: int, start: s
 
     from drills.api import coverage_rulebook
     from drills.validate.report import coverage_text
-    from drills.validate.sweep import check_scheduler
+    from drills.validate.sweep import check_scheduler, planned
 
     check_scheduler(scheduler)
-
+    workers = workers or os.cpu_count() or 1
+    announce(planned(scenarios, teams, seeds), workers, yes)
     document = with_progress(coverage_rulebook, rulebook, scenarios=scenarios, teams=teams,
-                             seeds=seeds, start=start, scheduler=scheduler,
-                             workers=workers or os.cpu_count() or 1)
+                             seeds=seeds, start=start, scheduler=scheduler, workers=workers)
     _print(document, coverage_text, as_json, markdown)
     if min_coverage is not None and document["coverage"] < min_coverage:
         click.echo(f"coverage {document['coverage']}% is below --min-coverage "
@@ -147,11 +160,12 @@ def coverage_cmd(rulebook: str, scenarios: str, teams: str, seeds: int, start: s
 @click.option("--max-pages-per-role", type=click.FloatRange(min=0), default=None,
               metavar="N", help="Exit 1 when NEW pages any role more than N times a drill "
                                 "on average.")
+@yes_option
 def compare_cmd(old: str, new: str, scenarios: str, teams: str, seeds: int, start: str,
                 scheduler: str | None, workers: int | None, cache_path: str | None,
                 no_cache: bool, as_json: bool, markdown: bool,
                 fail_if_worse: str | None, margin: tuple[str, ...],
-                max_pages_per_role: float | None) -> None:
+                max_pages_per_role: float | None, yes: bool) -> None:
     """Compare two rulebooks over the same drills (scenario x team x seed), pair by pair.
 
     Leads with measures that do not depend on the rulebook (a rulebook that demands less
@@ -171,27 +185,29 @@ def compare_cmd(old: str, new: str, scenarios: str, teams: str, seeds: int, star
     """
     from drills.api import compare_rulebooks
     from drills.validate.cache import default_path
+    from drills.validate.compare import Interrupted
     from drills.validate.decision import margins, parse_margin_options, primary_metrics
     from drills.validate.report import compare_text, over_pages, verdict_line
-    from drills.validate.sweep import check_scheduler
+    from drills.validate.sweep import check_scheduler, planned
 
     check_scheduler(scheduler)
-
     primary = primary_metrics(None if fail_if_worse in (None, "independent")
                               else fail_if_worse)
     overrides = parse_margin_options(margin)
     margins(overrides)  # a bad margin fails before any drill runs
+    workers = workers or os.cpu_count() or 1
+    announce(planned(scenarios, teams, seeds, per_drill=2), workers, yes)
     report, finish = bar("drills")
     try:
         document = compare_rulebooks(old, new, scenarios=scenarios, teams=teams, seeds=seeds,
-                                     start=start, workers=workers or os.cpu_count() or 1,
+                                     start=start, workers=workers,
                                      cache=None if no_cache else cache_path or default_path(),
                                      progress=report, scheduler=scheduler, primary=primary,
                                      margins=overrides)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         finish()
-        click.echo("interrupted: the drills that finished are kept in the cache; run the "
-                   "same command again to go on", err=True)
+        click.echo(stop.message() if isinstance(stop, Interrupted) else
+                   "interrupted before any drill finished", err=True)
         sys.exit(130)
     finish()
     if as_json:
@@ -226,9 +242,10 @@ def compare_cmd(old: str, new: str, scenarios: str, teams: str, seeds: int, star
               help="Run the drills on a Dask distributed cluster.")
 @click.option("--json", "as_json", is_flag=True, help="Print the sweep as JSON.")
 @click.option("--markdown", is_flag=True, help="Print Markdown tables.")
+@yes_option
 def sweep_cmd(team: str, rulebook: str, vary: tuple[str, ...], scenarios: str, seeds: int,
               start: str, workers: int | None, scheduler: str | None, as_json: bool,
-              markdown: bool) -> None:
+              markdown: bool, yes: bool) -> None:
     """A Monte Carlo over staffing: how likely is each outcome, per combination?
 
     For every combination of the varied parameters, the same seeded drills run; each
@@ -244,11 +261,14 @@ def sweep_cmd(team: str, rulebook: str, vary: tuple[str, ...], scenarios: str, s
 
     from drills.api import sweep_team
     from drills.validate.report import sweep_text
-    from drills.validate.sweep import check_scheduler
+    from drills.validate.staffing import combinations, parse_vary
+    from drills.validate.sweep import check_scheduler, planned
 
     check_scheduler(scheduler)
-
+    workers = workers or os.cpu_count() or 1
+    announce(planned(scenarios, team, seeds, len(combinations(parse_vary(vary)))), workers,
+             yes)
     document = with_progress(sweep_team, vary=vary, rulebook=rulebook, team=team,
                              scenarios=scenarios, seeds=seeds, start=start, scheduler=scheduler,
-                             workers=workers or os.cpu_count() or 1)
+                             workers=workers)
     _print(document, sweep_text, as_json, markdown)

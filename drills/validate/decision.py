@@ -132,21 +132,56 @@ def primary_metrics(names: str | None) -> tuple[str, ...]:
     return chosen
 
 
-def _one_sided(bad: list[float], margin: float) -> dict[str, float]:
-    """Raw p-values of the three claims for differences oriented so positive is worse."""
+@dataclass
+class Summary:
+    """Count, mean and spread of paired differences, added one at a time (Welford): what the
+    t-tests need, in constant memory however many drills run."""
+
+    n: int = 0
+    mean: float = 0.0
+    m2: float = 0.0
+    low: float = math.inf
+    high: float = -math.inf
+
+    def add(self, value: float) -> None:
+        self.n += 1
+        step = value - self.mean
+        self.mean += step / self.n
+        self.m2 += step * (value - self.mean)
+        self.low, self.high = min(self.low, value), max(self.high, value)
+
+    @classmethod
+    def of(cls, values: list[float]) -> Summary:
+        summary = cls()
+        for value in values:
+            summary.add(value)
+        return summary
+
+    @property
+    def spread(self) -> bool:
+        return self.n >= 2 and self.high > self.low
+
+    @property
+    def sem(self) -> float:
+        """The standard error of the mean."""
+        return math.sqrt(self.m2 / (self.n - 1) / self.n)
+
+
+def _one_sided(summary: Summary, sign: float, margin: float) -> dict[str, float]:
+    """Raw p-values of the three claims, differences turned by ``sign`` so positive is
+    worse: one-sided one-sample t-tests against +margin and -margin."""
     from scipy import stats
 
-    n = len(bad)
-    mean = sum(bad) / n
-    if n < 2 or all(v == bad[0] for v in bad):  # no spread: the mean is the whole truth
-        worse = 0.0 if mean > margin else 1.0
-        better = 0.0 if mean < -margin else 1.0
-        return {"worse": worse, "better": better,
+    mean = sign * summary.mean
+    if not summary.spread or summary.sem == 0:  # no spread: the mean is the whole truth
+        return {"worse": 0.0 if mean > margin else 1.0,
+                "better": 0.0 if mean < -margin else 1.0,
                 "equivalent": 0.0 if -margin < mean < margin else 1.0}
-    above = float(stats.ttest_1samp(bad, margin, alternative="greater").pvalue)
-    below = float(stats.ttest_1samp(bad, -margin, alternative="less").pvalue)
-    under = float(stats.ttest_1samp(bad, margin, alternative="less").pvalue)
-    over = float(stats.ttest_1samp(bad, -margin, alternative="greater").pvalue)
+    t = stats.t(summary.n - 1)
+    above = float(t.sf((mean - margin) / summary.sem))    # H1: mean > +margin
+    below = float(t.cdf((mean + margin) / summary.sem))   # H1: mean < -margin
+    under = float(t.cdf((mean - margin) / summary.sem))   # H1: mean < +margin
+    over = float(t.sf((mean + margin) / summary.sem))     # H1: mean > -margin
     return {"worse": above, "better": below, "equivalent": max(under, over)}
 
 
@@ -161,28 +196,24 @@ def holm(pvalues: dict[str, float]) -> dict[str, float]:
     return adjusted
 
 
-def interval(deltas: list[float]) -> list[float]:
+def interval(summary: Summary) -> list[float]:
     """The 95% t-interval of the mean paired difference (the value itself without spread)."""
     from scipy import stats
 
-    n = len(deltas)
-    mean = sum(deltas) / n
-    if n < 2 or all(v == deltas[0] for v in deltas):
-        return [mean, mean]
-    sd = math.sqrt(sum((v - mean) ** 2 for v in deltas) / (n - 1))
-    half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
-    return [mean - half, mean + half]
+    if not summary.spread:
+        return [summary.mean, summary.mean]
+    half = float(stats.t.ppf(0.975, summary.n - 1)) * summary.sem
+    return [summary.mean - half, summary.mean + half]
 
 
-def decide(deltas: dict[str, list[float]], old_means: dict[str, float],
+def decide(deltas: dict[str, Summary], old_means: dict[str, float],
            primary: tuple[str, ...], chosen: dict[str, Margin]) -> dict[str, dict[str, Any]]:
     """Per metric: its margin, adjusted p-values of each claim, and the verdict."""
     raw: dict[str, dict[str, float]] = {}
     limit: dict[str, float] = {}
-    for name, values in deltas.items():
-        sign = 1.0 if METRICS[name][1] else -1.0
+    for name, summary in deltas.items():
         limit[name] = chosen[name].of(old_means[name])
-        raw[name] = _one_sided([sign * v for v in values], limit[name])
+        raw[name] = _one_sided(summary, 1.0 if METRICS[name][1] else -1.0, limit[name])
     adjusted = {name: dict(p) for name, p in raw.items()}
     for claim in ("worse", "better", "equivalent"):
         family = holm({n: raw[n][claim] for n in primary if n in raw})
