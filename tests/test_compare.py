@@ -382,3 +382,35 @@ def test_ctrl_c_says_honestly_what_was_kept(tmp_path: Path, monkeypatch: pytest.
                                       "--cache", str(tmp_path / "c.sqlite")])
     assert result.exit_code == 130
     assert message in result.stderr
+
+
+def test_the_markdown_reads_as_a_pr_comment(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "new.yaml").write_text((ROOT / "rules" / "strict.yaml").read_text())
+    result = CliRunner().invoke(cli, ["compare", "default", "./rules/new.yaml", "--scenarios",
+                                      "viral-complaint,rumour-wave", "--seeds", "3",
+                                      "--workers", "1", "--no-cache", "--markdown"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert re.match(r"\*\*(PASS|FAIL): \./rules/new\.yaml ", lines[0])  # as the user gave it
+    assert "## Rulebook comparison: `default` → `./rules/new.yaml`" in lines
+    for heading in ("### Outcome: what the public saw (primary, gated)",
+                    "### Pages per role (obligations and pages per drill)",
+                    "### Relative to each rulebook's own protocol, and cost (not gated)",
+                    "### Run"):
+        assert heading in lines, heading
+    squeezed = re.sub(r" +", " ", result.stdout)
+    assert "| metric | unit | old | new | change | 95% interval | margin | verdict |" in squeezed
+    assert "| `negative_reach` | people" in squeezed
+    assert not re.search(r"\de[+-]\d", result.stdout)  # no +1.19e+05
+    assert not re.search(r"\bp 0\b|p=0\.000", result.stdout)
+    assert "these are context, not evidence" in result.stdout
+    assert "| `executive_on_call`" in squeezed
+    for meta in ("- seeds: 1–3", "- scenarios: viral-complaint, rumour-wave",
+                 "- teams: standard", "- start: mon 09:00"):
+        assert meta in lines, meta
+    assert "WORSE" not in result.stdout
