@@ -9,7 +9,7 @@ from typing import Any
 
 from drills.drive.batch import run_scored
 from drills.drive.combination import Finding
-from drills.errors import InputError
+from drills.errors import Diagnostic, InputError
 from drills.feed.scenario import Scenario
 from drills.feed.scenario_load import load_scenario
 from drills.inputs.builtins import builtin_names, resolve
@@ -22,7 +22,7 @@ from drills.sim.world import DrillConfig
 from drills.team.clock import parse_start
 from drills.team.load import load_team
 from drills.team.model import Team
-from drills.validate.runner import TestResult
+from drills.validate.suite import Ran
 
 
 @dataclass
@@ -202,19 +202,14 @@ def _score_lines(numbered: list[tuple[int, Record]], rulebook: str | None, sourc
     return document
 
 
-def test_rulebook(rulebook: str | None, test_files: list[str], *, keyword: str | None = None
-                  ) -> list[TestResult]:
+def test_rulebook(rulebook: str | None, test_files: list[str], *, keyword: str | None = None,
+                  broken: list[Diagnostic] | None = None) -> list[Ran]:
     """Run rulebook unit tests (``drill test``) against ``rulebook`` (a name or a path; None:
-    each file's own ``rulebook:``); ``keyword`` keeps the tests whose name contains it."""
-    from drills.validate.cases import load_rule_tests, select
-    from drills.validate.runner import run_rule_tests
+    each file's own ``rulebook:``); ``keyword`` keeps the tests whose name contains it;
+    ``broken`` collects bad files' diagnostics instead of raising."""
+    from drills.validate.suite import run_tests
 
-    given = load_rulebook(resolve("rulebook", rulebook)) if rulebook else None
-    results: list[TestResult] = []
-    for path in test_files:
-        cases = select(load_rule_tests(path), keyword)
-        results += run_rule_tests(cases, given or load_rulebook(cases.rulebook))
-    return results
+    return run_tests(rulebook, test_files, keyword, broken)
 
 
 def coverage_rulebook(rulebook: str, *, scenarios: str = "all", teams: str = "standard",

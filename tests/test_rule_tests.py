@@ -46,16 +46,77 @@ def test_a_broken_rulebook_fails_with_expected_against_got(tmp_path: Path) -> No
     assert "PASS" in result.stdout  # the other tests still pass
 
 
-def test_junit_xml_for_ci(tmp_path: Path) -> None:
+def test_junit_xml_for_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
     report = tmp_path / "junit.xml"
     result = CliRunner().invoke(cli, ["test", str(_broken(tmp_path)),
-                                      str(TESTS / "default.yaml"), "--junit", str(report)])
+                                      "rules/tests/default.yaml", "--junit", str(report)])
     assert result.exit_code == 1
-    suite = ElementTree.parse(report).getroot()
-    assert suite.tag == "testsuite" and suite.get("failures") == "1"
-    assert int(suite.get("tests") or 0) == len(suite.findall("testcase"))
-    failed = [c for c in suite.findall("testcase") if c.find("failure") is not None]
-    assert len(failed) == 1 and "crisis-threshold" in (failed[0].find("failure").text or "")
+    root = ElementTree.parse(report).getroot()
+    assert root.tag == "testsuites" and root.get("failures") == "1"
+    assert float(root.get("time") or -1) >= 0
+    (suite,) = root.findall("testsuite")
+    assert suite.get("file") == "rules/tests/default.yaml"
+    cases = suite.findall("testcase")
+    assert int(suite.get("tests") or 0) == len(cases) == int(root.get("tests") or 0)
+    assert all(c.get("file") == "rules/tests/default.yaml" and c.get("line", "").isdigit()
+               and float(c.get("time") or -1) >= 0 for c in cases)
+    failed = [c for c in cases if c.find("failure") is not None]
+    assert len(failed) == 1 and failed[0].get("line") == "26"
+    assert "crisis-threshold" in (failed[0].find("failure").text or "")  # type: ignore[union-attr]
+
+
+def test_junit_is_written_even_when_a_file_is_broken(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rulebook: default\ntests:\n  - name: t\n    input: [{at: 0m, "
+                   "signal: {mentions_1h: five}}]\n    expect: [{never: crisis-declared}]\n")
+    report = tmp_path / "junit.xml"
+    result = CliRunner().invoke(cli, ["test", str(TESTS / "default.yaml"), str(bad),
+                                      "--junit", str(report)])
+    assert result.exit_code == 2 and "must be a number, got 'five'" in result.output
+    assert "PASS" in result.stdout  # the good file still ran
+    root = ElementTree.parse(report).getroot()
+    assert root.get("errors") == "1" and len(root.findall("testsuite")) == 2
+    error = root.find("testsuite/testcase/error")
+    assert error is not None and "got 'five'" in (error.text or "")
+
+
+def test_github_annotations_and_sarif(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    monkeypatch.chdir(ROOT)
+    runner = CliRunner()
+    failing = runner.invoke(cli, ["test", str(_broken(tmp_path)), "rules/tests/default.yaml",
+                                  "--format", "github"])
+    assert failing.exit_code == 1
+    assert ("::error file=rules/tests/default.yaml,line=26,col=1,title=rule-test-failed::"
+            "a real crisis demands") in failing.stdout
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("rulebook: default\ntests:\n  - name: t\n    input:\n      - {at: 0m, "
+                    "event: {kind: press_inquery}}\n    expect: [{never: crisis-declared}]\n")
+    lint = runner.invoke(cli, ["lint", str(typo), "--format", "github"])
+    assert lint.exit_code == 2
+    assert f"::error file={typo},line=5,col=32,title=lint::event field 'kind'" in lint.stdout
+    sarif = runner.invoke(cli, ["lint", str(typo), "rules/default.yaml", "--format", "sarif"])
+    assert sarif.exit_code == 2
+    log = json.loads(sarif.stdout)
+    assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-2.1.0.json")
+    (result,) = log["runs"][0]["results"]
+    assert result["level"] == "error" and result["ruleId"] == "lint"
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == typo.as_uri()
+    assert location["region"] == {"startLine": 5, "startColumn": 32}
+    clean = runner.invoke(cli, ["lint", "rules/default.yaml", "--format", "github"])
+    assert clean.exit_code == 0 and clean.stdout == ""
+    coverage = runner.invoke(cli, ["coverage", str(_broken(tmp_path)), "--scenarios",
+                                   "viral-complaint", "--seeds", "1", "--workers", "1",
+                                   "--format", "sarif"])
+    assert coverage.exit_code == 0, coverage.output
+    results = json.loads(coverage.stdout)["runs"][0]["results"]
+    never = [r for r in results if r["ruleId"] == "coverage/never-fired"]
+    assert any("'crisis-threshold' never fired" in r["message"]["text"] and
+               r["locations"][0]["physicalLocation"]["region"]["startLine"] == 84
+               for r in never)
 
 
 def test_tests_run_through_the_engine_adapter(monkeypatch: pytest.MonkeyPatch) -> None:

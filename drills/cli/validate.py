@@ -44,13 +44,30 @@ def _print(document: dict[str, Any], as_text: Callable[[dict[str, Any], str], st
         click.echo(as_text(document, "github" if markdown else "simple"))
 
 
+format_option = click.option(
+    "--format", "output_format", type=click.Choice(["text", "github", "sarif"]),
+    default="text", show_default=True,
+    help="github: also GitHub Actions annotations (file, line, column); sarif: a SARIF 2.1.0 "
+         "log on stdout instead of the text.")
+
+
+def _ci_output(findings: list[Any], output_format: str, command: str) -> None:
+    from drills.validate.ci import render
+
+    if output_format != "text" and (findings or output_format == "sarif"):
+        click.echo(render(findings, output_format, command))
+
+
 @click.command("test")
 @click.argument("paths", nargs=-1, required=True, metavar="[RULEBOOK] TESTS...")
 @click.option("-k", "keyword", metavar="TEXT",
               help="Run only the tests whose name contains TEXT (case-insensitive).")
 @click.option("--junit", type=click.Path(dir_okay=False),
-              help="Also write the results as JUnit XML here (for CI systems).")
-def test_cmd(paths: tuple[str, ...], keyword: str | None, junit: str | None) -> None:
+              help="Also write the results as JUnit XML here (for CI systems); written even "
+                   "when a test fails or a file is broken.")
+@format_option
+def test_cmd(paths: tuple[str, ...], keyword: str | None, junit: str | None,
+             output_format: str) -> None:
     """Run unit tests for a rulebook's rules: inputs at times, expected firings.
 
     Each TESTS file is a YAML file of tests (docs/rulebook-tests.md) and names its rulebook
@@ -63,11 +80,13 @@ def test_cmd(paths: tuple[str, ...], keyword: str | None, junit: str | None) -> 
     Example:
         drill test rules/tests/default.yaml
         drill test ./my-rules.yaml tests/*.yaml --junit results.xml
-        drill test rules/tests/default.yaml -k press
+        drill test rules/tests/default.yaml -k press --format github
     """
     from drills.api import test_rulebook
+    from drills.errors import Diagnostic, InputError
     from drills.inputs.builtins import builtin_names
     from drills.validate.cases import is_test_file
+    from drills.validate.ci import Finding
 
     first = paths[0]
     names_rulebook = first in builtin_names("rulebook") or \
@@ -76,21 +95,33 @@ def test_cmd(paths: tuple[str, ...], keyword: str | None, junit: str | None) -> 
         raise click.UsageError(f"{first} is a rulebook: name a test file too (drill test "
                                "[RULEBOOK] TESTS...)")
     rulebook, files = (first, list(paths[1:])) if names_rulebook else (None, list(paths))
-    results = test_rulebook(rulebook, files, keyword=keyword)
-    if keyword and not results:
-        raise click.UsageError(f"-k {keyword!r}: no test name contains it")
-    for result in results:
-        where = f"{result.path}:{result.test.line}"
-        click.echo(f"{'PASS' if result.passed else 'FAIL'}  {where}  {result.test.name}")
-        for failure in result.failures:
-            click.echo(f"      {failure}")
-    failed = sum(not r.passed for r in results)
-    click.echo(f"{len(results) - failed} passed, {failed} failed", err=True)
+    broken: list[Diagnostic] = []
+    try:
+        results = test_rulebook(rulebook, files, keyword=keyword, broken=broken)
+    except InputError as exc:  # the rulebook itself: nothing ran
+        broken += exc.diagnostics or [Diagnostic(rulebook or first, 1, 1, str(exc))]
+        results = []
     if junit:
         from drills.log.files import atomic_text
         from drills.validate.junit import junit_xml
 
-        atomic_text(junit, junit_xml(results, rulebook or "rule tests"))
+        atomic_text(junit, junit_xml(results, rulebook or "rule tests", broken))
+    findings = [Finding.of(d, "rule-test-file") for d in broken] + [
+        Finding(r.path, r.test.line, 1, f"{r.test.name}: {'; '.join(r.failures)}", "error",
+                "rule-test-failed") for r in results if not r.passed]
+    if output_format != "sarif":
+        for result in results:
+            where = f"{result.path}:{result.test.line}"
+            click.echo(f"{'PASS' if result.passed else 'FAIL'}  {where}  {result.test.name}")
+            for failure in result.failures:
+                click.echo(f"      {failure}")
+    _ci_output(findings, output_format, "test")
+    if broken:
+        raise InputError(broken)
+    if keyword and not results:
+        raise click.UsageError(f"-k {keyword!r}: no test name contains it")
+    failed = sum(not r.passed for r in results)
+    click.echo(f"{len(results) - failed} passed, {failed} failed", err=True)
     if failed:
         sys.exit(1)
 
@@ -106,9 +137,10 @@ def test_cmd(paths: tuple[str, ...], keyword: str | None, junit: str | None) -> 
 @click.option("--min-coverage", type=click.FloatRange(0, 100),
               help="Exit 1 when fewer than this percent of the rules fired.")
 @yes_option
+@format_option
 def coverage_cmd(rulebook: str, scenarios: str, teams: str, seeds: int, start: str,
                  scheduler: str | None, workers: int | None, as_json: bool, markdown: bool,
-                 min_coverage: float | None, yes: bool) -> None:
+                 min_coverage: float | None, yes: bool, output_format: str) -> None:
     """Report what a rulebook exercised over many drills: rules that never fired,
     severity levels never reached, idle roles, forbid entries never triggered, and which
     and/or branches of each condition were ever decisive.
@@ -118,6 +150,7 @@ def coverage_cmd(rulebook: str, scenarios: str, teams: str, seeds: int, start: s
         drill coverage default
         drill coverage ./my-rules.yaml --teams all --seeds 10 --min-coverage 80
         drill coverage strict --json > coverage.json
+        drill coverage ./my-rules.yaml --format sarif > coverage.sarif
     """
     import os
 
@@ -130,7 +163,14 @@ def coverage_cmd(rulebook: str, scenarios: str, teams: str, seeds: int, start: s
     announce(planned(scenarios, teams, seeds), workers, yes)
     document = with_progress(coverage_rulebook, rulebook, scenarios=scenarios, teams=teams,
                              seeds=seeds, start=start, scheduler=scheduler, workers=workers)
-    _print(document, coverage_text, as_json, markdown)
+    if output_format != "sarif":
+        _print(document, coverage_text, as_json, markdown)
+    if output_format != "text":
+        from drills.inputs.builtins import resolve
+        from drills.validate.coverage import coverage_findings
+
+        _ci_output(coverage_findings(document, resolve("rulebook", rulebook)), output_format,
+                   "coverage")
     if min_coverage is not None and document["coverage"] < min_coverage:
         click.echo(f"coverage {document['coverage']}% is below --min-coverage "
                    f"{min_coverage:g}", err=True)
