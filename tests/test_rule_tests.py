@@ -285,3 +285,37 @@ def test_coverage_markdown_and_bad_names() -> None:
     assert md.exit_code == 0 and "| rule" in md.stdout and "|---" in md.stdout.replace(" ", "")
     bad = runner.invoke(cli, ["coverage", "default", "--teams", "standrd"])
     assert bad.exit_code == 2 and "did you mean 'standard'" in bad.output
+
+
+def test_rule_test_coverage_with_a_gate(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["test", str(TESTS / "default.yaml"), "--coverage"])
+    assert result.exit_code == 0, result.output
+    assert "Rules asserted to fire: 66.7% of 12 enabled rules over 8 tests" in result.stderr
+    assert "Rules no test mentions: velocity-surge, severe-threshold, employee-leak" in \
+        result.stderr
+    assert "Rules only tested not to fire: negative-spike" in result.stderr
+    gate = runner.invoke(cli, ["test", str(TESTS / "default.yaml"), "--min-coverage", "90"])
+    assert gate.exit_code == 1 and "below --min-coverage 90" in gate.stderr
+    # A disabled rule is listed apart and not counted against coverage.
+    text = (ROOT / "rules" / "default.yaml").read_text()
+    disabled = text.replace("  - id: velocity-surge\n", "  - id: velocity-surge\n"
+                            "    enabled: false\n")
+    assert disabled != text
+    book = tmp_path / "disabled.yaml"
+    book.write_text(disabled)
+    apart = runner.invoke(cli, ["test", str(book), str(TESTS / "default.yaml"),
+                                "--coverage"])
+    assert "72.7% of 11 enabled rules" in apart.stderr
+    assert "Disabled rules (not counted): velocity-surge" in apart.stderr
+
+
+def test_branches_are_judged_at_the_test_inputs() -> None:
+    from drills.rulebook.load import load_rulebook
+    from drills.validate.suite import run_tests
+    from drills.validate.testcoverage import rule_test_coverage
+
+    ran = run_tests(None, [str(TESTS / "default.yaml")], "press inquiry")
+    doc = rule_test_coverage(ran, load_rulebook(str(ROOT / "rules" / "default.yaml")))
+    assert doc["tests"] == 1 and doc["rules"]["press-inquiry"]["asserted_to_fire"]
+    assert doc["branches"]["decisive"] < doc["branches"]["total"]

@@ -65,9 +65,15 @@ def _ci_output(findings: list[Any], output_format: str, command: str) -> None:
 @click.option("--junit", type=click.Path(dir_okay=False),
               help="Also write the results as JUnit XML here (for CI systems); written even "
                    "when a test fails or a file is broken.")
+@click.option("--coverage", "show_coverage", is_flag=True,
+              help="Also report (on stderr) which rules the tests assert to fire and which "
+                   "condition branches their inputs decide.")
+@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None,
+              help="Exit 1 when the tests assert fewer than this percent of the enabled "
+                   "rules to fire (implies --coverage).")
 @format_option
 def test_cmd(paths: tuple[str, ...], keyword: str | None, junit: str | None,
-             output_format: str) -> None:
+             show_coverage: bool, min_coverage: float | None, output_format: str) -> None:
     """Run unit tests for a rulebook's rules: inputs at times, expected firings.
 
     Each TESTS file is a YAML file of tests (docs/rulebook-tests.md) and names its rulebook
@@ -81,10 +87,11 @@ def test_cmd(paths: tuple[str, ...], keyword: str | None, junit: str | None,
         drill test rules/tests/default.yaml
         drill test ./my-rules.yaml tests/*.yaml --junit results.xml
         drill test rules/tests/default.yaml -k press --format github
+        drill test rules/tests/default.yaml --coverage --min-coverage 80
     """
     from drills.api import test_rulebook
     from drills.errors import Diagnostic, InputError
-    from drills.inputs.builtins import builtin_names
+    from drills.inputs.builtins import builtin_names, resolve
     from drills.validate.cases import is_test_file
     from drills.validate.ci import Finding
 
@@ -122,7 +129,21 @@ def test_cmd(paths: tuple[str, ...], keyword: str | None, junit: str | None,
         raise click.UsageError(f"-k {keyword!r}: no test name contains it")
     failed = sum(not r.passed for r in results)
     click.echo(f"{len(results) - failed} passed, {failed} failed", err=True)
-    if failed:
+    below = False
+    if show_coverage or min_coverage is not None:
+        from drills.rulebook.load import load_rulebook
+        from drills.validate.cases import load_rule_tests
+        from drills.validate.testcoverage import rule_test_coverage, rule_test_coverage_text
+
+        book = load_rulebook(resolve("rulebook", rulebook) if rulebook else
+                             load_rule_tests(files[0]).rulebook)
+        covered = rule_test_coverage(results, book)
+        click.echo(rule_test_coverage_text(covered), err=True)
+        if min_coverage is not None and covered["coverage"] < min_coverage:
+            click.echo(f"test coverage {covered['coverage']:g}% is below --min-coverage "
+                       f"{min_coverage:g}", err=True)
+            below = True
+    if failed or below:
         sys.exit(1)
 
 
