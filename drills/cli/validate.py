@@ -290,7 +290,7 @@ def compare_cmd(old: str, new: str, scenarios: str, teams: str, seeds: int, star
               help="A built-in rulebook's name or a path.")
 @click.option("--vary", multiple=True, metavar="NAME=V1,V2,...",
               help="A parameter and its values (repeat for more): ack_within, on_call, "
-                   "response, or a team habit.")
+                   "response, a team habit, or per role ROLE.ack_within / ROLE.response.")
 @click.option("--scenarios", default="all", show_default=True,
               help="'all' or a comma-separated list of scenario names or paths.")
 @click.option("--seeds", type=click.IntRange(min=1), default=50, show_default=True,
@@ -317,18 +317,22 @@ def sweep_cmd(team: str, rulebook: str, vary: tuple[str, ...], scenarios: str, s
     Example:
         drill sweep --team standard --vary ack_within=5m,10m,15m,30m --vary on_call=1,2 --seeds 200
         drill sweep --team ./ours.yaml --vary response=0.5,1,2 --scenarios sv-data-breach --json
+        drill sweep --vary legal.ack_within=15m,30m,60m --vary legal.response=0.5,1
     """
     import os
 
     from drills.api import sweep_team
+    from drills.inputs.builtins import resolve
+    from drills.rulebook.load import load_rulebook
     from drills.validate.report import sweep_text
-    from drills.validate.staffing import combinations, parse_vary
+    from drills.validate.staffing import check_roles, combinations, parse_vary
     from drills.validate.sweep import check_scheduler, planned
 
     check_scheduler(scheduler)
+    varied = parse_vary(vary)
+    check_roles(varied, load_rulebook(resolve("rulebook", rulebook)))
     workers = workers or os.cpu_count() or 1
-    announce(planned(scenarios, team, seeds, len(combinations(parse_vary(vary)))), workers,
-             yes)
+    announce(planned(scenarios, team, seeds, len(combinations(varied))), workers, yes)
     document = with_progress(sweep_team, vary=vary, rulebook=rulebook, team=team,
                              scenarios=scenarios, seeds=seeds, start=start, scheduler=scheduler,
                              workers=workers)

@@ -165,7 +165,7 @@ def sweep_text(doc: dict[str, Any], fmt: str = "simple") -> str:
         for name in names:
             o = combo["outcomes"][name]
             cells.append("-" if o["p"] is None else
-                         f"{o['p']:.2f} [{o['ci'][0]:.2f}-{o['ci'][1]:.2f}]")
+                         f"{o['p']:.2f} [{o['ci'][0]:.2f}-{o['ci'][1]:.2f}] n={o['n']}")
         rows.append(cells)
     lines = [f"Team {doc['team']} x rulebook {doc['rulebook']}: "
              f"{doc['combinations'][0]['drills'] if doc['combinations'] else 0} drills per "
@@ -173,4 +173,5 @@ def sweep_text(doc: dict[str, Any], fmt: str = "simple") -> str:
              tabulate(rows, headers=[*parameters, *names], tablefmt=fmt,
                       disable_numparse=True), ""]
     lines += [f"{name}: {meaning}" for name, meaning in doc["outcomes"].items()]
+    lines += [f"Note: {note}" for note in doc.get("notes", [])]
     return "\n".join(lines)
