@@ -190,6 +190,11 @@ def test_a_bad_test_file_is_path_line_and_exit_2(tmp_path: Path, body: str,
      "    expect: [{never: crisis-declared}]\n",
      ["unknown value 'preventible' (did you mean 'preventable'?)",
       "drill field 'statements' must be 0 or more, got -1"]),
+    # durable-rules refuses 1e-05 (error 204, a traceback before).
+    ("  - name: t\n    input: [{at: 0m, signal: {negative_share: 0.00001}}]\n"
+     "    expect: [{never: crisis-declared}]\n",
+     ["4:47: signal field 'negative_share' is too close to 0 to test: write 0, or at least "
+      "0.0001 in size; got 1e-05"]),
     # Duplicate names and inputs out of time order.
     ("  - name: same\n    input: [{at: 0m, signal: {mentions_1h: 5}}]\n"
      "    expect: [{never: crisis-declared}]\n"

@@ -76,6 +76,8 @@ RANGES: dict[str, tuple[float, float]] = {
 }
 #: Every other number is a count or a size: never negative.
 NON_NEGATIVE = (0.0, 1e12)
+#: Smaller non-zero numbers reach durable-rules as ``1e-05`` and make it fail (error 204).
+MIN_MAGNITUDE = 1e-4
 
 
 def _shown(value: Any) -> str:
@@ -103,6 +105,9 @@ def _field_problem(name: str, spec: FieldSpec, value: Any) -> tuple[str | None, 
             return f"must be a number, got {_shown(value)}", value
         if not math.isfinite(value):
             return f"must be a finite number, got {_shown(value)}", value
+        if value and abs(value) < MIN_MAGNITUDE:  # the engine refuses 1e-05 (DESIGN.md)
+            return (f"is too close to 0 to test: write 0, or at least {MIN_MAGNITUDE:g} in "
+                    f"size; got {_shown(value)}"), value
         low, high = RANGES.get(name.rpartition(".")[2], NON_NEGATIVE)
         if not low <= value <= high:
             span = f"from {low:g} to {high:g}" if high < NON_NEGATIVE[1] else \
