@@ -56,7 +56,9 @@ def test_a_rulebook_whose_crisis_rule_never_fires_is_caught(tmp_path: Path) -> N
     from drills.validate.report import verdict_line
 
     if not doc["verdict"]["worse"]:
-        assert verdict_line(doc).endswith("more seeds would decide the inconclusive ones")
+        line = verdict_line(doc)
+        assert line.endswith("more seeds would decide the inconclusive ones")
+        assert "time_to_first_statement (leans worse)" in line
 
 
 def test_results_are_the_same_whatever_the_executor(tmp_path: Path) -> None:

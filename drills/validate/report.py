@@ -60,8 +60,14 @@ def verdict_line(doc: dict[str, Any], max_pages: float | None = None) -> str:
     elif len(outcome["equivalent"]) == len(doc["primary"]):
         head = f"PASS: {new} is equivalent to {old} on every primary metric"
     else:
-        parts = [f"{v} on {', '.join(outcome[v])}" for v in ("better", "equivalent",
-                                                             "inconclusive") if outcome[v]]
+        def shown(name: str) -> str:
+            m = doc["metrics"][name]
+            bad = m["delta"] if m["higher_is_worse"] else -m["delta"]
+            leans = m["verdict"] == "inconclusive" and bad > m["margin"]
+            return f"{name} (leans worse)" if leans else name
+
+        parts = [f"{v} on {', '.join(shown(n) for n in outcome[v])}"
+                 for v in ("better", "equivalent", "inconclusive") if outcome[v]]
         head = f"PASS: {new} is not worse than {old} on any primary metric ({'; '.join(parts)})"
         if outcome["inconclusive"]:
             head += "; more seeds would decide the inconclusive ones"
