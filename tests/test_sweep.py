@@ -97,3 +97,23 @@ def test_a_parameter_that_changes_nothing_gets_a_note_and_n_is_shown() -> None:
     assert "n=" in result.stdout
     assert ("Note: executive_on_call.ack_within: 5m, 10m gave the same outcome in every "
             "drill; this parameter changed nothing here") in result.stdout
+
+
+def test_differences_between_combinations_are_paired() -> None:
+    from drills.validate.staffing import sweep_report
+
+    same = {"holding_statement_within_1h": True, "holding_statement_on_time": True,
+            "approved": True, "no_missed": True, "calmed": True, "no_violations": True}
+    worse = {**same, "no_missed": False, "holding_statement_on_time": None}
+    doc = sweep_report([((("response", "1"),), [same, same, same, same]),
+                        ((("response", "2"),), [same, worse, same, worse])])
+    (diff,) = doc["differences"]
+    assert diff["parameters"] == {"response": "2"}
+    assert diff["outcomes"]["no_missed"]["delta"] == -0.5
+    assert diff["outcomes"]["no_missed"]["n"] == 4
+    low, high = diff["outcomes"]["no_missed"]["ci"]
+    assert low < -0.5 < high
+    # Only drills where the outcome applied in both combinations are paired.
+    assert diff["outcomes"]["holding_statement_on_time"] == {"delta": 0.0, "ci": [0.0, 0.0],
+                                                              "n": 2}
+    assert diff["outcomes"]["calmed"]["ci"] == [0.0, 0.0]

@@ -178,6 +178,18 @@ def sweep_text(doc: dict[str, Any], fmt: str = "simple") -> str:
              "combination; probabilities with 95% intervals", "",
              tabulate(rows, headers=[*parameters, *names], tablefmt=fmt,
                       disable_numparse=True), ""]
+    differences = doc.get("differences") or []
+    if differences:
+        first = doc["combinations"][0]["parameters"]
+        base = ", ".join(f"{k}={v}" for k, v in first.items())
+        rows = [[*(d["parameters"][p] for p in parameters),
+                 *("-" if d["outcomes"][n]["delta"] is None else
+                   f"{d['outcomes'][n]['delta']:+.2f} [{d['outcomes'][n]['ci'][0]:+.2f} to "
+                   f"{d['outcomes'][n]['ci'][1]:+.2f}]" for n in names)]
+                for d in differences]
+        lines += [f"Change against {base} (paired: the same seeds; 95% intervals)",
+                  tabulate(rows, headers=[*parameters, *names], tablefmt=fmt,
+                           disable_numparse=True), ""]
     lines += [f"{name}: {meaning}" for name, meaning in doc["outcomes"].items()]
     lines += [f"Note: {note}" for note in doc.get("notes", [])]
     return "\n".join(lines)

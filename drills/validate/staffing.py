@@ -201,7 +201,34 @@ def sweep_report(rows: list[tuple[tuple[tuple[str, str], ...],
             combo["outcomes"][outcome] = {"p": round(k / n, 4) if n else None,
                                           "ci": wilson(k, n) if n else None, "k": k, "n": n}
         combos.append(combo)
-    return {"combinations": combos, "outcomes": OUTCOMES, "notes": _no_effect(rows)}
+    return {"combinations": combos, "outcomes": OUTCOMES, "notes": _no_effect(rows),
+            "differences": _differences(rows)}
+
+
+def _differences(rows: list[tuple[tuple[tuple[str, str], ...],
+                                  list[dict[str, bool | None]]]]) -> list[dict[str, Any]]:
+    """Each combination against the first, drill by drill: every combination ran the same
+    seeds, so the difference of two probabilities is a mean of paired differences, with a
+    95% t-interval, over the drills where the outcome applied in both (``n``)."""
+    from drills.validate.decision import Summary, interval
+
+    if len(rows) < 2:
+        return []
+    _first, base = rows[0]
+    result = []
+    for overrides, results in rows[1:]:
+        outcomes: dict[str, Any] = {}
+        for outcome in OUTCOMES:
+            summary = Summary()
+            for a, b in zip(base, results, strict=True):
+                if a[outcome] is not None and b[outcome] is not None:
+                    summary.add(float(bool(b[outcome])) - float(bool(a[outcome])))
+            low, high = interval(summary) if summary.n else (0.0, 0.0)
+            outcomes[outcome] = {"delta": round(summary.mean, 4) if summary.n else None,
+                                 "ci": [round(low, 4), round(high, 4)] if summary.n else None,
+                                 "n": summary.n}
+        result.append({"parameters": dict(overrides), "outcomes": outcomes})
+    return result
 
 
 def _no_effect(rows: list[tuple[tuple[tuple[str, str], ...],
