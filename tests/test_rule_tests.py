@@ -324,3 +324,37 @@ def test_branches_are_judged_at_the_test_inputs() -> None:
     doc = rule_test_coverage(ran, load_rulebook(str(ROOT / "rules" / "default.yaml")))
     assert doc["tests"] == 1 and doc["rules"]["press-inquiry"]["asserted_to_fire"]
     assert doc["branches"]["decisive"] < doc["branches"]["total"]
+
+
+def test_mutated_test_files_exit_0_1_or_2_never_a_crash(tmp_path: Path) -> None:
+    """A seeded fuzz of rule-test inputs (issue 22): every mutant is a result or a positioned
+    user error, never an engine error (3) or a traceback."""
+    import copy
+    import random
+
+    import yaml
+
+    base = yaml.safe_load((TESTS / "default.yaml").read_text())
+    base["rulebook"] = "default"
+    weird: list[object] = [True, "5", "five", -1e400, 1e400, 0.00001, -5, 10**30, [], {},
+                           None, "\ud800", 2.5e-05, "press_inquery", {"followers": "lots"}]
+    rng = random.Random(20261201)
+    runner = CliRunner()
+    codes: set[int] = set()
+    for i in range(120):
+        doc = copy.deepcopy(base)
+        test = rng.choice(doc["tests"])
+        item = rng.choice(test["input"])
+        kind = next(k for k in ("signal", "event", "drill") if k in item)
+        values = item[kind]
+        key = rng.choice([*values, "sentiment", "mentions_1h", "kind", "author", "severity"])
+        values[key] = rng.choice(weird)
+        path = tmp_path / f"m{i}.yaml"
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8",
+                        errors="surrogatepass")
+        result = runner.invoke(cli, ["test", str(path)])
+        assert result.exit_code in (0, 1, 2), (values, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), \
+            (values, result.output)
+        codes.add(result.exit_code)
+    assert codes >= {2}
