@@ -358,3 +358,23 @@ def test_mutated_test_files_exit_0_1_or_2_never_a_crash(tmp_path: Path) -> None:
             (values, result.output)
         codes.add(result.exit_code)
     assert codes >= {2}
+
+
+def test_mutation_testing_reports_what_the_tests_miss() -> None:
+    import json
+
+    runner = CliRunner()
+    result = runner.invoke(cli, ["mutate", str(TESTS / "default.yaml"), "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["mutants"] == 114 and 0 < doc["killed"] < doc["mutants"]
+    assert doc["score"] == round(100 * doc["killed"] / doc["mutants"], 1)
+    changes = {(s["rule"], s["change"]) for s in doc["survivors"]}
+    # The shipped tests pin the crisis threshold from above, not from below.
+    assert ("crisis-threshold", "threshold `signal.mentions_1h >= 150` halved to 75") in changes
+    assert ("crisis-threshold", "threshold `signal.mentions_1h >= 150` doubled to 300") \
+        not in changes
+    assert ("press-inquiry", "route by spokesperson within 30m doubled") not in changes
+    gate = runner.invoke(cli, ["mutate", str(TESTS / "default.yaml"), "--min-score", "90"])
+    assert gate.exit_code == 1 and "below --min-score 90" in gate.stderr
+    assert gate.stdout.startswith("Mutation score: ")

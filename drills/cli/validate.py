@@ -147,6 +147,54 @@ def test_cmd(paths: tuple[str, ...], keyword: str | None, junit: str | None,
         sys.exit(1)
 
 
+def _split_rulebook(paths: tuple[str, ...]) -> tuple[str | None, list[str]]:
+    """``[RULEBOOK] TESTS...``: a built-in's name or a rulebook file first, or test files."""
+    from drills.inputs.builtins import builtin_names
+    from drills.validate.cases import is_test_file
+
+    first = paths[0]
+    names_rulebook = first in builtin_names("rulebook") or \
+        (os.path.isfile(first) and not is_test_file(first))
+    if names_rulebook and len(paths) == 1:
+        raise click.UsageError(f"{first} is a rulebook: name a test file too "
+                               "([RULEBOOK] TESTS...)")
+    return (first, list(paths[1:])) if names_rulebook else (None, list(paths))
+
+
+@click.command("mutate")
+@click.argument("paths", nargs=-1, required=True, metavar="[RULEBOOK] TESTS...")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--min-score", type=click.FloatRange(0, 100), default=None,
+              help="Exit 1 when the tests kill fewer than this percent of the mutants.")
+def mutate_cmd(paths: tuple[str, ...], as_json: bool, min_score: float | None) -> None:
+    """Mutation testing: change the rulebook one thing at a time and see if the tests notice.
+
+    Each mutant halves or doubles a threshold or a deadline, swaps an obligation's role or
+    action, or escalates one level lower, in one enabled rule. A mutant no test fails
+    against is a change to the protocol the tests would let through.
+
+    \b
+    Example:
+        drill mutate rules/tests/default.yaml
+        drill mutate ./my-rules.yaml tests/rules.yaml --min-score 60 --json
+    """
+    from drills.inputs.builtins import resolve
+    from drills.rulebook.load import load_rulebook
+    from drills.validate.cases import load_rule_tests
+    from drills.validate.mutate import mutation_report, mutation_text
+
+    rulebook, files = _split_rulebook(paths)
+    cases = [load_rule_tests(path) for path in files]
+    book = load_rulebook(resolve("rulebook", rulebook) if rulebook else cases[0].rulebook)
+    document = mutation_report(book, cases)
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False) if as_json else
+               mutation_text(document))
+    if min_score is not None and document["score"] < min_score:
+        click.echo(f"mutation score {document['score']:g}% is below --min-score "
+                   f"{min_score:g}", err=True)
+        sys.exit(1)
+
+
 @click.command("coverage")
 @click.argument("rulebook")
 @sweep_options(seeds=3)
