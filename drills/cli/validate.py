@@ -91,17 +91,11 @@ def test_cmd(paths: tuple[str, ...], keyword: str | None, junit: str | None,
     """
     from drills.api import test_rulebook
     from drills.errors import Diagnostic, InputError
-    from drills.inputs.builtins import builtin_names, resolve
-    from drills.validate.cases import is_test_file
+    from drills.inputs.builtins import resolve
     from drills.validate.ci import Finding
 
     first = paths[0]
-    names_rulebook = first in builtin_names("rulebook") or \
-        (os.path.isfile(first) and not is_test_file(first))
-    if names_rulebook and len(paths) == 1:
-        raise click.UsageError(f"{first} is a rulebook: name a test file too (drill test "
-                               "[RULEBOOK] TESTS...)")
-    rulebook, files = (first, list(paths[1:])) if names_rulebook else (None, list(paths))
+    rulebook, files = _split_rulebook(paths)
     broken: list[Diagnostic] = []
     try:
         results = test_rulebook(rulebook, files, keyword=keyword, broken=broken)
