@@ -416,3 +416,29 @@ def test_the_markdown_reads_as_a_pr_comment(tmp_path: Path,
                  "- teams: standard", "- start: mon 09:00"):
         assert meta in lines, meta
     assert "WORSE" not in result.stdout
+
+
+def test_a_project_file_holds_the_settings(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "ours"\n\n[tool.drills.compare]\nscenarios = "viral-complaint"\n'
+        'seeds = 2\nworkers = 1\nfail_if_worse = "statements"\nmax_pages_per_role = 1000\n'
+        'margins = {time_to_first_statement = "10m"}\n')
+    runner = CliRunner()
+    result = runner.invoke(cli, ["compare", "default", "strict", "--no-cache", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "settings from pyproject.toml [tool.drills.compare]" in result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["pairs"] == 2 and doc["run"]["scenarios"] == ["viral-complaint"]
+    assert doc["primary"] == ["statements"]
+    assert doc["metrics"]["time_to_first_statement"]["margin"] == 10
+    flag = runner.invoke(cli, ["compare", "default", "strict", "--no-cache", "--json",
+                               "--seeds", "1", "--margin", "time_to_first_statement=20m"])
+    flagged = json.loads(flag.stdout)  # the command line wins
+    assert flagged["pairs"] == 1
+    assert flagged["metrics"]["time_to_first_statement"]["margin"] == 20
+    (tmp_path / "drills.toml").write_text('[compare]\nseed = 3\n')
+    bad = runner.invoke(cli, ["compare", "default", "strict", "--no-cache"])
+    assert bad.exit_code == 2
+    assert "drills.toml [compare]: unknown key 'seed' (did you mean 'seeds'?)" in bad.output

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from drills.cli.output import sweep_options
 from drills.cli.progress import bar
@@ -285,15 +286,39 @@ def compare_cmd(old: str, new: str, scenarios: str, teams: str, seeds: int, star
         drill compare default ./new.yaml --fail-if-worse --max-pages-per-role 20
         drill compare default ./new.yaml --fail-if-worse negative_reach,statements
         drill compare default ./new.yaml --fail-if-worse --margin time_to_first_statement=10m
+        drill compare old.yaml new.yaml    # settings from drills.toml or [tool.drills.compare]
     """
     from drills.api import compare_rulebooks
     from drills.validate.cache import default_path
     from drills.validate.compare import Interrupted
     from drills.validate.decision import margins, parse_margin_options, primary_metrics
+    from drills.validate.project import project_settings
     from drills.validate.report import compare_text, over_pages, verdict_line
     from drills.validate.sweep import check_scheduler, planned
 
     check_scheduler(scheduler)
+    source, settings = project_settings("compare")
+    if source:
+        ctx = click.get_current_context()
+
+        def unset(name: str) -> bool:
+            return ctx.get_parameter_source(name) is ParameterSource.DEFAULT
+
+        scenarios = settings["scenarios"] if "scenarios" in settings and unset("scenarios") \
+            else scenarios
+        teams = settings["teams"] if "teams" in settings and unset("teams") else teams
+        seeds = settings["seeds"] if "seeds" in settings and unset("seeds") else seeds
+        start = settings["start"] if "start" in settings and unset("start") else start
+        workers = settings.get("workers", workers) if unset("workers") else workers
+        cache_path = settings.get("cache", cache_path) if unset("cache_path") else cache_path
+        if "max_pages_per_role" in settings and unset("max_pages_per_role"):
+            max_pages_per_role = float(settings["max_pages_per_role"])
+        if "fail_if_worse" in settings and unset("fail_if_worse"):
+            gate = settings["fail_if_worse"]
+            fail_if_worse = ("independent" if gate else None) if isinstance(gate, bool) \
+                else gate
+        margin = (*(f"{k}={v}" for k, v in settings.get("margins", {}).items()), *margin)
+        click.echo(f"settings from {source}", err=True)
     primary = primary_metrics(None if fail_if_worse in (None, "independent")
                               else fail_if_worse)
     overrides = parse_margin_options(margin)
