@@ -165,17 +165,17 @@ def coverage_findings(doc: dict[str, Any], rulebook_path: str) -> list[Any]:
             (section,))
         return pos.line, pos.col
 
-    drills = doc["drills"]
+    drills = f"{doc['drills']} drill{'s' * (doc['drills'] != 1)}"
     found = []
     for rule in doc["never_fired"]:
         found.append(Finding(rulebook_path, *at("rules", rule), f"rule {rule!r} never fired "
-                             f"in {drills} drills", "warning", "coverage/never-fired"))
+                             f"in {drills}", "warning", "coverage/never-fired"))
     for rule, info in doc["rules"].items():
         for branch in info["branches"]:
             if not branch["decisive"] and info["firings"]:
                 found.append(Finding(rulebook_path, *at("rules", rule),
                                      f"rule {rule!r}: branch `{branch['branch']}` never "
-                                     f"decided the condition in {drills} drills", "note",
+                                     f"decided the condition in {drills}", "note",
                                      "coverage/branch-never-decisive"))
     for role in doc["roles_without_work"]:
         found.append(Finding(rulebook_path, *at("roles", role), f"role {role!r} never got "
