@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from drills.drive.batch import run_scored
 from drills.drive.combination import Finding
-from drills.errors import DrillInterrupted, InputError
+from drills.errors import Diagnostic, DrillInterrupted, InputError
 from drills.feed.scenario import Scenario
 from drills.feed.scenario_load import load_scenario
 from drills.inputs.builtins import builtin_names, resolve
@@ -23,7 +23,7 @@ from drills.sim.world import DrillConfig
 from drills.team.clock import parse_start
 from drills.team.load import load_team
 from drills.team.model import Team
-from drills.validate.runner import TestResult
+from drills.validate.suite import Ran
 
 T = TypeVar("T")
 
@@ -245,16 +245,14 @@ def _score_lines(numbered: list[tuple[int, Record]], rulebook: str | None, sourc
     return document
 
 
-def test_rulebook(rulebook: str, test_files: list[str]) -> list[TestResult]:
-    """Run rulebook unit tests (``drill test``) against ``rulebook`` (a name or a path)."""
-    from drills.validate.cases import load_rule_tests
-    from drills.validate.runner import run_rule_tests
+def test_rulebook(rulebook: str | None, test_files: list[str], *, keyword: str | None = None,
+                  broken: list[Diagnostic] | None = None) -> list[Ran]:
+    """Run rulebook unit tests (``drill test``) against ``rulebook`` (a name or a path; None:
+    each file's own ``rulebook:``); ``keyword`` keeps the tests whose name contains it;
+    ``broken`` collects bad files' diagnostics instead of raising."""
+    from drills.validate.suite import run_tests
 
-    loaded = load_rulebook(resolve("rulebook", rulebook))
-    results: list[TestResult] = []
-    for path in test_files:
-        results += run_rule_tests(load_rule_tests(path), loaded)
-    return results
+    return run_tests(rulebook, test_files, keyword, broken)
 
 
 def coverage_rulebook(rulebook: str, *, scenarios: str = "all", teams: str = "standard",
@@ -287,14 +285,17 @@ def compare_rulebooks(old: str, new: str, *, scenarios: str = "all", teams: str 
                       seeds: int = 5, start: str = "mon 09:00", workers: int = 1,
                       cache: str | None = None,
                       progress: Callable[[int, int], None] | None = None,
-                      scheduler: str | None = None) -> dict[str, Any]:
+                      scheduler: str | None = None, primary: tuple[str, ...] | None = None,
+                      margins: dict[str, str] | None = None) -> dict[str, Any]:
     """The same drills under two rulebooks, compared pair by pair (``drill compare``).
 
     ``cache`` is a SQLite file of drill results (None: run everything afresh);
-    ``progress(done, total)`` hears of every drill done.
+    ``progress(done, total)`` hears of every drill done; ``primary`` metrics (default: the
+    rulebook-independent ones) and ``margins`` (``{"time_to_calm": "30m"}``) make verdicts.
     """
     from drills.validate.cache import DrillCache
     from drills.validate.compare import compare_jobs
+    from drills.validate.metrics import INDEPENDENT
     from drills.validate.sweep import checked_jobs
 
     todo, books = checked_jobs([old, new], scenarios, teams, seeds, start)
@@ -302,11 +303,12 @@ def compare_rulebooks(old: str, new: str, *, scenarios: str = "all", teams: str 
     store = DrillCache(cache)
     try:
         document = compare_jobs(todo, new_path, store, workers,
-                                _counter(2 * len(todo), progress), scheduler)
+                                _counter(2 * len(todo), progress), scheduler,
+                                primary or INDEPENDENT, margins)
     finally:
         store.close()
-    document["old"] = {"rulebook": books[0].name, "version": books[0].version}
-    document["new"] = {"rulebook": books[1].name, "version": books[1].version}
+    document["old"] = {"rulebook": books[0].name, "version": books[0].version, "given": old}
+    document["new"] = {"rulebook": books[1].name, "version": books[1].version, "given": new}
     return document
 
 

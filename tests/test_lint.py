@@ -132,3 +132,32 @@ def test_a_file_of_the_wrong_kind_gets_one_clear_error(root: Path) -> None:
     team = CliRunner().invoke(cli, ["run", "--seed", "1", "--team",
                                     str(root / "rules" / "default.yaml")])
     assert team.exit_code == 2 and "this is a rulebook file, not a team" in team.output
+
+
+def test_static_analysis_finds_conditions_that_cannot_hold(tmp_path: Path) -> None:
+    from drills.cli.main import cli
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "rules" / "default.yaml").read_text()
+    changed = text.replace(
+        "when: signal.mentions_1h >= 15 and signal.negative_share >= 0.3",
+        "when: signal.mentions_1h >= 100 and signal.mentions_1h < 50").replace(
+        "when: signal.mentions_1h >= 40 and signal.negative_share >= 0.4",
+        "when: signal.mentions_1h >= 10 and signal.negative_share >= 0.4\n"
+        "      and (signal.velocity > 3 and signal.velocity <= 3 or signal.press_1h >= 1)")
+    assert changed.count("mentions_1h >= 100") == 1 and "velocity <= 3" in changed
+    path = tmp_path / "odd.yaml"
+    path.write_text(changed)
+    result = CliRunner().invoke(cli, ["lint", str(path)])
+    assert result.exit_code == 0, result.output  # warnings: the rulebook is valid
+    out = result.stdout
+    assert (f"{path}:51:11: warning: rule 'watch-negative-chatter' can never fire: no value "
+            "of signal.mentions_1h satisfies") in out
+    assert "warning: a branch can never be true: no value of signal.velocity" in out
+    assert (f"{path}:59:11: warning: thresholds inverted between levels: 'negative-spike' "
+            "escalates to issue at signal.mentions_1h >= 10, below 'watch-negative-chatter' "
+            "(watch) at >= 100") in out
+    strict = CliRunner().invoke(cli, ["lint", "--strict", str(path)])
+    assert strict.exit_code == 2
+    clean = CliRunner().invoke(cli, ["lint", str(root / "rules")])
+    assert "warning" not in clean.stdout

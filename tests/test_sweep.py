@@ -37,6 +37,9 @@ def test_parameters_change_what_they_say() -> None:
     ("ack_within=5", "bad value '5'"),
     ("skip_approval=1.5", "bad value '1.5'"),
     ("on_call", "write NAME=VALUE,VALUE"),
+    ("legal.speed=1", "unknown parameter 'legal.speed'; per role: ROLE.ack_within"),
+    ("legl.ack_within=5m", "has no role 'legl' (did you mean 'legal'?)"),
+    ("legal.ack_within=soon", "--vary legal.ack_within: bad value 'soon'"),
 ])
 def test_bad_vary_options_are_one_clear_error(option: str, message: str) -> None:
     result = CliRunner().invoke(cli, ["sweep", "--vary", option, "--seeds", "1"])
@@ -70,3 +73,47 @@ def test_wilson_intervals() -> None:
     assert low == pytest.approx(0.2366, abs=1e-3) and high == pytest.approx(0.7634, abs=1e-3)
     assert wilson(0, 10)[0] == 0.0 and wilson(10, 10)[1] == 1.0
     assert parse_vary(("on_call=1,2",)) == [("on_call", ["1", "2"])]
+
+
+def test_per_role_parameters_change_only_that_role() -> None:
+    book, team = apply(DEFAULT, STANDARD, (("legal.ack_within", "5m"),
+                                           ("legal.response", "2")))
+    assert book.roles["legal"].ack_within == 5.0
+    assert all(r.ack_within == DEFAULT.roles[name].ack_within
+               for name, r in book.roles.items() if name != "legal")
+    by_name = {m.name: m for m in STANDARD.members}
+    for member in team.members:
+        factor = 2 if "legal" in member.roles else 1
+        assert member.response.median == pytest.approx(
+            factor * by_name[member.name].response.median)
+    assert any("legal" in m.roles for m in team.members)
+
+
+def test_a_parameter_that_changes_nothing_gets_a_note_and_n_is_shown() -> None:
+    result = CliRunner().invoke(cli, [
+        "sweep", "--vary", "executive_on_call.ack_within=5m,10m", "--seeds", "2",
+        "--scenarios", "viral-complaint", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "n=" in result.stdout
+    assert ("Note: executive_on_call.ack_within: 5m, 10m gave the same outcome in every "
+            "drill; this parameter changed nothing here") in result.stdout
+
+
+def test_differences_between_combinations_are_paired() -> None:
+    from drills.validate.staffing import sweep_report
+
+    same = {"holding_statement_within_1h": True, "holding_statement_on_time": True,
+            "approved": True, "no_missed": True, "calmed": True, "no_violations": True}
+    worse = {**same, "no_missed": False, "holding_statement_on_time": None}
+    doc = sweep_report([((("response", "1"),), [same, same, same, same]),
+                        ((("response", "2"),), [same, worse, same, worse])])
+    (diff,) = doc["differences"]
+    assert diff["parameters"] == {"response": "2"}
+    assert diff["outcomes"]["no_missed"]["delta"] == -0.5
+    assert diff["outcomes"]["no_missed"]["n"] == 4
+    low, high = diff["outcomes"]["no_missed"]["ci"]
+    assert low < -0.5 < high
+    # Only drills where the outcome applied in both combinations are paired.
+    assert diff["outcomes"]["holding_statement_on_time"] == {"delta": 0.0, "ci": [0.0, 0.0],
+                                                              "n": 2}
+    assert diff["outcomes"]["calmed"]["ci"] == [0.0, 0.0]

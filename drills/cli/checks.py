@@ -13,7 +13,10 @@ from drills.inputs.builtins import builtin_names, resolve
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
-def lint(paths: tuple[str, ...], strict: bool) -> None:
+@click.option("--format", "output_format", type=click.Choice(["text", "github", "sarif"]),
+              default="text", show_default=True,
+              help="github: GitHub Actions annotations; sarif: a SARIF 2.1.0 log.")
+def lint(paths: tuple[str, ...], strict: bool, output_format: str) -> None:
     """Check rulebooks, scenarios and teams; print every problem as path:line:col.
 
     PATHS are files or directories (their .yaml files are checked); a built-in's name
@@ -23,12 +26,19 @@ def lint(paths: tuple[str, ...], strict: bool) -> None:
     Example:
         drill lint rules/default.yaml scenarios/
         drill lint --strict my-rulebook.yaml
+        drill lint rules/ --format sarif > lint.sarif
     """
     from drills.inputs.lint import expand, lint_file
 
     files = expand(_name_or_path(p) for p in paths)
     diagnostics = [d for f in files for d in lint_file(f)]
-    for diag in diagnostics:  # to stdout, as linters do: `drill lint x > findings.txt`
+    if output_format != "text":
+        from drills.validate.ci import Finding, render
+
+        rendered = render([Finding.of(d) for d in diagnostics], output_format, "lint")
+        if rendered:
+            click.echo(rendered)
+    for diag in diagnostics if output_format == "text" else ():  # stdout, as linters do
         click.echo(str(diag))
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors

@@ -68,11 +68,11 @@ from drills.cli.live import actions, play, replay  # noqa: E402
 from drills.cli.msel import import_group, script_cmd  # noqa: E402
 from drills.cli.report import report  # noqa: E402
 from drills.cli.serve import serve  # noqa: E402
-from drills.cli.validate import compare_cmd, coverage_cmd, sweep_cmd, test_cmd  # noqa: E402
+from drills.cli.validate import compare_cmd, coverage_cmd, mutate_cmd, sweep_cmd, test_cmd  # noqa: E402
 
 for command in (list_cmd, lint, check, rules, scenario, feed, run, score, report, history,
                 show, log_group, play, replay, actions, serve, import_group, script_cmd,
-                test_cmd, compare_cmd, coverage_cmd,
+                test_cmd, mutate_cmd, compare_cmd, coverage_cmd,
                 sweep_cmd, bench):
     cli.add_command(command)
 

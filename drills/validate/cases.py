@@ -7,21 +7,24 @@ given minutes and expects firings, obligations and severity. The format is in
 
 from __future__ import annotations
 
+import math
 import os
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
-from drills.errors import Diagnostic
+from drills.errors import Diagnostic, InputError
 from drills.inputs.builtins import builtin_names, resolve
 from drills.inputs.checked import Checked, check_path, load_checked
 from drills.inputs.durations import parse_duration
 from drills.inputs.validation import suggest, validate
 from drills.inputs.yamldoc import Document, Path
-from drills.rulebook.fields import DRILL_FIELDS, EVENT_FIELDS, SIGNAL_FIELDS
+from drills.rulebook.fields import DRILL_FIELDS, EVENT_FIELDS, SIGNAL_FIELDS, FieldSpec
 from drills.team.clock import parse_start
 
 INPUT_KINDS = ("signal", "event", "drill")
 EXPECT_KINDS = ("fires", "obligation", "severity", "never")
+FIELD_TABLES = {"signal": SIGNAL_FIELDS, "event": EVENT_FIELDS, "drill": DRILL_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -66,19 +69,117 @@ def check_rule_tests_file(path: str) -> Checked[RuleTestFile]:
     return check_path(path, check_rule_tests)
 
 
-def _known_keys(values: dict[str, Any], table: dict[str, Any], prefix: str = "") -> list[str]:
-    """Dotted keys of ``values`` that ``table`` does not define."""
-    unknown = []
+#: Ranges of numeric input fields (inclusive); a value outside is a typo, not a test.
+RANGES: dict[str, tuple[float, float]] = {
+    "sentiment": (-1.0, 1.0), "arousal": (0.0, 1.0), "negative_share": (0.0, 1.0),
+    "misinformation_share": (0.0, 1.0), "arousal_1h": (0.0, 1.0),
+}
+#: Every other number is a count or a size: never negative.
+NON_NEGATIVE = (0.0, 1e12)
+#: Smaller non-zero numbers reach durable-rules as ``1e-05`` and make it fail (error 204).
+MIN_MAGNITUDE = 1e-4
+
+
+def _shown(value: Any) -> str:
+    """A value as the YAML author wrote it: ``true``, not ``True``."""
+    return ("true" if value else "false") if isinstance(value, bool) else repr(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _bad_text(value: str) -> str | None:
+    """Why a string cannot be a test's text (a lone surrogate cannot be printed or stored)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "contains a lone surrogate (not valid Unicode text)"
+    return None
+
+
+def _field_problem(name: str, spec: FieldSpec, value: Any) -> tuple[str | None, Any]:
+    """(what is wrong with ``value`` for the field, the value to use: durations in minutes)."""
+    if spec.type == "number":
+        if not _is_number(value):
+            return f"must be a number, got {_shown(value)}", value
+        if not math.isfinite(value):
+            return f"must be a finite number, got {_shown(value)}", value
+        if value and abs(value) < MIN_MAGNITUDE:  # the engine refuses 1e-05 (DESIGN.md)
+            return (f"is too close to 0 to test: write 0, or at least {MIN_MAGNITUDE:g} in "
+                    f"size; got {_shown(value)}"), value
+        low, high = RANGES.get(name.rpartition(".")[2], NON_NEGATIVE)
+        if not low <= value <= high:
+            span = f"from {low:g} to {high:g}" if high < NON_NEGATIVE[1] else \
+                "0 or more" if value < low else "at most 10^12"
+            return f"must be {span}, got {_shown(value)}", value
+        return None, value
+    if spec.type == "bool":
+        return (None if isinstance(value, bool) else f"must be true or false, got {_shown(value)}",
+                value)
+    if spec.type == "duration":
+        try:
+            return None, parse_duration(value)
+        except ValueError as exc:
+            return str(exc), value
+    if spec.type == "severity":  # a level name or number; the rulebook checks which
+        ok = isinstance(value, str) or (_is_number(value) and not isinstance(value, float)
+                                        and value >= 0)
+        return (None if ok else f"must be a severity level name or number, got {_shown(value)}",
+                value)
+    if not isinstance(value, str):
+        return f"must be text, got {_shown(value)}", value
+    if spec.choices and value not in spec.choices:
+        return (f"unknown value {value!r}{suggest(value, spec.choices)}; one of "
+                f"{', '.join(spec.choices)}"), value
+    return _bad_text(value), value
+
+
+def _check_values(doc: Document, where: Path, kind: str, values: dict[str, Any],
+                  found: list[Diagnostic], prefix: str = "") -> dict[str, Any]:
+    """``values`` checked against the documented fields of ``kind``: unknown names, types,
+    choices and ranges, each at its own line and column. Returns the values to use."""
+    table = FIELD_TABLES[kind]
+    checked: dict[str, Any] = {}
     for key, value in values.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict) and any(k.startswith(f"{name}.") for k in table):
-            unknown += _known_keys(value, table, f"{name}.")
-        elif name not in table:
-            unknown.append(name)
-    return unknown
+        nested = sorted(k[len(name) + 1:] for k in table if k.startswith(f"{name}."))
+        if nested:
+            if isinstance(value, dict):
+                checked[key] = _check_values(doc, (*where, key), kind, value, found,
+                                             f"{name}.")
+            else:
+                found.append(doc.diagnostic((*where, key), f"{kind} field {name!r} is a "
+                                            f"mapping of {', '.join(nested)}; got {_shown(value)}"))
+            continue
+        if name not in table:
+            found.append(doc.diagnostic((*where, key), f"unknown {kind} field {name!r}"
+                                        f"{suggest(name, table)}", key=True))
+            continue
+        problem, checked[key] = _field_problem(name, table[name], value)
+        if problem:
+            found.append(doc.diagnostic((*where, key), f"{kind} field {name!r} {problem}"))
+    return checked
+
+
+def _strings(value: Any, where: Path) -> Iterator[tuple[Path, str]]:
+    """Every string in a document, keys included, with where it stands."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield (*where, key), key
+            yield from _strings(item, (*where, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, (*where, i))
 
 
 def check_rule_tests(doc: Document) -> Checked[RuleTestFile]:
+    broken = [doc.diagnostic(where, f"{text!r} {problem}") for where, text in
+              _strings(doc.value, ()) if (problem := _bad_text(text))]
+    if broken:  # nothing else can be said safely about text that cannot be printed
+        return Checked[RuleTestFile](None, sorted(broken))
     diags = validate(doc, "rulebook-tests")
     raw = doc.value
     if not isinstance(raw, dict) or any(d.severity == "error" for d in diags):
@@ -99,24 +200,31 @@ def check_rule_tests(doc: Document) -> Checked[RuleTestFile]:
                                     f"{suggest(reference, builtin_names('rulebook'))}"))
         rulebook = reference
     tests = []
-    tables = {"signal": SIGNAL_FIELDS, "event": EVENT_FIELDS, "drill": DRILL_FIELDS}
+    names: dict[str, int] = {}
     for i, item in enumerate(raw["tests"]):
         where: Path = ("tests", i)
+        line = doc.at(where).line
+        if item["name"] in names:
+            found.append(doc.diagnostic((*where, "name"), f"duplicate test name "
+                                        f"{item['name']!r} (first at line "
+                                        f"{names[item['name']]})"))
+        names.setdefault(item["name"], line)
         start = 0.0
         if "start" in item:
             try:
                 start = parse_start(item["start"])
             except ValueError as exc:
                 found.append(doc.diagnostic((*where, "start"), str(exc)))
-        inputs = []
+        inputs: list[Input] = []
         for j, entry in enumerate(item["input"]):
             kind = next(k for k in INPUT_KINDS if k in entry)
-            values = entry[kind]
-            for name in _known_keys(values, tables[kind]):
-                found.append(doc.diagnostic((*where, "input", j, kind), f"unknown {kind} "
-                             f"field {name!r}{suggest(name, tables[kind])}"))
-            inputs.append(Input(parse_duration(entry["at"]), kind, values,
-                                doc.at((*where, "input", j)).line))
+            values = _check_values(doc, (*where, "input", j, kind), kind, entry[kind], found)
+            at_minute = parse_duration(entry["at"])
+            if inputs and at_minute < inputs[-1].at:
+                found.append(doc.diagnostic((*where, "input", j, "at"), "inputs must be in "
+                                            f"time order: {entry['at']} comes after "
+                                            f"{inputs[-1].at:g}m (line {inputs[-1].line})"))
+            inputs.append(Input(at_minute, kind, values, doc.at((*where, "input", j)).line))
         expects = []
         for j, entry in enumerate(item["expect"]):
             kinds = [k for k in EXPECT_KINDS if k in entry]
@@ -132,8 +240,28 @@ def check_rule_tests(doc: Document) -> Checked[RuleTestFile]:
             expects.append(Expect(kind, parse_duration(entry["at"]) if "at" in entry else None,
                                   value, doc.at(at).line))
         tests.append(RuleTest(item["name"], start, item.get("cluster", "accidental"),
-                              tuple(sorted(inputs, key=lambda x: x.at)), tuple(expects),
-                              doc.at(where).line))
+                              tuple(inputs), tuple(expects), line))
     if any(d.severity == "error" for d in found):
         return Checked[RuleTestFile](None, sorted(found))
     return Checked(RuleTestFile(doc.path, rulebook, tuple(tests)), sorted(found))
+
+
+def select(cases: RuleTestFile, keyword: str | None) -> RuleTestFile:
+    """Only the tests whose name contains ``keyword`` (case-insensitive), like ``pytest -k``."""
+    if not keyword:
+        return cases
+    wanted = keyword.casefold()
+    return replace(cases, tests=tuple(t for t in cases.tests if wanted in t.name.casefold()))
+
+
+def is_test_file(path: str) -> bool:
+    """Whether ``path`` holds rulebook tests (a ``tests:`` key) rather than a rulebook."""
+    from drills.inputs.yamldoc import parse_yaml, read_text
+
+    if not os.path.isfile(path):
+        return False
+    try:
+        value = parse_yaml(read_text(path), path).value
+    except InputError:
+        return False
+    return isinstance(value, dict) and "tests" in value

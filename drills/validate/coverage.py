@@ -139,3 +139,51 @@ def coverage_job(job: Any) -> DrillCoverage:
     records, _summary = simulate(scenario, rulebook, team, seed=job.seed, start=job.start,
                                  log_feed="full")
     return drill_coverage(records, rulebook)
+
+
+def coverage_findings(doc: dict[str, Any], rulebook_path: str) -> list[Any]:
+    """What coverage found, at the rulebook's lines (for ``--format github`` and SARIF): a
+    rule that never fired is a warning; untested branches, idle roles, levels never reached
+    and forbid entries never triggered are notes."""
+    from drills.inputs.yamldoc import parse_yaml, read_text
+    from drills.validate.ci import Finding
+
+    source = parse_yaml(read_text(rulebook_path), rulebook_path)
+    raw = source.value if isinstance(source.value, dict) else {}
+
+    def at(section: str, key: str, field: str = "id") -> tuple[int, int]:
+        items = raw.get(section)
+        if isinstance(items, list):
+            for i, item in enumerate(items):
+                if isinstance(item, dict) and item.get(field) == key:
+                    pos = source.at((section, i, field))
+                    return pos.line, pos.col
+                if item == key:
+                    pos = source.at((section, i))
+                    return pos.line, pos.col
+        pos = source.key_at((section, key)) if isinstance(items, dict) else source.at(
+            (section,))
+        return pos.line, pos.col
+
+    drills = f"{doc['drills']} drill{'s' * (doc['drills'] != 1)}"
+    found = []
+    for rule in doc["never_fired"]:
+        found.append(Finding(rulebook_path, *at("rules", rule), f"rule {rule!r} never fired "
+                             f"in {drills}", "warning", "coverage/never-fired"))
+    for rule, info in doc["rules"].items():
+        for branch in info["branches"]:
+            if not branch["decisive"] and info["firings"]:
+                found.append(Finding(rulebook_path, *at("rules", rule),
+                                     f"rule {rule!r}: branch `{branch['branch']}` never "
+                                     f"decided the condition in {drills}", "note",
+                                     "coverage/branch-never-decisive"))
+    for role in doc["roles_without_work"]:
+        found.append(Finding(rulebook_path, *at("roles", role), f"role {role!r} never got "
+                             "work", "note", "coverage/role-without-work"))
+    for level in doc["severity_never_reached"]:
+        found.append(Finding(rulebook_path, *at("severity", level), f"severity {level!r} "
+                             "was never reached", "note", "coverage/severity-never-reached"))
+    for entry in doc["forbid_never_triggered"]:
+        found.append(Finding(rulebook_path, *at("forbid", entry), f"forbid entry {entry!r} "
+                             "was never triggered", "note", "coverage/forbid-never-triggered"))
+    return found

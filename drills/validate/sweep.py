@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from drills.errors import InputError
 from drills.inputs.builtins import builtin_names, resolve
@@ -41,13 +40,83 @@ def names(kind: str, choice: str) -> list[str]:
     return [os.path.abspath(resolve(kind, c)) for c in chosen]
 
 
-def jobs(rulebook: str, scenarios: str, teams: str, seeds: int, start: float) -> list[Job]:
-    """Scenario x team x seed, in a fixed order."""
+class Plan(Sequence[Job]):
+    """Scenario x team x seed jobs in a fixed order, made one at a time when asked for: a
+    million seeds cost no memory until they run."""
+
+    def __init__(self, scenarios: Sequence[str], teams: Sequence[str], seeds: int,
+                 rulebook: str, start: float,
+                 overrides: tuple[tuple[str, str], ...] = ()) -> None:
+        self.scenarios, self.teams = tuple(scenarios), tuple(teams)
+        self.seeds, self.rulebook, self.start = seeds, rulebook, start
+        self.overrides = overrides
+
+    def __len__(self) -> int:
+        return len(self.scenarios) * len(self.teams) * self.seeds
+
+    @overload
+    def __getitem__(self, index: int) -> Job: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Job]: ...
+
+    def __getitem__(self, index: int | slice) -> Job | Sequence[Job]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        rest, seed = divmod(index, self.seeds)
+        scenario, team = divmod(rest, len(self.teams))
+        return Job(self.scenarios[scenario], self.rulebook, self.teams[team], seed + 1,
+                   self.start, self.overrides)
+
+    def with_rulebook(self, rulebook: str) -> Plan:
+        return Plan(self.scenarios, self.teams, self.seeds, rulebook, self.start,
+                    self.overrides)
+
+
+def jobs(rulebook: str, scenarios: str, teams: str, seeds: int, start: float) -> Plan:
+    """Scenario x team x seed, in a fixed order (made lazily)."""
     if seeds < 1:
         raise InputError(f"--seeds must be at least 1, got {seeds}")
     book = os.path.abspath(resolve("rulebook", rulebook))
-    return [Job(s, book, t, seed, start) for s in names("scenario", scenarios)
-            for t in names("team", teams) for seed in range(1, seeds + 1)]
+    return Plan(names("scenario", scenarios), names("team", teams), seeds, book, start)
+
+
+#: CPU seconds a drill takes, measured on the built-ins (``drill bench``); for estimates.
+DRILL_CPU_SECONDS = 0.035
+#: More drills than this need ``--yes``: a typo in --seeds must not start a week of work.
+MAX_DRILLS = 20_000
+
+
+def size_text(drills: int, workers: int) -> str:
+    """"3,200 drills, about 1 min on 2 workers": said before a big run starts."""
+    seconds = drills * DRILL_CPU_SECONDS / max(1, workers)
+    if seconds < 90:
+        about = f"{max(1, round(seconds))} s"
+    elif seconds < 5400:
+        about = f"{round(seconds / 60)} min"
+    elif seconds < 3 * 86400:
+        about = f"{seconds / 3600:.1f} h"
+    else:
+        about = f"{seconds / 86400:,.0f} days"
+    return (f"{drills:,} drills, about {about} on {workers} worker{'s' * (workers != 1)} "
+            f"(~{DRILL_CPU_SECONDS * 1000:.0f} ms of CPU a drill; less for drills in the "
+            "cache)")
+
+
+def planned(scenarios: str, teams: str, seeds: int, per_drill: int = 1) -> int:
+    """How many drills scenario x team x seed (x ``per_drill``: rulebooks, combinations)
+    makes, without making them."""
+    return len(names("scenario", scenarios)) * len(names("team", teams)) * seeds * per_drill
+
+
+def check_size(drills: int, workers: int, yes: bool) -> None:
+    """Refuse a run past :data:`MAX_DRILLS` unless the user said ``--yes``."""
+    if drills > MAX_DRILLS and not yes:
+        raise InputError(f"this would run {size_text(drills, workers)}; more than "
+                         f"{MAX_DRILLS:,} drills need --yes")
 
 
 def loaded(job_scenario: str, job_rulebook: str, job_team: str) -> tuple[Any, Any, Any]:
@@ -74,45 +143,25 @@ def _once(load: Callable[[str], Any], path: str, _stamp: tuple[int, int]) -> Any
 def run_iter(work: Callable[[Job], R], todo: Iterable[Job], workers: int,
              scheduler: str | None = None) -> Iterator[R]:
     """``work`` over every job, results in order as they finish: here (1 worker), in a
-    pool of processes, or on a Dask distributed cluster (``scheduler``: tcp://HOST:PORT)."""
-    todo = list(todo)
-    if scheduler is not None:
-        yield from _on_cluster(work, todo, scheduler)
+    pool of processes, or on a Dask distributed cluster (``scheduler``: tcp://HOST:PORT).
+    Jobs are taken lazily, a few batches ahead (``executor.py``)."""
+    from drills.validate.executor import Executor
+
+    with Executor[Job](workers, scheduler) as executor:
+        yield from executor.map(work, todo)
+
+
+def check_scheduler(scheduler: str | None) -> None:
+    """A Dask scheduler address is ``tcp://host:port`` (or ``tls://``); anything else is the
+    user's mistake, said before any drill runs (Dask's own error is a traceback)."""
+    if scheduler is None:
         return
-    if workers <= 1 or len(todo) < 2:
-        yield from (work(job) for job in todo)
-        return
-    import multiprocessing
-
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    try:
-        yield from pool.map(work, todo, chunksize=max(1, len(todo) // (workers * 8)))
-    except BaseException:  # Ctrl-C: stop at once, drop what has not started
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-
-
-def _on_cluster(work: Callable[[Job], R], todo: list[Job], scheduler: str) -> Iterator[R]:
-    """The jobs on a Dask cluster (``pip install crisis-drills[cluster]``). The workers must
-    see the same files at the same paths (a shared folder, or the same checkout)."""
-    try:
-        from distributed import Client
-    except ImportError:
-        raise InputError("--scheduler needs Dask: pip install 'crisis-drills[cluster]'") \
-            from None
-    try:
-        client = Client(scheduler, timeout="5s")  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError) as exc:
-        raise InputError(f"--scheduler {scheduler}: cannot reach the Dask scheduler "
-                         f"({exc})") from None
-    try:
-        futures = client.map(work, todo, pure=False)
-        for future in futures:
-            yield future.result()
-    finally:
-        client.close()  # type: ignore[no-untyped-call]
+    scheme, sep, rest = scheduler.partition("://")
+    host, colon, port = rest.rpartition(":")
+    if not (sep and scheme in ("tcp", "tls") and colon and host and port.isdigit()
+            and 0 < int(port) < 65536):
+        raise InputError(f"--scheduler {scheduler!r}: write the Dask scheduler's address as "
+                         "tcp://host:port (like tcp://127.0.0.1:8786)")
 
 
 def run_all(work: Callable[[Job], R], todo: Iterable[Job], workers: int,
@@ -128,7 +177,7 @@ def run_all(work: Callable[[Job], R], todo: Iterable[Job], workers: int,
 
 
 def checked_jobs(rulebooks: list[str], scenarios: str, teams: str, seeds: int,
-                 start: str) -> tuple[list[Job], list[Any]]:
+                 start: str) -> tuple[Plan, list[Any]]:
     """The jobs for the first of ``rulebooks``, and every rulebook loaded, with every input
     checked here: a mistake is one clear error before any worker starts."""
     from drills.drive.batch import check_compatible
@@ -143,9 +192,9 @@ def checked_jobs(rulebooks: list[str], scenarios: str, teams: str, seeds: int,
         raise InputError(f"--start: {exc}") from None
     todo = jobs(rulebooks[0], scenarios, teams, seeds, week_minute)
     books = [load_rulebook(os.path.abspath(resolve("rulebook", r))) for r in rulebooks]
-    for scenario_path in dict.fromkeys(j.scenario for j in todo):
+    for scenario_path in dict.fromkeys(todo.scenarios):
         load_scenario(scenario_path)
-    for team_path in dict.fromkeys(j.team for j in todo):
+    for team_path in dict.fromkeys(todo.teams):
         team = load_team(team_path)
         for book in books:
             check_compatible(book, team)
