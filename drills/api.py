@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,10 +10,11 @@ from typing import Any
 
 from drills.drive.batch import run_scored
 from drills.drive.combination import Finding
-from drills.errors import InputError
+from drills.errors import InputError, LogError, RecordsOutOfOrder
 from drills.feed.scenario import Scenario
 from drills.feed.scenario_load import load_scenario
 from drills.inputs.builtins import builtin_names, resolve
+from drills.log.check import time_sorted
 from drills.log.files import atomic_log, read_log_lines
 from drills.log.records import Record
 from drills.rulebook.load import load_rulebook
@@ -182,10 +184,62 @@ def rulebook_for_log(records: list[Record], rulebook: str | None,
                      "--rulebook PATH")
 
 
-def score_drill(log: str, *, rulebook: str | None = None, judge: tuple[str, ...] = ()
+def score_drill(log: str, *, rulebook: str | None = None, judge: tuple[str, ...] = (),
+                strict: bool = False, warn: Callable[[str], None] | None = None
                 ) -> dict[str, Any]:
-    """Re-score a saved drill log (with the facilitator's verdicts on objectives)."""
-    return _score_lines(read_log_lines(log), rulebook, log, judge)
+    """Re-score a saved drill log (with the facilitator's verdicts on objectives).
+
+    The log streams through the checker and the scorer record by record (a drill of any
+    length in constant memory). A hand-written log out of time order is read whole and
+    sorted, and ``warn`` hears of it once; ``strict`` refuses it instead.
+    """
+    from drills.score.objectives import apply_judgements, parse_judgements
+
+    judgements = parse_judgements(judge)  # a bad --judge fails before any work
+    try:
+        document, _kept, _count = _score_stream(log, rulebook)
+    except RecordsOutOfOrder:  # sorted, or refused with the reason why not
+        numbered = time_sorted(read_log_lines(log), log, strict=strict, warn=warn)
+        return _score_lines(numbered, rulebook, log, judge)
+    apply_judgements(document, judgements)
+    return document
+
+
+#: Feed events a report draws (the rest are only counted when a log streams through it).
+_DRAWN_EVENTS = ("press_inquiry", "regulator_inquiry", "influencer_post")
+
+
+def _score_stream(log: str, rulebook: str | None, keep: bool = False
+                  ) -> tuple[dict[str, Any], list[tuple[int, Record]], int]:
+    """Score the log at ``log`` as it is read; with ``keep``, also the records a report needs
+    (all but the ordinary feed events) and how many there were."""
+    from drills.log.check import LogChecker
+    from drills.log.files import iter_log_file
+    from drills.score.score import LogScorer
+
+    records = iter_log_file(log)
+    first, header = next(records)
+    checker = LogChecker(log)
+    checker.check(header, first)  # a header before its rulebook is looked up
+    try:
+        book = rulebook_for_log([header], rulebook, log)
+    except InputError:
+        for line, record in records:  # a broken log says so before a missing rulebook
+            checker.check(record, line)
+        raise
+    scorer = LogScorer(book, log)
+    kept: list[tuple[int, Record]] = []
+    count, last = 0, header
+    for line, record in itertools.chain([(first, header)], records):
+        scorer.add(record, line)
+        count, last = count + 1, record
+        if keep and (record["type"] != "event" or record.get("inject")
+                     or record.get("kind") in _DRAWN_EVENTS):
+            kept.append((line, record))
+    if last.get("type") != "end":
+        raise LogError(f"{log}: the log is incomplete (no 'end' record): the drill did not "
+                       "finish")
+    return scorer.document(), kept, count
 
 
 def _score_lines(numbered: list[tuple[int, Record]], rulebook: str | None, source: str,
@@ -340,6 +394,7 @@ def replay_inputs(log: str) -> dict[str, str]:
     from drills.drive.replay import replay_plan
 
     numbered = read_log_lines(log)
+    check_log([record for _line, record in numbered], log, [line for line, _r in numbered])
     plan = replay_plan(numbered, log)
     return {key: _input_path(plan.inputs[key], log) for key in ("scenario", "rulebook", "team")}
 
@@ -391,13 +446,21 @@ class RenderedReport:
 def report_from_lines(numbered: list[tuple[int, Record]], *, rulebook: str | None = None,
                       fmt: str = "html", source: str = "<log>",
                       image_prefix: str = "report", lang: str | None = None,
-                      judge: tuple[str, ...] = ()) -> RenderedReport:
-    """The after-action report of a drill log's records (``drill report``)."""
+                      judge: tuple[str, ...] = (), strict: bool = False,
+                      warn: Callable[[str], None] | None = None) -> RenderedReport:
+    """The after-action report of a drill log's records (``drill report``); a hand-written
+    log out of time order is sorted (``warn`` hears of it) unless ``strict``."""
+    numbered = time_sorted(numbered, source, strict=strict, warn=warn)
+    document = _score_lines(numbered, rulebook, source, judge)
+    return _render(numbered, document, fmt, image_prefix, lang, len(numbered))
+
+
+def _render(numbered: list[tuple[int, Record]], document: dict[str, Any], fmt: str,
+            image_prefix: str, lang: str | None, count: int) -> RenderedReport:
     from drills.report.build import build_report
     from drills.report.render import render_html, render_markdown
 
-    document = _score_lines(numbered, rulebook, source, judge)
-    report = build_report(numbered, document, lang)
+    report = build_report(numbered, document, lang, count=count)
     if fmt == "md":
         text, images = render_markdown(report, image_prefix)
         return RenderedReport(text, images)
@@ -406,9 +469,21 @@ def report_from_lines(numbered: list[tuple[int, Record]], *, rulebook: str | Non
 
 def report_drill(log: str, *, rulebook: str | None = None, fmt: str = "html",
                  image_prefix: str = "report", lang: str | None = None,
-                 judge: tuple[str, ...] = ()) -> RenderedReport:
-    return report_from_lines(read_log_lines(log), rulebook=rulebook, fmt=fmt, source=log,
-                             image_prefix=image_prefix, lang=lang, judge=judge)
+                 judge: tuple[str, ...] = (), strict: bool = False,
+                 warn: Callable[[str], None] | None = None) -> RenderedReport:
+    """The report of the log at ``log``, streamed: only the records a report draws are kept
+    (the feed's ordinary posts are counted, not held)."""
+    from drills.score.objectives import apply_judgements, parse_judgements
+
+    judgements = parse_judgements(judge)
+    try:
+        document, kept, count = _score_stream(log, rulebook, keep=True)
+    except RecordsOutOfOrder:  # sorted, or refused with the reason why not
+        return report_from_lines(read_log_lines(log), rulebook=rulebook, fmt=fmt, source=log,
+                                 image_prefix=image_prefix, lang=lang, judge=judge,
+                                 strict=strict, warn=warn)
+    apply_judgements(document, judgements)
+    return _render(kept, document, fmt, image_prefix, lang, count)
 
 
 def stored_log(drill_id: int, db: str | None = None) -> tuple[list[tuple[int, Record]], str]:

@@ -52,3 +52,12 @@ class EngineError(DrillError):
 
 class LogError(DrillError):
     """A drill log cannot be read: wrong schema version, truncated or not a log."""
+
+
+class RecordsOutOfOrder(LogError):
+    """A log record comes before one with a later time; ``line`` is where (hand-written logs
+    are sorted instead, unless ``--strict``)."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line

@@ -89,8 +89,9 @@ def run(scenario: str, rulebook: str, team: str, start: str, map_roles: str | No
 @click.option("--fail-under", type=click.FloatRange(0, 100),
               help="Exit 1 when the score is below this.")
 @click.option("--strict", is_flag=True,
-              help="Treat warnings about the log (unknown roles or rules, a missing start or "
-                   "cluster, violations the rulebook does not produce) as errors: exit 2.")
+              help="Treat warnings about the log (records out of time order, unknown roles or "
+                   "rules, a missing start or cluster, violations the rulebook does not "
+                   "produce) as errors: exit 2.")
 @judge_option
 def score(log: str, rulebook: str | None, as_json: bool, fmt: str,
           fail_under: float | None, strict: bool, judge: tuple[str, ...]) -> None:
@@ -108,7 +109,8 @@ def score(log: str, rulebook: str | None, as_json: bool, fmt: str,
     """
     from drills.api import score_drill
 
-    document = score_drill(log, rulebook=rulebook, judge=judge)
+    document = score_drill(log, rulebook=rulebook, judge=judge, strict=strict,
+                           warn=lambda message: click.echo(message, err=True))
     for warning in document.get("warnings") or ():
         click.echo(f"warning: {warning}", err=True)
     if strict and document.get("warnings"):
