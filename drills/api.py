@@ -224,8 +224,12 @@ def _score_stream(log: str, rulebook: str | None, keep: bool = False
     try:
         book = rulebook_for_log([header], rulebook, log)
     except InputError:
+        last = header
         for line, record in records:  # a broken log says so before a missing rulebook
             checker.check(record, line)
+            last = record
+        if last.get("type") != "end":
+            raise _incomplete(log) from None
         raise
     scorer = LogScorer(book, log)
     kept: list[tuple[int, Record]] = []
@@ -237,9 +241,12 @@ def _score_stream(log: str, rulebook: str | None, keep: bool = False
                      or record.get("kind") in _DRAWN_EVENTS):
             kept.append((line, record))
     if last.get("type") != "end":
-        raise LogError(f"{log}: the log is incomplete (no 'end' record): the drill did not "
-                       "finish")
+        raise _incomplete(log)
     return scorer.document(), kept, count
+
+
+def _incomplete(log: str) -> LogError:
+    return LogError(f"{log}: the log is incomplete (no 'end' record): the drill did not finish")
 
 
 def _score_lines(numbered: list[tuple[int, Record]], rulebook: str | None, source: str,
