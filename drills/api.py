@@ -198,11 +198,30 @@ def score_drill(log: str, *, rulebook: str | None = None, judge: tuple[str, ...]
     judgements = parse_judgements(judge)  # a bad --judge fails before any work
     try:
         document, _kept, _count = _score_stream(log, rulebook)
-    except RecordsOutOfOrder:  # sorted, or refused with the reason why not
-        numbered = time_sorted(read_log_lines(log), log, strict=strict, warn=warn)
+    except LogError as exc:
+        numbered = _sorted_after(exc, log, strict, warn)
         return _score_lines(numbered, rulebook, log, judge)
     apply_judgements(document, judgements)
     return document
+
+
+def _sorted_after(exc: LogError, log: str, strict: bool,
+                  warn: Callable[[str], None] | None) -> list[tuple[int, Record]]:
+    """A log that failed as it streamed, read whole and sorted when it is a hand-written log
+    out of time order (a record written before its time may be what failed: a 'done' above
+    its 'created'); ``exc`` stands otherwise. A log the tool wrote is never read whole."""
+    from drills.log.check import written_by_tool
+    from drills.log.files import iter_log_file
+
+    if not isinstance(exc, RecordsOutOfOrder):
+        _line, header = next(iter_log_file(log))
+        if written_by_tool(header):
+            raise exc
+    numbered = read_log_lines(log)
+    ordered = time_sorted(numbered, log, strict=strict, warn=warn)
+    if ordered is numbered and not isinstance(exc, RecordsOutOfOrder):
+        raise exc
+    return ordered
 
 
 #: Feed events a report draws (the rest are only counted when a log streams through it).
@@ -485,10 +504,10 @@ def report_drill(log: str, *, rulebook: str | None = None, fmt: str = "html",
     judgements = parse_judgements(judge)
     try:
         document, kept, count = _score_stream(log, rulebook, keep=True)
-    except RecordsOutOfOrder:  # sorted, or refused with the reason why not
-        return report_from_lines(read_log_lines(log), rulebook=rulebook, fmt=fmt, source=log,
-                                 image_prefix=image_prefix, lang=lang, judge=judge,
-                                 strict=strict, warn=warn)
+    except LogError as exc:
+        return report_from_lines(_sorted_after(exc, log, strict, warn), rulebook=rulebook,
+                                 fmt=fmt, source=log, image_prefix=image_prefix, lang=lang,
+                                 judge=judge)
     apply_judgements(document, judgements)
     return _render(kept, document, fmt, image_prefix, lang, count)
 

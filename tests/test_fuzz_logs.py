@@ -190,3 +190,23 @@ def test_a_streamed_report_is_the_report_of_the_whole_log(tmp_path: Path) -> Non
     assert streamed.images == whole.images
     count = len(read_log_lines(str(log)))
     assert f"{count:,}" in streamed.text
+
+
+def test_a_record_written_above_the_one_it_follows_is_sorted_not_refused(
+        tmp_path: Path) -> None:
+    lines = TABLETOP.read_text(encoding="utf-8").splitlines()
+    # o1 done (t 20) and acknowledged (t 12) written first, then the records of minute 0
+    log = _write(tmp_path / "done-first.jsonl",
+                 [lines[0], lines[5], lines[4], *lines[1:4], *lines[6:]])
+    result = _drill("score", str(log), "--json")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"{log}:3: warning: records are not in time order; sorted by time\n"
+    assert json.loads(result.stdout)["score"] == 92.3
+    report = _drill("report", str(log), "-o", str(tmp_path / "r.html"))
+    assert report.exit_code == 0 and report.stderr.count("warning:") == 1, report.output
+
+
+def test_an_error_in_an_ordered_hand_written_log_is_reported_as_it_is(tmp_path: Path) -> None:
+    log = _tabletop_with(5, '"status":"done"', '"status":"dnoe"', tmp_path / "typo.jsonl")
+    err = _exit_2_one_line(_drill("score", str(log)))
+    assert f"{log}:6: obligation 'status' is 'dnoe' (did you mean 'done'?)" in err
