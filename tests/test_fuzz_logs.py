@@ -210,3 +210,18 @@ def test_an_error_in_an_ordered_hand_written_log_is_reported_as_it_is(tmp_path: 
     log = _tabletop_with(5, '"status":"done"', '"status":"dnoe"', tmp_path / "typo.jsonl")
     err = _exit_2_one_line(_drill("score", str(log)))
     assert f"{log}:6: obligation 'status' is 'dnoe' (did you mean 'done'?)" in err
+
+
+@pytest.mark.parametrize(("index", "old", "new", "message"), [
+    (10, '"t":120', '"t":1' + "0" * 400, "'t' must be a number of minutes, got a number out of "
+     "range"),
+    (1, '"due":30', '"due":1' + "0" * 400, "'due' must be a number, got a number out of range"),
+    (10, '"t":120', '"t":NaN', "'t' must be a number of minutes, got nan"),
+    (1, '"due":30', '"due":-Infinity', "'due' must be a number, got -inf"),
+])
+def test_numbers_a_float_cannot_hold_are_refused_with_their_line(
+        tmp_path: Path, index: int, old: str, new: str, message: str) -> None:
+    log = _tabletop_with(index, old, new, tmp_path / "numbers.jsonl")
+    for command in ("score", "report"):
+        err = _exit_2_one_line(_drill(command, str(log)))
+        assert f"{log}:{index + 1}: {message}" in err

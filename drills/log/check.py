@@ -32,14 +32,22 @@ CONTROL_OPS = ("trigger", "inject", "validate")
 TOOL_FIELDS = ("version", "tick", "log_feed")
 
 
+#: Past this an int has no float (``math.isfinite`` raises OverflowError on it).
+_LARGEST = 1e300
+
+
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and \
-        math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return abs(value) <= _LARGEST if isinstance(value, int) else math.isfinite(value)
 
 
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and \
+            not _is_number(value):
+        return "a number out of range" if isinstance(value, int) else f"{value}"
     return {bool: "true/false", int: "a number", float: "a number", str: "a string",
             list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
 
