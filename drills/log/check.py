@@ -102,10 +102,10 @@ def time_sorted(numbered: list[tuple[int, Record]], path: str, *, strict: bool =
         if t < latest - 1e-9 and first is None:
             first = (line, t, latest)
         latest = max(latest, t)
-    if first is None:
-        return numbered
     header = numbered[0][1] if numbered[0][1].get("type") == "drill" else None
-    if header is None or strict or written_by_tool(header):
+    if first is None or header is None:  # in order, or not a log (the checker says so)
+        return numbered
+    if strict or written_by_tool(header):
         raise _disorder(path, *first, header, strict)
     if warn is not None:
         warn(f"{path}:{first[0]}: warning: records are not in time order; sorted by time")
