@@ -21,7 +21,7 @@ def _drill(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args))
 
 
-def _one_line_exit_2(result: Result) -> str:
+def _exit_2_no_traceback(result: Result) -> str:
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), \
@@ -35,7 +35,7 @@ def test_deeply_nested_yaml_is_one_positioned_error(tmp_path: Path) -> None:
     deep = tmp_path / "deep.yaml"
     deep.write_text("actions: " + "[" * 500 + "]" * 500 + "\n", encoding="utf-8")
     result = _drill("lint", str(deep))
-    err = _one_line_exit_2(result)
+    err = _exit_2_no_traceback(result)
     assert f"{deep}:1:{9 + yamldoc.MAX_DEPTH}: nested more than 64 levels deep" in err
 
 
@@ -55,7 +55,7 @@ def test_an_actions_file_with_a_non_finite_time_is_refused(tmp_path: Path, numbe
                     "action: notify}\n", encoding="utf-8")
     for args in (["lint", str(path)],
                  ["run", "--actions", str(path), "--hours", "1", "--seed", "1", "--no-store"]):
-        err = _one_line_exit_2(_drill(*args))
+        err = _exit_2_no_traceback(_drill(*args))
         assert f"{path}:2:10: '{number}' is not a finite number" in err
 
 
@@ -65,7 +65,7 @@ def test_an_actions_time_past_the_longest_drill_is_refused_with_the_range(
     path = tmp_path / "actions.yaml"
     path.write_text("actions:\n  - {at: " + at + ", member: Ana, role: comms_lead, "
                     "action: notify}\n", encoding="utf-8")
-    err = _one_line_exit_2(_drill("lint", str(path)))
+    err = _exit_2_no_traceback(_drill("lint", str(path)))
     assert f"{path}:2:10: " in err
     assert "is too long" in err or "from 0 to 744h (44640 minutes)" in err
 
@@ -74,7 +74,7 @@ def test_a_number_too_large_for_a_float_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "actions.yaml"
     path.write_text("actions:\n  - {at: " + "9" * 400 + ", member: Ana, action: notify}\n",
                     encoding="utf-8")
-    err = _one_line_exit_2(_drill("lint", str(path)))
+    err = _exit_2_no_traceback(_drill("lint", str(path)))
     assert f"{path}:2:10: '99999999999999999999'... is too large a number" in err
 
 
@@ -93,7 +93,7 @@ def test_non_finite_numbers_in_scenarios_teams_and_rulebooks_are_refused(
     path = tmp_path / Path(source).name
     for number in (".nan", "-.inf"):
         path.write_text(text[:at] + number + text[at + len(value):], encoding="utf-8")
-        out = _one_line_exit_2(_drill("lint", str(path)))
+        out = _exit_2_no_traceback(_drill("lint", str(path)))
         assert f"{path}:{line}:{col}: '{number}' is not a finite number" in out, out
 
 
@@ -111,7 +111,7 @@ def test_a_huge_yaml_file_is_refused_before_it_is_parsed(tmp_path: Path) -> None
     with path.open("w", encoding="utf-8") as handle:
         handle.write("actions:\n")
         handle.write(row * (yamldoc.MAX_BYTES // len(row) + 1))
-    err = _one_line_exit_2(_drill("lint", str(path)))
+    err = _exit_2_no_traceback(_drill("lint", str(path)))
     assert f"{path}:1:1: the file is too large" in err
     assert f"at most {yamldoc.MAX_BYTES:,})" in err
 
