@@ -116,7 +116,13 @@ def test_a_huge_yaml_file_is_refused_before_it_is_parsed(tmp_path: Path) -> None
     assert f"at most {yamldoc.MAX_BYTES:,})" in err
 
 
-def test_a_yaml_text_with_too_many_nodes_is_refused_from_its_events() -> None:
-    text = "a: [" + "1," * (2 * 200_000) + "1]"
-    with pytest.raises(InputError, match="document too large"):
-        parse_yaml(text, "many.yaml")
+def test_a_yaml_text_with_too_many_nodes_is_refused_from_its_events(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamldoc, "MAX_NODES", 1_000)
+    built: list[int] = []
+    monkeypatch.setattr(yamldoc._Builder, "build", lambda *args: built.append(1))
+    with pytest.raises(InputError, match="document too large \\(over 1,000 nodes"):
+        parse_yaml("a: [" + "1," * 2_001 + "1]", "many.yaml")
+    assert not built  # refused from the events, before any node was built
+    parse_yaml("a: [" + "1," * 900 + "1]", "fine.yaml")
+    assert built

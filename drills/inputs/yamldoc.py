@@ -26,7 +26,8 @@ _ALLOWED_SCALARS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
-_MAX_NODES = 200_000
+#: No drill file has more nodes (aliases expanded); more is refused, not built.
+MAX_NODES = 200_000
 #: No drill file nests deeper; PyYAML's composer recurses once per level, so a deeper one
 #: (``[[[[...`` 500 times) would end in a RecursionError.
 MAX_DEPTH = 64
@@ -97,7 +98,7 @@ class _Builder:
 
     def build(self, node: yaml.Node, where: Path) -> Any:
         self.count += 1
-        if self.count > _MAX_NODES:
+        if self.count > MAX_NODES:
             raise _TooLarge()
         self.doc.values[where] = _position(node)
         if isinstance(node, yaml.ScalarNode):
@@ -163,7 +164,7 @@ class _TooLarge(Exception):
 
 
 def _too_large(path: str) -> InputError:
-    return InputError([Diagnostic(path, 1, 1, f"document too large (over {_MAX_NODES:,} "
+    return InputError([Diagnostic(path, 1, 1, f"document too large (over {MAX_NODES:,} "
                                   "nodes after expanding aliases)")])
 
 
@@ -175,12 +176,13 @@ def _prescan(text: str, path: str) -> None:
         raise InputError([Diagnostic(path, 1, 1, f"the file is too large ({len(text):,} "
                                      f"characters; at most {MAX_BYTES:,})")])
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    depth = events = 0
+    depth = nodes = 0
     try:
         for event in yaml.parse(text, Loader=loader):
-            events += 1
-            if events > 2 * _MAX_NODES + 10:  # a node is one event, a collection two
-                raise _too_large(path)
+            if isinstance(event, yaml.NodeEvent) and not isinstance(event, yaml.AliasEvent):
+                nodes += 1
+                if nodes > 2 * MAX_NODES:  # a mapping's keys are nodes here, not in the count
+                    raise _too_large(path)
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
