@@ -126,3 +126,10 @@ def test_a_yaml_text_with_too_many_nodes_is_refused_from_its_events(
     assert not built  # refused from the events, before any node was built
     parse_yaml("a: [" + "1," * 900 + "1]", "fine.yaml")
     assert built
+
+
+def test_deep_nesting_the_prescan_could_not_see_is_still_one_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamldoc, "MAX_DEPTH", 10_000)  # as if libyaml had stopped early
+    with pytest.raises(InputError, match="nested more than 10000 levels deep"):
+        parse_yaml("a: " + "[" * 5_000 + "]" * 5_000, "deep.yaml")

@@ -210,6 +210,9 @@ def parse_yaml(text: str, path: str) -> Document:
         raise InputError([Diagnostic(path, line, col, f"YAML syntax error: {problem}")]) from exc
     except yaml.YAMLError as exc:
         raise InputError([Diagnostic(path, 1, 1, f"YAML error: {exc}")]) from exc
+    except RecursionError:  # what the prescan missed (it leaves broken YAML to the composer)
+        raise InputError([Diagnostic(path, 1, 1, f"nested more than {MAX_DEPTH} levels "
+                                     "deep: no drill file is")]) from None
     if root is None:
         raise InputError([Diagnostic(path, 1, 1, "the file is empty")])
     try:
