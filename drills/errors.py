@@ -65,3 +65,12 @@ class DrillInterrupted(DrillError):
         super().__init__(message)
         self.log = log
         self.minute = minute
+
+
+class RecordsOutOfOrder(LogError):
+    """A log record comes before one with a later time; ``line`` is where (hand-written logs
+    are sorted instead, unless ``--strict``)."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line

@@ -574,3 +574,29 @@ def test_actions_of_a_drill_with_a_file_beside_its_log_run_from_elsewhere(
                                       str(rerun)])
     assert result.exit_code == 0, result.output
     assert rerun.read_bytes() == log.read_bytes()
+
+
+def test_a_log_to_dev_null_leaves_the_device_alone(tmp_path: Path) -> None:
+    """Writing the log to /dev/null (or a pipe) writes through it: an atomic rename onto it
+    would replace the device itself, for every program on the machine when run as root."""
+    import stat
+
+    before = os.stat("/dev/null")
+    assert stat.S_ISCHR(before.st_mode)
+    result = CliRunner().invoke(cli, ["run", "--seed", "1", "--hours", "1", "--log",
+                                      "/dev/null"])
+    assert result.exit_code == 0, result.output
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    result = CliRunner().invoke(cli, ["run", "--seed", "1", "--hours", "1", "--log", str(fifo)])
+    reader.join(timeout=60)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert got and got[0].startswith(b'{"type":"drill"')

@@ -147,8 +147,9 @@ def drawn_seed(seed: int | None) -> int:
 @click.option("--fail-under", type=click.FloatRange(0, 100),
               help="Exit 1 when the score is below this.")
 @click.option("--strict", is_flag=True,
-              help="Treat warnings about the log (unknown roles or rules, a missing start or "
-                   "cluster, violations the rulebook does not produce) as errors: exit 2.")
+              help="Treat warnings about the log (records out of time order, unknown roles or "
+                   "rules, a missing start or cluster, violations the rulebook does not "
+                   "produce) as errors: exit 2.")
 @judge_option
 def score(log: str, rulebook: str | None, as_json: bool, fmt: str,
           fail_under: float | None, strict: bool, judge: tuple[str, ...]) -> None:
@@ -169,7 +170,9 @@ def score(log: str, rulebook: str | None, as_json: bool, fmt: str,
 
     report, finish = bar("B")
     try:
-        document = score_drill(log, rulebook=rulebook, judge=judge, progress=report)
+        document = score_drill(log, rulebook=rulebook, judge=judge, strict=strict,
+                               warn=lambda message: click.echo(message, err=True),
+                               progress=report)
     finally:
         finish()
     for warning in document.get("warnings") or ():

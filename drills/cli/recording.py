@@ -74,6 +74,9 @@ class Recorder:
         from drills.store.store import file_hash
 
         log = saved_as(self.log)
+        if not os.path.isfile(log):  # /dev/null or a pipe: nothing to read back
+            click.echo(f"not recorded in the history store: {log} is not a file", err=True)
+            return
         with open(log, "rb") as handle:
             data = handle.read()
         numbered = read_log_lines(log)

@@ -22,9 +22,12 @@ from drills.cli.output import judge_option
               help="The report's language (default: the drill's own).")
 @click.option("--db", metavar="PATH",
               help="The history store, for a drill given by its id.")
+@click.option("--strict", is_flag=True,
+              help="Refuse (exit 2) a hand-written log out of time order instead of sorting "
+                   "it.")
 @judge_option
 def report(log: str, rulebook: str | None, fmt: str, output: str | None,
-           lang: str | None, db: str | None, judge: tuple[str, ...]) -> None:
+           lang: str | None, db: str | None, strict: bool, judge: tuple[str, ...]) -> None:
     """Write the after-action report (HSEEP AAR/IP) of a drill: figures, capability
     analysis, response times, conduct and an improvement plan.
 
@@ -60,7 +63,8 @@ def report(log: str, rulebook: str | None, fmt: str, output: str | None,
         progress, finish = bar("B")
         try:
             rendered = report_drill(log, rulebook=rulebook, fmt=fmt, image_prefix=prefix,
-                                    lang=lang, judge=judge, progress=progress)
+                                    lang=lang, judge=judge, progress=progress, strict=strict,
+                                    warn=lambda message: click.echo(message, err=True))
         finally:
             finish()
     if not output:

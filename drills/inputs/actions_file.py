@@ -11,6 +11,7 @@ from typing import Any
 
 from drills.drive.inputs import InputKind, PersonInput
 from drills.errors import Diagnostic
+from drills.feed.limits import MAX_DRILL_HOURS
 from drills.inputs.checked import Checked, check_path, list_or_empty, load_checked, wrong_kind
 from drills.inputs.durations import parse_duration
 from drills.inputs.validation import validate
@@ -102,6 +103,12 @@ def _item(doc: Document, i: int, raw: dict[str, Any], humans: dict[str, str],
         minutes = float(at) if isinstance(at, (int, float)) else parse_duration(at)
     except ValueError as exc:
         found.append(doc.diagnostic((*where, "at"), str(exc)))
+        return None
+    if not 0 <= minutes <= MAX_DRILL_HOURS * 60:  # NaN fails this too
+        shown = repr(at) if len(repr(at)) < 30 else f"{repr(at)[:24]}...'"
+        found.append(doc.diagnostic((*where, "at"), f"{shown} is not a time in a drill: from 0 "
+                                    f"to {MAX_DRILL_HOURS:g}h ({MAX_DRILL_HOURS * 60:g} "
+                                    "minutes)"))
         return None
     member, role = str(raw["member"]), raw.get("role")
     if role is None and member not in humans.values():

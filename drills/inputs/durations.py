@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|m|h|d)$")
@@ -19,7 +20,10 @@ def parse_duration(text: str) -> float:
     match = _DURATION.match(text.strip()) if isinstance(text, str) else None
     if match is None:
         raise ValueError(f"bad duration {text!r}: write a number and a unit s, m, h or d, like 15m")
-    return float(match.group(1)) * _UNIT_MINUTES[match.group(2)]
+    minutes = float(match.group(1)) * _UNIT_MINUTES[match.group(2)]
+    if not math.isfinite(minutes):
+        raise ValueError(f"duration {text[:20]!r}... is too long")
+    return minutes
 
 
 def format_minutes(minutes: float) -> str:

@@ -8,6 +8,8 @@ key keeps its 1-based line and column for ``path:line:col`` messages.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +26,15 @@ _ALLOWED_SCALARS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
-_MAX_NODES = 200_000
+#: No drill file has more nodes (aliases expanded); more is refused, not built.
+MAX_NODES = 200_000
+#: No drill file nests deeper; PyYAML's composer recurses once per level, so a deeper one
+#: (``[[[[...`` 500 times) would end in a RecursionError.
+MAX_DEPTH = 64
+#: No drill file is bigger (the largest built-in is 11 kB); a bigger one is refused before
+#: it is parsed, not after a minute and a gigabyte.
+MAX_BYTES = 5_000_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -88,7 +98,7 @@ class _Builder:
 
     def build(self, node: yaml.Node, where: Path) -> Any:
         self.count += 1
-        if self.count > _MAX_NODES:
+        if self.count > MAX_NODES:
             raise _TooLarge()
         self.doc.values[where] = _position(node)
         if isinstance(node, yaml.ScalarNode):
@@ -103,13 +113,29 @@ class _Builder:
         return None
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
+        if _SURROGATE.search(node.value):
+            try:  # a pair of \u escapes is one character (as in JSON); a lone half is not
+                node.value = node.value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+            except UnicodeDecodeError:
+                code = ord(_SURROGATE.findall(node.value)[0])
+                self.error(node, f"a lone surrogate (\\u{code:04x}) is not text: write the "
+                           "character itself (or \\U0001F600 for one past \\uFFFF)")
+                return ""
         if node.tag not in _ALLOWED_SCALARS:
             if node.tag == "tag:yaml.org,2002:timestamp":
                 self.error(node, f"{node.value!r} reads as a date; quote it to make it text")
             else:
                 self.error(node, f"YAML tag {node.tag!r} is not allowed (only plain data)")
             return node.value
-        return self._constructor.yaml_constructors[node.tag](self._constructor, node)
+        value = self._constructor.yaml_constructors[node.tag](self._constructor, node)
+        if isinstance(value, float) and not math.isfinite(value):
+            self.error(node, f"{node.value!r} is not a finite number: write a number in the "
+                       "range the key allows")
+            return 0.0
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e300:
+            self.error(node, f"{node.value[:20]!r}... is too large a number")
+            return 0
+        return value
 
     def mapping(self, node: yaml.MappingNode, where: Path) -> dict[str, Any]:
         if node.tag != "tag:yaml.org,2002:map":
@@ -137,8 +163,43 @@ class _TooLarge(Exception):
     pass
 
 
+def _too_large(path: str) -> InputError:
+    return InputError([Diagnostic(path, 1, 1, f"document too large (over {MAX_NODES:,} "
+                                  "nodes after expanding aliases)")])
+
+
+def _prescan(text: str, path: str) -> None:
+    """Refuse a document too big or too deep before any node is built: libyaml's event
+    stream is fast and not recursive. A syntax error is left to the composer, whose words
+    and positions the messages use."""
+    if len(text) > MAX_BYTES:
+        raise InputError([Diagnostic(path, 1, 1, f"the file is too large ({len(text):,} "
+                                     f"characters; at most {MAX_BYTES:,})")])
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    depth = nodes = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.NodeEvent) and not isinstance(event, yaml.AliasEvent):
+                nodes += 1
+                if nodes > 2 * MAX_NODES:  # a mapping's keys are nodes here, not in the count
+                    raise _too_large(path)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                    raise InputError([Diagnostic(
+                        path, line, col, f"nested more than {MAX_DEPTH} "
+                        "levels deep: no drill file is; is a bracket left open?")])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return
+
+
 def parse_yaml(text: str, path: str) -> Document:
     """Parse one YAML document from ``text``; raise InputError with every problem found."""
+    _prescan(text, path)
     builder = _Builder(path)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -149,13 +210,15 @@ def parse_yaml(text: str, path: str) -> Document:
         raise InputError([Diagnostic(path, line, col, f"YAML syntax error: {problem}")]) from exc
     except yaml.YAMLError as exc:
         raise InputError([Diagnostic(path, 1, 1, f"YAML error: {exc}")]) from exc
+    except RecursionError:  # what the prescan missed (it leaves broken YAML to the composer)
+        raise InputError([Diagnostic(path, 1, 1, f"nested more than {MAX_DEPTH} levels "
+                                     "deep: no drill file is")]) from None
     if root is None:
         raise InputError([Diagnostic(path, 1, 1, "the file is empty")])
     try:
         builder.doc.value = builder.build(root, ())
     except _TooLarge:
-        raise InputError([Diagnostic(path, 1, 1, f"document too large (over {_MAX_NODES} "
-                                     "nodes after expanding aliases)")]) from None
+        raise _too_large(path) from None
     if builder.errors:
         raise InputError(builder.errors)
     return builder.doc
@@ -170,6 +233,10 @@ def read_text(path: str) -> str:
     if os.path.isdir(path):
         raise InputError([Diagnostic(path, 1, 1, "is a directory, not a file")])
     try:
+        size = os.path.getsize(path)
+        if size > MAX_BYTES:
+            raise InputError([Diagnostic(path, 1, 1, f"the file is too large ({size:,} bytes;"
+                                         f" at most {MAX_BYTES:,})")])
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:

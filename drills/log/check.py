@@ -8,10 +8,11 @@ wrong``; nothing downstream trusts a value it has not been shown to have the rig
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from drills.errors import LogError
+from drills.errors import LogError, RecordsOutOfOrder
 from drills.log.records import LOG_SCHEMA, Record
 from drills.team.clock import parse_start
 from drills.vocabulary import ACTIONS, CLUSTERS
@@ -25,16 +26,28 @@ OBLIGATION_STATUSES = ("created", "paged", "acknowledged", "escalated", "waiting
 EPISODE_STATUSES = ("start", "end", "open")
 #: What a facilitator did: trigger a scripted inject, or add an ad-hoc one.
 CONTROL_OPS = ("trigger", "inject", "validate")
+#: Header fields only crisis-drills writes. A log that has them all was written by the tool,
+#: and a record out of time order there means the file was damaged: it is refused. A
+#: hand-written log is sorted by time instead (a facilitator writes each story together).
+TOOL_FIELDS = ("version", "tick", "log_feed")
+
+
+#: Past this an int has no float (``math.isfinite`` raises OverflowError on it).
+_LARGEST = 1e300
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and \
-        math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return abs(value) <= _LARGEST if isinstance(value, int) else math.isfinite(value)
 
 
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and \
+            not _is_number(value):
+        return "a number out of range" if isinstance(value, int) else f"{value}"
     return {bool: "true/false", int: "a number", float: "a number", str: "a string",
             list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
 
@@ -45,6 +58,58 @@ def _one_of(value: Any, allowed: tuple[str, ...]) -> str:
     text = repr(value) if isinstance(value, str) else _kind(value)
     hint = suggest(value, allowed) if isinstance(value, str) else ""
     return f"{text}{hint}; expected one of {', '.join(allowed)}"
+
+
+def written_by_tool(header: Record) -> bool:
+    """Whether a log's header is one crisis-drills wrote (see ``TOOL_FIELDS``)."""
+    return all(key in header for key in TOOL_FIELDS)
+
+
+def check_time(record: Record, path: str, line: int) -> float:
+    """A record's ``t``: a finite number of minutes, not negative; LogError otherwise."""
+    t: Any = record.get("t")
+    if not _is_number(t):
+        raise LogError(f"{path}:{line}: 't' must be a number of minutes, got {_kind(t)}"
+                       + (f" {t!r}" if isinstance(t, str) else ""))
+    if t < 0:
+        raise LogError(f"{path}:{line}: 't' must not be negative, got {t:g}")
+    return float(t)
+
+
+def _disorder(path: str, line: int, t: float, after: float, header: Record | None,
+              strict: bool) -> RecordsOutOfOrder:
+    why = ""
+    if header is not None and written_by_tool(header):
+        why = " (crisis-drills wrote this log in time order: it was changed or damaged)"
+    elif strict:
+        why = " (--strict: a hand-written log is not sorted)"
+    return RecordsOutOfOrder(f"{path}:{line}: records must be in time order: t {t:g} comes "
+                             f"after {after:g}{why}", line)
+
+
+def time_sorted(numbered: list[tuple[int, Record]], path: str, *, strict: bool = False,
+                warn: Callable[[str], None] | None = None) -> list[tuple[int, Record]]:
+    """A hand-written log's records sorted stably by ``t`` (each keeps its line number), with
+    one warning naming the first line out of order; the same list when it is in order.
+
+    A log written by the tool, or any log with ``strict``, is refused instead
+    (RecordsOutOfOrder). Every ``t`` is checked first, so a bad one is reported as such.
+    """
+    latest = 0.0
+    first: tuple[int, float, float] | None = None
+    for line, record in numbered:
+        t = check_time(record, path, line)
+        if t < latest - 1e-9 and first is None:
+            first = (line, t, latest)
+        latest = max(latest, t)
+    header = numbered[0][1] if numbered[0][1].get("type") == "drill" else None
+    if first is None or header is None:  # in order, or not a log (the checker says so)
+        return numbered
+    if strict or written_by_tool(header):
+        raise _disorder(path, *first, header, strict)
+    if warn is not None:
+        warn(f"{path}:{first[0]}: warning: records are not in time order; sorted by time")
+    return [numbered[0], *sorted(numbered[1:], key=lambda item: float(item[1]["t"]))]
 
 
 @dataclass
@@ -66,14 +131,9 @@ class LogChecker:
         kind = record.get("type")
         if kind not in RECORD_TYPES:
             raise self.fail(f"unknown record type {_one_of(kind, RECORD_TYPES)}")
-        t: Any = record.get("t")
-        if not _is_number(t):
-            raise self.fail(f"'t' must be a number of minutes, got {_kind(t)}"
-                            + (f" {t!r}" if isinstance(t, str) else ""))
-        if t < 0:
-            raise self.fail(f"'t' must not be negative, got {t:g}")
+        t = check_time(record, self.path, line)
         if t < self.last_t - 1e-9:
-            raise self.fail(f"records must be in time order: t {t:g} comes after {self.last_t:g}")
+            raise _disorder(self.path, line, t, self.last_t, self.header, False)
         self.last_t = t
         if self.header is None:
             if kind != "drill":
@@ -201,6 +261,9 @@ class LogChecker:
             self._string(record, key, required=False)
 
     def _action(self, record: Record) -> None:
+        if "action" not in record:  # replay reads it before anything else
+            raise self.fail("an action record needs its 'action' (what was done, like "
+                            "'notify')")
         self._action_name(record, "action")
         self._string(record, "member", required=False)
         self._string(record, "role", required=False)

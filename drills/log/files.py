@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import warnings
@@ -47,6 +48,10 @@ def check_writable(path: str, flag: str) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         raise InputError(f"{where}: is a folder, not a file")
+    if os.path.exists(path) and not os.path.isfile(path):  # /dev/null, a pipe: written as is
+        if not os.access(path, os.W_OK):
+            raise InputError(f"{where}: cannot write to it")
+        return
     problem = _folder_problem(folder)
     if problem:
         raise InputError(f"{where}: {problem}")
@@ -111,6 +116,17 @@ def _atomic_file(path: str, mode: str, suffix: str, *, rescue: bool = True
         raise InputError(f"{path}: {problem}")
     if os.path.isdir(path):
         raise InputError(f"{path}: is a directory, not a file")
+    if os.path.exists(path) and not os.path.isfile(path):
+        # A device or a pipe (/dev/null, /dev/stdout, a FIFO): written to as it is. Renaming
+        # a file onto it would replace the device itself (as root, /dev/null for everyone).
+        try:
+            stream = open(path, mode.replace("+", ""),  # noqa: SIM115 - closed below
+                          encoding="utf-8" if "b" not in mode else None)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        with stream:
+            yield stream
+        return
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
             mode, encoding="utf-8" if "b" not in mode else None, dir=folder,
@@ -164,6 +180,13 @@ def atomic_bytes(path: str, data: bytes) -> None:
         handle.write(data)
 
 
+#: No record nests deeper (the deepest the tool writes is 3); a deeper one is refused before
+#: anything walks it. JSON's own decoder gives up near 1,000 with a RecursionError.
+MAX_RECORD_DEPTH = 32
+_LONE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def read_log_lines(path: str, progress: Callable[[int, int], None] | None = None
                    ) -> list[tuple[int, Record]]:
     """Every record of a drill log with its line number in the file.
@@ -172,16 +195,21 @@ def read_log_lines(path: str, progress: Callable[[int, int], None] | None = None
     blank lines, and whole-line comments starting with ``#``. ``progress(read, size)``
     hears how far the reading got, in bytes (a bar for a long log).
     """
+    return list(iter_log_file(path, progress))
+
+
+def iter_log_file(path: str, progress: Callable[[int, int], None] | None = None
+                  ) -> Iterator[tuple[int, Record]]:
+    """The records of a drill log one by one, as read (a long log is never held whole)."""
     if not os.path.exists(path):
         raise InputError(f"{path}: no such file")
     if os.path.isdir(path):
         raise InputError(f"{path}: is a directory, not a log file")
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            if progress is not None:
-                return parse_log_lines(_reporting(handle, os.path.getsize(path), progress),
-                                       path)
-            return parse_log_lines(handle, path)
+            lines: Iterable[str] = handle if progress is None else \
+                _reporting(handle, os.path.getsize(path), progress)
+            yield from iter_log_records(lines, path)
     except UnicodeDecodeError as exc:
         raise LogError(f"{path}: not UTF-8 text ({exc.reason})") from None
 
@@ -201,19 +229,77 @@ def _reporting(lines: Iterable[str], size: int, progress: Callable[[int, int], N
 
 def parse_log_lines(lines: Iterable[str], path: str) -> list[tuple[int, Record]]:
     """The records of a log's lines (a file, or a log kept in the history store)."""
-    records: list[tuple[int, Record]] = []
+    return list(iter_log_records(lines, path))
+
+
+def iter_log_records(lines: Iterable[str], path: str) -> Iterator[tuple[int, Record]]:
+    """The records of a log's lines one by one; LogError at the first line that is not one."""
+    count = 0
     for line_number, line in enumerate(lines, start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        try:
-            record: Any = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise LogError(f"{path}:{line_number}:{exc.colno}: not a JSON record "
-                           f"({exc.msg})") from None
-        if not isinstance(record, dict) or "type" not in record:
-            raise LogError(f"{path}:{line_number}:1: a log record must be a JSON "
-                           "object with a 'type'")
-        records.append((line_number, record))
-    if not records:
+        yield line_number, _record(line, line_number, path)
+        count += 1
+    if not count:
         raise LogError(f"{path}: the log is empty")
-    return records
+
+
+def _record(line: str, line_number: int, path: str) -> Record:
+    where = f"{path}:{line_number}"
+    try:
+        record: Any = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise LogError(f"{where}:{exc.colno}: not a JSON record ({exc.msg})") from None
+    except RecursionError:
+        raise _too_deep(where) from None
+    if not isinstance(record, dict) or "type" not in record:
+        raise LogError(f"{where}:1: a log record must be a JSON object with a 'type'")
+    if line.count("[") + line.count("{") > MAX_RECORD_DEPTH and \
+            _depth(record) > MAX_RECORD_DEPTH:
+        raise _too_deep(where)
+    if "\\u" in line and _LONE_ESCAPE.search(line):
+        lone = _lone_surrogate(record)
+        if lone is not None:
+            escape = f"\\u{ord(lone):04x}"
+            col = line.lower().find(escape) + 1 or 1
+            raise LogError(f"{where}:{col}: a lone surrogate ({escape}) is not text: write "
+                           "the character itself (or a pair of \\u escapes that makes one)")
+    record_dict: Record = record
+    return record_dict
+
+
+def _too_deep(where: str) -> LogError:
+    return LogError(f"{where}:1: the record is nested more than {MAX_RECORD_DEPTH} levels "
+                   "deep: no drill log record is")
+
+
+def _children(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [*value.keys(), *value.values()]
+    return list(value) if isinstance(value, list) else []
+
+
+def _depth(value: Any) -> int:
+    """How deep lists and objects nest in ``value`` (walked without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in _children(item))
+    return deepest
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The first lone UTF-16 surrogate in any string of ``value`` (JSON joins a pair)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found = _SURROGATE.search(item)
+            if found:
+                return found.group()
+        else:
+            stack.extend(_children(item))
+    return None
+

@@ -57,8 +57,11 @@ class Report:
 
 
 def build_report(numbered: list[tuple[int, Record]], document: dict[str, Any],
-                 lang: str | None = None) -> Report:
-    """The report of a drill (``lang``: en or sv; default: the drill's own language)."""
+                 lang: str | None = None, *, count: int | None = None) -> Report:
+    """The report of a drill (``lang``: en or sv; default: the drill's own language).
+
+    ``count`` is how many records the log has when ``numbered`` holds only those a report
+    draws (a streamed log leaves its ordinary feed events out)."""
     records = [record for _line, record in numbered]
     header = records[0]
     words = Words(lang or language_of(header))
@@ -83,7 +86,7 @@ def build_report(numbered: list[tuple[int, Record]], document: dict[str, Any],
     return Report(words.lang, words("title"), words("subtitle", scenario=title,
                                                     start=clock(0.0)),
                   _overview(header, document, line.end, words, clock), sections,
-                  words("footer", version=__version__, records=f"{len(records):,}"))
+                  words("footer", version=__version__, records=f"{count or len(records):,}"))
 
 
 def minutes(value: float) -> str:

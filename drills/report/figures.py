@@ -7,6 +7,7 @@ version line) is left out, so the same data give the same bytes.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -31,9 +32,11 @@ def png(figure: Figure) -> bytes:
 
 
 def _clock_axis(ax: Any, end: float, clock: Callable[[float], str]) -> None:
-    """Hours on the x axis, labelled with the drill's wall clock."""
+    """Hours on the x axis, labelled with the drill's wall clock: at most 13 labels, in
+    whole weeks past a 12-week log (a hand-written ``end`` may be anywhere)."""
     hours = end / 60
-    step = next(s for s in (1, 2, 3, 4, 6, 12, 24, 48, 168) if hours / s <= 12)
+    weeks = math.ceil(hours / 12 / 168) * 168
+    step = next((s for s in (1, 2, 3, 4, 6, 12, 24, 48, 168) if hours / s <= 12), weeks)
     ticks = [h for h in range(0, int(hours) + 1, step)]
     ax.set_xlim(0, hours)
     ax.set_xticks(ticks)
