@@ -14,7 +14,8 @@ import hmac
 import json
 import logging
 import secrets
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -56,7 +57,10 @@ class Server:
     """The drills this server runs: their threads, by id."""
 
     def __init__(self, db: ServeDB, token: str, history: str | None = None,
-                 library: Library | None = None) -> None:
+                 library: Library | None = None,
+                 wall: Callable[[], float] = time.monotonic) -> None:
+        #: The wall clock the drills' real time runs on (tests hand in their own).
+        self.wall = wall
         #: The facilitator's own files (--library): kind -> name -> (path, title or roles).
         self.library: Library = library or {}
         self.db = db
@@ -102,7 +106,8 @@ class Server:
     def _start_runner(self, row: DrillRow, inputs: list[PersonInput]) -> DrillRunner:
         config = _config(row.spec, self.library)
         runner = DrillRunner(row.id, config, self.db, status=row.status, speed=row.speed,
-                             reached=row.reached, inputs=inputs, on_end=self.record)
+                             reached=row.reached, inputs=inputs, on_end=self.record,
+                             wall=self.wall)
         self.runners[row.id] = runner
         runner.start()
         return runner
@@ -637,8 +642,9 @@ def load_library(folder: str) -> Library:
 
 
 def create_app(db: ServeDB, token: str, history: str | None = None,
-               library: Library | None = None) -> Guard:
-    server = Server(db, token, history, library)
+               library: Library | None = None,
+               wall: Callable[[], float] = time.monotonic) -> Guard:
+    server = Server(db, token, history, library, wall)
     static = StaticFiles(directory=str(resources.files("drills.serve").joinpath("static")))
     routes = [
         Route("/healthz", healthz),
