@@ -87,6 +87,7 @@ class DrillRunner(threading.Thread):
         self._shown: tuple[Any, ...] = ()
         self._scored: tuple[Any, ...] = ()
         self._last_save = self._last_score = 0.0
+        self._prepared = False
 
     # -- called from request handlers -------------------------------------------------------------
 
@@ -115,7 +116,11 @@ class DrillRunner(threading.Thread):
     def prepare(self) -> None:
         """Start the drill, or bring it back after a restart: the stored inputs replayed at
         their moments, on to where it had reached (a stored input that no longer applies is
-        named: ``drill ID, stored input N: ...``)."""
+        named: ``drill ID, stored input N: ...``). Once: a test may call it before the
+        thread starts, to turn the loop by hand."""
+        if self._prepared:
+            return
+        self._prepared = True
         self.live.begin()
         inputs, reached = self._restore
         self.session.recover(((item, f"drill {self.drill_id}, stored input {n}")
