@@ -56,9 +56,9 @@ def _runner(tmp_path: Path, wall: FakeWall, *, speed: float, hours: float = 2,
     return runner
 
 
-@pytest.mark.parametrize("speed", [1, 2, 5, 10, 60])
+@pytest.mark.parametrize("speed", [0.1, 1, 2, 5, 10, 60, 3600])
 def test_a_served_drill_moves_at_every_speed(tmp_path: Path, speed: float) -> None:
-    """Ticks of 0.1 s: at speed 1 each is a sixth of the world's one-second step (the runner
+    """Ticks of 0.1 s: at speed 1 each is a tenth of the world's one-second step (the runner
     used to drop that fraction on every tick, and stood still at speeds 1, 2 and 5)."""
     wall = FakeWall()
     runner = _runner(tmp_path, wall, speed=speed)
@@ -66,10 +66,11 @@ def test_a_served_drill_moves_at_every_speed(tmp_path: Path, speed: float) -> No
         wall.t += 0.1
         runner.turn()
         if tick % 100 == 0:
-            expected = speed * tick * 0.1 / 60  # simulated minutes
+            expected = min(speed * tick * 0.1 / 60, runner.live.end)  # simulated minutes
             assert expected - STEP - 1e-9 <= runner.live.now <= expected + 1e-9, tick
-    assert runner.views["facilitator"]["now"] == pytest.approx(speed, abs=STEP + 1e-3)
-    assert runner.views["facilitator"]["status"] == "running"
+    shown = runner.views["facilitator"]
+    assert shown["now"] == pytest.approx(min(speed, runner.live.end), abs=STEP + 1e-3)
+    assert shown["status"] == ("ended" if speed >= runner.live.end else "running")
 
 
 def test_publishing_happens_on_change_and_before_the_answer(tmp_path: Path) -> None:
@@ -91,11 +92,13 @@ def test_a_long_advance_goes_in_slices_and_answers_that_it_continues(tmp_path: P
     # The request gives up while it is being carried out: the answer still lands.
     cancelled: list[bool] = []
     wall.on_read = lambda: cancelled.append(advance.cancel())
+    first = runner.submit("input", item=_statement())
     runner.turn()
     wall.on_read = None
     assert not any(cancelled)
     answer = advance.result(timeout=0)
     assert answer["advancing"] == "fri 22:30" and runner.live.now < 300
+    assert 0 < first.result(timeout=0)["t"] < runner.live.now  # between two slices
     assert runner.db.drills()[0].reached == pytest.approx(runner.live.now)
     # A second advance waits for the first; a request that gave up before its turn is
     # dropped; the drill answers a person between two slices.
@@ -223,3 +226,22 @@ def test_a_real_served_drill_at_speed_2_is_seen_moving(tmp_path: Path) -> None:
     assert seen[-1] >= 5 * STEP, seen
     assert seen == sorted(seen)
     assert seen[-1] <= 2 * elapsed / 60 + STEP  # never faster than the speed
+
+
+def test_a_long_advance_through_the_api_answers_and_the_drill_goes_on(tmp_path: Path) -> None:
+    """Issue 22: `advance 744h` outlived its request and then killed the drill's thread.
+    Here every reading of the wall clock is 50 ms of work: the request is answered once 5
+    wall seconds have passed, saying where the drill is heading, and the drill carries on
+    to its end."""
+    wall = FakeWall(step=0.05)
+    app = create_app(ServeDB(str(tmp_path / "serve.db")), TOKEN, None, wall=wall)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        made = client.post("/api/drills", headers=H, json={
+            "humans": ["comms_lead"], "speed": 0, "seed": 2, "start": "fri 17:30", "hours": 8})
+        drill_id = made.json()["id"]
+        answer = client.post(f"/api/drills/{drill_id}/control", headers=H,
+                             json={"op": "advance", "by": "8h"})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["advancing"] == "sat 01:30"
+        state = _state_until(client, drill_id, lambda s: s.get("status") != "created")
+        assert state["status"] == "ended" and state["clock"] == "sat 01:30"

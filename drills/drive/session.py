@@ -11,7 +11,7 @@ core reads no clock and tests drive it by hand), pause, speed, the script's brea
 
 The world moves in whole steps (a simulated second); the clock does not. The session never
 pulls the clock back to the step the world reached: the world follows the clock to its last
-whole step, and the fraction is kept for the next tick. A 0.1 s tick at speed 1 (a sixth of
+whole step, and the fraction is kept for the next tick. A 0.1 s tick at speed 1 (a tenth of
 a step) is therefore never lost, and after N wall seconds the world has reached speed × N
 simulated seconds, to within one step.
 """

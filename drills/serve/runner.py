@@ -132,6 +132,8 @@ class DrillRunner(threading.Thread):
         """One round of the loop: take a request if one comes within ``wait`` wall seconds,
         move the world (to where the clock says, or a slice of an advance under way), end
         the drill at its end, save the moment reached now and then, publish what changed."""
+        if self.advancing is not None:
+            wait = 0.0  # an advance under way goes on at once after any request
         try:
             command: Command | None = self.commands.get(timeout=wait) if wait > 0 else \
                 self.commands.get_nowait()
@@ -142,10 +144,8 @@ class DrillRunner(threading.Thread):
         elif self.session.tick() is not None and self.status == "running":
             self.status = "paused"  # the script's break: the facilitator resumes
             self.db.update(self.drill_id, status="paused", reached=self.live.now)
-        # A request that gave up (its future cancelled) before its turn is not carried out;
-        # one being carried out can no longer be cancelled, so its answer always lands.
-        if command is not None and command.done.set_running_or_notify_cancel():
-            self._execute(command)
+        if command is not None:
+            self._take(command)
         if self.live.over and self.status != "ended":
             self._end()
         wall = self.wall()
@@ -230,11 +230,27 @@ class DrillRunner(threading.Thread):
         asked = self.wall()
         while not self._advance_slice():
             self._publish()
-            if self.wall() - asked >= ANSWER_SECONDS:
+            self._take_waiting()  # people act between two slices
+            if self._stopping or self.wall() - asked >= ANSWER_SECONDS:
                 break
         self.db.update(self.drill_id, status=self.status, reached=self.live.now)
         self._publish()
         return self._control_answer()
+
+    def _take(self, command: Command) -> None:
+        """Carry out a request, unless it gave up (its future cancelled) before its turn;
+        one being carried out can no longer be cancelled, so its answer always lands."""
+        if command.done.set_running_or_notify_cancel():
+            self._execute(command)
+
+    def _take_waiting(self) -> None:
+        """The requests that came in meanwhile (between two slices of an advance)."""
+        while not self._stopping:
+            try:
+                command = self.commands.get_nowait()
+            except queue.Empty:
+                return
+            self._take(command)
 
     def _advance_slice(self) -> bool:
         """Carry the advance under way on for about SLICE_SECONDS; True when it is done."""
