@@ -19,6 +19,7 @@ from drills.serve import runner as runner_module
 from drills.serve.app import create_app
 from drills.serve.db import DrillRow, ServeDB
 from drills.serve.runner import DrillRunner
+from drills.sim.people import PersonError
 from tests.serve_helpers import TOKEN
 
 H = {"Authorization": f"Bearer {TOKEN}"}
@@ -107,7 +108,7 @@ def test_a_long_advance_goes_in_slices_and_answers_that_it_continues(tmp_path: P
     assert gave_up.cancel()
     runner.turn()
     runner.turn()
-    with pytest.raises(ValueError, match="an advance to fri 22:30 is under way"):
+    with pytest.raises(PersonError, match="an advance to fri 22:30 is under way"):
         again.result(timeout=0)
     assert runner.session.speed == 0
     said = runner.submit("input", item=_statement())

@@ -46,6 +46,7 @@ class Driver:
 
     @property
     def over(self) -> bool:
+        """The drill has reached its end (or was ended)."""
         return self.live.over
 
     def apply(self, item: PersonInput) -> PersonInput:
@@ -259,7 +260,3 @@ class LiveSession(Driver):
         ahead = [now + item.left for item in self.live.inbox(person)
                  if item.kind == "obligation" and item.left > 1e-9]
         return min(ahead, default=None)
-
-    def finish(self) -> dict[str, Any]:
-        """End the drill now and return its score document."""
-        return self.live.finish()

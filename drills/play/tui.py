@@ -92,7 +92,7 @@ class PlayApp(App[None]):
             f"{k:<22} {signals[k]:,.2f}".rstrip("0").rstrip(".") for k in _SIGNALS_SHOWN
             if k in signals))
         self._refresh_feed()
-        if live.over:
+        if console.session.over:
             self.say([f"the drill has ended at {live.clock()}"])
             self.exit()
 
