@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from drills.api import people_config
+from drills.drive.inputs import PersonInput
 from drills.drive.session import STEP
+from drills.errors import InputError
+from drills.feed.scenario import Break
 from drills.serve import runner as runner_module
 from drills.serve.app import create_app
 from drills.serve.db import DrillRow, ServeDB
@@ -41,7 +45,8 @@ class FakeWall:
 
 
 def _runner(tmp_path: Path, wall: FakeWall, *, speed: float, hours: float = 2,
-            status: str = "running") -> DrillRunner:
+            status: str = "running", breaks: tuple[Break, ...] = (),
+            inputs: list[PersonInput] | None = None) -> DrillRunner:
     """A runner whose loop the test turns by hand (no thread)."""
     db = ServeDB(str(tmp_path / "serve.db"))
     spec = {"scenario": "overheating-kettle", "rulebook": "default", "team": "standard",
@@ -52,7 +57,9 @@ def _runner(tmp_path: Path, wall: FakeWall, *, speed: float, hours: float = 2,
     config = people_config(scenario="overheating-kettle", rulebook="default", team="standard",
                            seed=1, start="fri 17:30", humans={"comms_lead": "comms lead"},
                            hours=hours)
-    runner = DrillRunner("d1", config, db, status=status, speed=speed, wall=wall)
+    config.scenario = replace(config.scenario, breaks=breaks)
+    runner = DrillRunner("d1", config, db, status=status, speed=speed, wall=wall,
+                         inputs=inputs)
     runner.prepare()
     return runner
 
@@ -72,6 +79,38 @@ def test_a_served_drill_moves_at_every_speed(tmp_path: Path, speed: float) -> No
     shown = runner.views["facilitator"]
     assert shown["now"] == pytest.approx(min(speed, runner.live.end), abs=STEP + 1e-3)
     assert shown["status"] == ("ended" if speed >= runner.live.end else "running")
+
+
+def test_a_break_of_the_script_pauses_a_served_drill(tmp_path: Path) -> None:
+    wall = FakeWall()
+    runner = _runner(tmp_path, wall, speed=60, breaks=(Break(30, 15, "Lunch"),))
+    wall.t += 40  # 40 simulated minutes of wall time: the break at 30 stops it
+    runner.turn()
+    assert runner.status == "paused" and runner.live.now == pytest.approx(30)
+    assert runner.db.drills()[0].status == "paused"
+    wall.t += 100
+    runner.turn()
+    assert runner.live.now == pytest.approx(30)
+    resumed = runner.submit("control", op="resume")
+    runner.turn()
+    assert resumed.result(timeout=0)["status"] == "running"
+    wall.t += 1
+    runner.turn()
+    assert runner.live.now == pytest.approx(31)
+
+
+@pytest.mark.parametrize(("stored", "message"), [
+    (PersonInput(1, "comms lead", "approve"),
+     r"^drill d1, stored input 0: at fri 17:31, comms lead: nobody is waiting"),
+    (PersonInput(500, "comms lead", "approve"),
+     r"^drill d1, stored input 0: at 500 minutes, after the drill's end \(120 minutes\)"),
+])
+def test_recovery_names_a_stored_input_that_does_not_apply(tmp_path: Path,
+                                                          stored: PersonInput,
+                                                          message: str) -> None:
+    """Recovery replays like `drill replay`: the same end-of-drill check, the same errors."""
+    with pytest.raises(InputError, match=message):
+        _runner(tmp_path, FakeWall(), speed=0, inputs=[stored])
 
 
 def test_publishing_happens_on_change_and_before_the_answer(tmp_path: Path) -> None:
@@ -123,7 +162,6 @@ def test_a_long_advance_goes_in_slices_and_answers_that_it_continues(tmp_path: P
 
 
 def _statement() -> Any:
-    from drills.drive.inputs import PersonInput
     from drills.sim.people import PersonAction
 
     return PersonInput(0, "comms lead", "act", action=PersonAction(
