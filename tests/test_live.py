@@ -12,6 +12,7 @@ import pytest
 
 from drills.drive.clock import DrillClock
 from drills.drive.inputs import apply_input, inputs_from_log
+from drills.drive.session import LiveSession
 from drills.play.console import Console
 from drills.sim.people import PersonAction, PersonError
 from tests.live_helpers import live_drill, records_of
@@ -276,7 +277,7 @@ def test_a_pause_shifts_and_loses_nothing_that_was_due() -> None:
     for pause in (False, True):
         wall = FakeWall()
         live, out = live_drill({"comms_lead": "Ana"}, seed=1, hours=5)
-        console = Console(live, "Ana", DrillClock(60, wall))
+        console = Console(LiveSession(live, speed=60, wall=wall), "Ana")
         for step in range(600):
             wall.t += 0.5
             console.tick()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from drills.drive.clock import DrillClock
+from drills.drive.session import LiveSession
 from drills.play.console import Console
 from drills.play.tui import PlayApp
 from tests.live_helpers import live_drill, records_of
@@ -27,7 +27,7 @@ def _text(app: PlayApp, widget: str) -> str:
 
 def test_the_tui_takes_commands_and_shows_the_drill() -> None:
     live, out = live_drill({"comms_lead": "Ana"}, seed=1)
-    console = Console(live, "Ana", DrillClock(0, time.monotonic))
+    console = Console(LiveSession(live, speed=0, wall=time.monotonic), "Ana")
     app = PlayApp(console)
 
     async def session() -> None:

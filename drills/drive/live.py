@@ -2,12 +2,14 @@
 end shows of it (clock, severity, signals, a person's inbox, the feed, what just happened).
 
 Pure like the world: the caller says when simulated time moves (``advance``) and hands in
-each person's input; nothing here reads a clock or a terminal.
+each person's input; nothing here reads a clock or a terminal. Front ends do not call
+``advance``: the session (``drive/session.py``) does.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +50,9 @@ class DisplaySink:
         self.count = 0
         #: How many notable records there have been (``news`` keeps the latest).
         self.news_total = 0
+        #: Told of every notable record as it is written (the session's "does this call
+        #: for someone?"), however few ``news`` keeps.
+        self.listeners: list[Callable[[Record], None]] = []
 
     def write(self, record: Record) -> None:
         self.count += 1
@@ -66,6 +71,8 @@ class DisplaySink:
     def _news(self, record: Record) -> None:
         self.news.append(record)
         self.news_total += 1
+        for listener in self.listeners:
+            listener(record)
 
     def news_since(self, seen: int) -> list[Record]:
         """Notable records after the first ``seen`` (as many as are still kept)."""

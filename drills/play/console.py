@@ -5,27 +5,23 @@ the same things. Output is lines of text; the front end decides how to show them
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from tabulate import tabulate
 
-from drills.drive.breaks import BreakWatch
-from drills.drive.clock import DrillClock
-from drills.drive.live import InboxItem, LiveDrill
+from drills.drive.live import InboxItem
+from drills.drive.session import LiveSession
 from drills.inputs.durations import countdown as _minutes
 from drills.log.records import Record
 from drills.play.commands import USAGE, Command, CommandError, parse_command
 from drills.score.coaching import coach
 from drills.sim.people import PersonAction, PersonError, person, template_for
-from drills.sim.world import LIVE_STEPS_PER_MINUTE, OpenExpectation, OpenObligation
+from drills.sim.world import OpenExpectation, OpenObligation
 from drills.vocabulary import ACTIONS, EVENT_PLATFORMS, PUBLIC_ACTIONS
 
 _TEXT_SHOWN = 110
-#: Notifications that stop a ``wait``: someone needs the person now.
-_CALLS_FOR_YOU = re.compile(r"^\[[^]]*\] (PAGE|APPROVAL|NEW) ")
 
 
 @dataclass
@@ -37,32 +33,31 @@ class Reply:
 
 
 class Console:
-    def __init__(self, live: LiveDrill, name: str, clock: DrillClock) -> None:
-        self.live = live
+    def __init__(self, session: LiveSession, name: str) -> None:
+        self.session = session
+        self.live = session.live
         self.name = name
-        self.member = person(live.world, name)
-        self.clock = clock
+        self.member = person(self.live.world, name)
         self.platform: str | None = None
         self._seen = 0
         #: Obligations created for the person's roles (id -> action), to tell what is theirs.
         self._mine: dict[str, str] = {}
-        self.breaks = BreakWatch(live.world.scenario.breaks)
-        #: Ctrl-C was pressed: a long ``wait`` stops, and the front end ends the drill.
-        self.interrupted = False
+
+    @property
+    def interrupted(self) -> bool:
+        """Ctrl-C was pressed: a long ``wait`` stops, and the front end ends the drill."""
+        return self.session.interrupted
 
     def interrupt(self) -> None:
-        self.interrupted = True
+        self.session.interrupt()
 
     # -- time -----------------------------------------------------------------------------------
 
     def tick(self) -> list[str]:
         """Move the world to where the clock says; what the person should hear of it."""
-        target, reached = self.breaks.stop_at(self.live.now, self.clock.now())
-        self.live.advance(target)
-        self.clock.hold(self.live.now)
+        reached = self.session.tick()
         lines = self.news()
         if reached is not None:
-            self.clock.pause()
             lines.append(f"[{self.live.clock()}] BREAK {reached.title or 'in the script'} "
                          f"({reached.minutes:g} min): the clock stops; 'resume' goes on")
         return lines
@@ -79,7 +74,7 @@ class Console:
         return lines
 
     def status(self) -> str:
-        state = "paused" if self.clock.paused else f"speed {self.clock.speed:g}x"
+        state = "paused" if self.session.paused else f"speed {self.session.speed:g}x"
         return (f"{self.live.clock()}  severity {self.live.severity}  {state}  "
                 f"(ends {self.live.clock(self.live.end)})")
 
@@ -267,29 +262,12 @@ class Console:
         return Reply([prefill], prefill=prefill)
 
     def _cmd_wait(self, command: Command) -> Reply:
-        """Let time pass, minute by minute, until something asks for the person."""
+        """Let time pass, step by step, until something asks for the person."""
         assert command.minutes is not None
-        self.live.advance(self.clock.now())
-        start = self.live.now
-        target = min(start + command.minutes, self.live.end)
-        upcoming = self.breaks.next_at(start)
-        if upcoming is not None and upcoming <= target:
-            target = upcoming  # a break stops the wait; tick() then stops the clock
         lines: list[str] = []
-        interrupted = False
-        display = self.live.display
-        while self.live.now < target - 1e-9 and not interrupted and not self.interrupted:
-            before = self.live.now
-            self.live.advance(min(self.live.now + 1 / LIVE_STEPS_PER_MINUTE, target))
-            if self.live.now <= before:  # within the last step: the world moves in steps
-                break
-            if display.news_total == self._seen:
-                continue
-            fresh = self.news()
-            lines += fresh
-            interrupted = any(_CALLS_FOR_YOU.search(line) for line in fresh)
-        self.clock.skip(self.live.now - self.clock.now())
-        if interrupted:
+        why = self.session.wait(command.minutes, person=self.name,
+                                on_news=lambda: lines.extend(self.news()))
+        if why == "needed":
             lines.append(f"stopped waiting at {self.live.clock()}: something needs you")
         else:
             lines.append(f"now {self.live.clock()}")
@@ -297,17 +275,17 @@ class Console:
 
     def _cmd_speed(self, command: Command) -> Reply:
         assert command.speed is not None
-        self.clock.set_speed(command.speed)
+        self.session.set_speed(command.speed)
         return Reply([f"speed {command.speed:g}x" + (" (time moves only with 'wait')"
                                                       if command.speed == 0 else "")])
 
     def _cmd_pause(self, _command: Command) -> Reply:
-        self.clock.pause()
+        self.session.pause()
         return Reply([f"paused at {self.live.clock()}; 'resume' starts the clock again"])
 
     def _cmd_resume(self, _command: Command) -> Reply:
-        self.clock.resume()
-        return Reply([f"resumed at {self.live.clock()}, speed {self.clock.speed:g}x"])
+        self.session.resume()
+        return Reply([f"resumed at {self.live.clock()}, speed {self.session.speed:g}x"])
 
     def _cmd_filter(self, command: Command) -> Reply:
         assert command.arg is not None

@@ -54,7 +54,7 @@ def _loop(console: Console, lines: queue.Queue[str | None], write: Callable[[str
                 return
             for out in console.tick():
                 write(out)
-            if console.live.over:
+            if console.session.over:
                 write(f"the drill has ended at {console.live.clock()}")
                 return
             if not line.strip():
@@ -66,7 +66,7 @@ def _loop(console: Console, lines: queue.Queue[str | None], write: Callable[[str
                 write(out)
             if reply.quit:
                 return
-            if console.live.over:
+            if console.session.over:
                 write(f"the drill has ended at {console.live.clock()}")
                 return
     except KeyboardInterrupt:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from drills.api import people_config
-from drills.drive.clock import DrillClock
 from drills.drive.live import LiveDrill
+from drills.drive.session import LiveSession
 from drills.log.files import atomic_log
 from drills.play.console import Console
 
@@ -42,7 +42,8 @@ def play_session(*, scenario: str, rulebook: str, team: str, roles: tuple[str, .
         live = LiveDrill(config, sink)
         live.begin()
         try:
-            session = PlaySession(Console(live, name, DrillClock(speed, wall)), live)
+            session = PlaySession(Console(LiveSession(live, speed=speed, wall=wall), name),
+                                  live)
             yield session
             session.end()
         finally:

@@ -81,8 +81,8 @@ class PlayApp(App[None]):
         level = live.world.severity
         status = Text(f" {live.clock()}  ", style="bold")
         status.append(f" {live.severity} ", style=_SEVERITY_STYLE[min(level, 4)])
-        status.append("  paused" if console.clock.paused else
-                      f"  speed {console.clock.speed:g}x")
+        status.append("  paused" if console.session.paused else
+                      f"  speed {console.session.speed:g}x")
         status.append(f"  |  {console.name} as {', '.join(console.member.roles)}"
                       f"  |  ends {live.clock(live.end)}")
         self.query_one("#status", Static).update(status)
@@ -92,7 +92,7 @@ class PlayApp(App[None]):
             f"{k:<22} {signals[k]:,.2f}".rstrip("0").rstrip(".") for k in _SIGNALS_SHOWN
             if k in signals))
         self._refresh_feed()
-        if live.over:
+        if console.session.over:
             self.say([f"the drill has ended at {live.clock()}"])
             self.exit()
 
