@@ -19,12 +19,14 @@ from drills import __version__
 
 
 def default_path() -> str:
-    """``DRILLS_CACHE``, else the user's cache folder."""
+    """``DRILLS_CACHE``, else the user's cache folder (platformdirs: ``XDG_CACHE_HOME`` on
+    Linux, ``~/Library/Caches`` on macOS, ``%LOCALAPPDATA%`` on Windows)."""
     env = os.environ.get("DRILLS_CACHE")
     if env:
         return env
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "crisis-drills", "drills.sqlite")
+    from platformdirs import user_cache_dir
+
+    return os.path.join(user_cache_dir("crisis-drills", appauthor=False), "drills.sqlite")
 
 
 def _digest(path: str) -> str:
