@@ -20,13 +20,13 @@ def test_a_good_holding_statement_gets_no_notes() -> None:
     ("Vi vet om problemet och vi återkommer med mer information kl 19:30.",
      "holding_statement", ["x"], "en", "written in Swedish, but the drill is in English"),
     ("We are aware of the problem and we will be back with more at 19:30.",
-     "holding_statement", ["x"], "sv", "written in English, but the drill is in Swedish"),
+     "holding_statement", ["x"], "sv", "skrivet på engelska, men övningen är på svenska"),
     ("We are aware of reports and looking into it.", "holding_statement", ["x"], "en",
      "say when the next update comes"),
     ("That is not our fault, read the manual.", "reply", ["x"], "en",
      "defensive or argumentative wording (not our fault, read the manual)"),
     ("Det är inte vårt fel. Nästa uppdatering kl 20:00.", "update", ["x"], "sv",
-     "defensive or argumentative wording (inte vårt fel)"),
+     "defensiva eller argumenterande ord (inte vårt fel)"),
 ])
 def test_each_check_fires(text: str, action: str, channels: list[str], lang: str,
                           note: str) -> None:

@@ -120,9 +120,11 @@ def test_the_person_scores_are_ordered_good_medium_poor_nothing(
 def test_the_poor_session_is_told_what_it_wrote(sessions: dict[str, dict[str, Any]]) -> None:
     poor = _person(sessions["poor"])
     findings = " ".join(poor["findings"])
-    assert "written in English" in findings
-    assert "fill in {brand}" in findings
-    assert "defensive or argumentative" in findings
+    # Said in the drill's language (Swedish), like every note a Swedish trainee reads.
+    assert "skrivet på engelska, men övningen är på svenska" in findings
+    assert "fyll i {brand}" in findings
+    assert "defensiva eller argumenterande ord" in findings
+    assert "orden tar strategin förnekande" in findings
     statements = [a for a in poor["actions"] if a["action"] == "holding_statement"]
     assert statements and "deny" in statements[0]["strategies"]
     unapproved = [i for i in poor["items"] if i["outcome"] == "published without approval"]

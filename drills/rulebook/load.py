@@ -147,8 +147,11 @@ class _Builder:
                     self.error(("roles", name, "backup"), f"role {name!r} cannot back itself up")
                     backup = None
             ack = self.duration(("roles", name, "ack_within"), spec.get("ack_within"))
+            shown = spec.get("name")
             roles[name] = Role(name, backup, ack if ack is not None else 15.0,
-                               works_comments=spec.get("works_comments") is True)
+                               works_comments=spec.get("works_comments") is True,
+                               names={str(k): str(v) for k, v in shown.items()}
+                               if isinstance(shown, dict) else {})
         self._check_backup_cycles(roles)
         return roles
 
@@ -252,9 +255,13 @@ class _Builder:
                 if any(f.namespace == "signal" for f in ast.fields_of(unless)):
                     self.warn(("forbid", i, "unless"), "signal fields in 'unless' are read at "
                               "the moment of the action")
+            reason = item.get("reason", "")
+            reasons = {str(k): str(v) for k, v in reason.items()} \
+                if isinstance(reason, dict) else {}
+            own = next(iter(reasons.values()), "") if reasons else str(reason)
             result.append(Forbid(str(item.get("id") or item["action"]), item["action"],
-                                 str(item.get("reason", "")), unless,
-                                 str(item.get("unless", ""))))
+                                 reasons.get("en", own), unless,
+                                 str(item.get("unless", "")), reasons))
         return tuple(result)
 
     def templates(self) -> dict[str, dict[str, dict[str, str]]]:

@@ -17,6 +17,8 @@ class Role:
     #: team's habits have it) deletes or argues. Declared in the rulebook, never implied by
     #: a role's name.
     works_comments: bool = False
+    #: Display names per language (``{"sv": "Kommunikationsansvarig"}``); the id stays.
+    names: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,16 @@ class Rule:
 class Forbid:
     id: str
     action: str
+    #: The reason in English (or the rulebook's only language): what the log records.
     reason: str
     unless: ast.Node | None = None
     unless_text: str = ""
+    #: The reason per language, when the rulebook gives more than one.
+    reasons: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def reason_in(self, lang: str) -> str:
+        """The reason as a drill in ``lang`` shows it (else the one the log records)."""
+        return self.reasons.get(lang.split("_")[0].lower(), self.reason)
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,10 @@ class Rulebook:
     source: str = ""
     #: The language of the templates' top-level texts.
     language: str = "en"
+
+    def role_names(self) -> dict[str, dict[str, str]]:
+        """The roles' own display names (role -> language -> name), for screens."""
+        return {name: role.names for name, role in self.roles.items() if role.names}
 
     @property
     def enabled_rules(self) -> tuple[Rule, ...]:

@@ -8,7 +8,10 @@ in, the wrong language, a holding statement that promises no next update, defens
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from drills.i18n.catalogue import t
+from drills.i18n.names import language_name
 from drills.vocabulary import PUBLIC_STATEMENTS
 
 #: Characters a post may have, where a platform sets a limit worth knowing by heart.
@@ -29,7 +32,6 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset(_EN_STOPWORDS.split()),
     "sv": frozenset(_SV_STOPWORDS.split()),
 }
-_LANGUAGE_NAMES = {"en": "English", "sv": "Swedish"}
 #: Wording that argues with the public or defends the brand: it fuels a firestorm
 #: (Herhausen et al. 2019).
 _DEFENSIVE: dict[str, tuple[str, ...]] = {
@@ -98,33 +100,61 @@ def _has(lowered: str, phrase: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(phrase)}{tail}", lowered) is not None
 
 
+@dataclass(frozen=True)
+class Note:
+    """One finding on a text: ``code`` says what kind (stable, for scoring), ``text`` says it
+    in the drill's language."""
+
+    code: str
+    text: str
+
+
+#: Findings the public would see (they lower a person's care, docs/score.md); the rest are
+#: advice.
+PUBLIC_FINDINGS = frozenset({"too_long", "placeholder", "language", "defensive",
+                             "private_person", "strategy"})
+
+
 def coach(text: str | None, action: str, channels: list[str], lang: str) -> list[str]:
-    """Notes on a person's text for ``action`` on ``channels``, in a drill in ``lang``."""
+    """Notes on a person's text for ``action`` on ``channels``, in a drill in ``lang``, said
+    in that language."""
+    return [note.text for note in coach_notes(text, action, channels, lang)]
+
+
+def coach_notes(text: str | None, action: str, channels: list[str], lang: str
+                ) -> list[Note]:
+    """``coach`` with each note's kind."""
     if not text:
         return []
-    notes: list[str] = []
+    notes: list[Note] = []
     for channel in channels:
         limit = PLATFORM_LIMITS.get(channel)
         if limit is not None and len(text) > limit:
-            notes.append(f"{len(text)} characters: too long for {channel} (at most {limit})")
+            notes.append(Note("too_long", t(
+                lang, "{count} characters: too long for {channel} (at most {limit})",
+                count=len(text), channel=channel, limit=limit)))
     left = sorted(set(_PLACEHOLDER.findall(text)))
     if left:
-        notes.append(f"fill in {', '.join(left)} before publishing")
+        notes.append(Note("placeholder", t(lang, "fill in {names} before publishing",
+                                           names=", ".join(left))))
     other = _language_mismatch(text, lang)
     if other is not None:
-        notes.append(f"written in {_LANGUAGE_NAMES[other]}, but the drill is in "
-                     f"{_LANGUAGE_NAMES.get(lang, lang)}")
+        notes.append(Note("language", t(lang, "written in {written}, but the drill is in "
+                                              "{drill}", written=language_name(other, lang),
+                                        drill=language_name(lang, lang))))
     if action in ("holding_statement", "update") and not (
             _CLOCK.search(text) or _RELATIVE.search(text)):
-        notes.append("say when the next update comes (\"next update by 19:30\")")
+        notes.append(Note("next_update", t(
+            lang, "say when the next update comes (\"next update by 19:30\")")))
     lowered = text.lower()
     words = [w for w in _DEFENSIVE.get(lang, ()) + tuple(
         w for code, ws in _DEFENSIVE.items() if code != lang for w in ws)
         if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", lowered)]
     if words and (action in PUBLIC_STATEMENTS or action in ("reply", "correct_misinformation",
                                                             "move_private")):
-        notes.append(f"defensive or argumentative wording ({', '.join(words[:3])}): "
-                     "acknowledge and inform instead")
+        notes.append(Note("defensive", t(
+            lang, "defensive or argumentative wording ({words}): acknowledge and inform "
+                  "instead", words=", ".join(words[:3]))))
     return notes
 
 

@@ -31,9 +31,11 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from drills.i18n.catalogue import t
+from drills.i18n.names import display_name
 from drills.log.records import Record
 from drills.rulebook.model import Rulebook
-from drills.score.coaching import coach, strategies_in
+from drills.score.coaching import PUBLIC_FINDINGS, Note, coach_notes, strategies_in
 from drills.vocabulary import PUBLIC_STATEMENTS
 
 #: What each kind of mistake takes off the care factor.
@@ -41,8 +43,6 @@ VIOLATION_COST = 0.2
 UNAPPROVED_COST = 0.15
 FINDING_COST = 0.1
 CARE_FLOOR = 0.2
-#: Coaching notes that matter for the public (the rest are advice, at no cost).
-_PUBLIC_FINDINGS = ("too long for", "fill in {", "written in ", "defensive or argumentative")
 _MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_.]{2,}")
 
 
@@ -293,24 +293,28 @@ class PersonScorer:
             text = a.get("text") if isinstance(a.get("text"), str) else None
             action = str(a.get("action"))
             channels = [str(c) for c in a.get("channels") or () if isinstance(c, str)]
-            notes = coach(text, action, channels, self.lang)
+            noted = coach_notes(text, action, channels, self.lang)
             used = strategies_in(text) if action in PUBLIC_STATEMENTS else []
             public = action in PUBLIC_STATEMENTS or action in (
                 "reply", "correct_misinformation")
             if public and text and _MENTION.search(text) and action in PUBLIC_STATEMENTS:
-                notes.append("names a private person in a public statement: speak to "
-                             "everyone, and answer the person privately")
+                noted.append(Note("private_person", t(
+                    self.lang, "names a private person in a public statement: speak to "
+                               "everyone, and answer the person privately")))
             off = [s for s in used if self.rulebook.strategies and s not in expected]
             if off:
-                notes.append(f"the words take the {', '.join(off)} strategy; a "
-                             f"{self.cluster or 'this'} crisis calls for "
-                             f"{', '.join(sorted(expected))}")
+                noted.append(Note("strategy", t(
+                    self.lang, "the words take the {used} strategy; a {cluster} crisis calls "
+                               "for {expected}",
+                    used=", ".join(display_name(s, self.lang) for s in off),
+                    cluster=display_name(self.cluster, self.lang) if self.cluster else "",
+                    expected=", ".join(display_name(s, self.lang) for s in sorted(expected)))))
             if a.get("approved") is False and a.get("obligation"):
                 unapproved += 1
             if public:
-                findings += [f"{a.get('id')}: {n}" for n in notes
-                             if n.startswith(_PUBLIC_FINDINGS) or "strategy;" in n
-                             or n.startswith("names a private person")]
+                findings += [f"{a.get('id')}: {n.text}" for n in noted
+                             if n.code in PUBLIC_FINDINGS]
+            notes = [n.text for n in noted]
             actions.append({"id": a.get("id"), "t": a["t"], "action": action,
                             "obligation": a.get("obligation"), "channels": channels,
                             "text": text, "approved": a.get("approved"),

@@ -1,0 +1,107 @@
+"""One translation layer: every message the code says through the catalogue has a Swedish
+translation, numbers are written the drill's way, and display names come from the
+catalogue unless a rulebook gives its own."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from drills.i18n import names
+from drills.i18n.catalogue import available, t, translations
+from drills.i18n.formats import count, decimal
+from drills.i18n.names import display_name, language_name
+
+PACKAGE = Path(__file__).resolve().parent.parent / "drills"
+SWEDISH = PACKAGE / "i18n" / "locale" / "sv" / "LC_MESSAGES" / "drills.po"
+
+
+def _catalogue() -> dict[tuple[str | None, str], str]:
+    with SWEDISH.open("rb") as handle:
+        catalog = read_po(handle, locale="sv")
+    return {(m.context, str(m.id)): str(m.string) for m in catalog if m.id}
+
+
+def messages_in_code() -> set[str]:
+    """Every literal message the code passes to ``t(lang, MESSAGE, ...)`` (what pybabel
+    extracts with ``-k t:2``)."""
+    found: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                    node.func.id == "t" and len(node.args) >= 2:
+                message = node.args[1]
+                if isinstance(message, ast.Constant) and isinstance(message.value, str):
+                    found.add(message.value)
+                elif isinstance(message, ast.JoinedStr):
+                    raise AssertionError(f"{path}: an f-string cannot be translated")
+    return found
+
+
+def test_every_message_of_the_code_has_a_swedish_translation() -> None:
+    catalogue = _catalogue()
+    in_code = messages_in_code()
+    assert len(in_code) >= 7
+    missing = sorted(m for m in in_code if not catalogue.get((None, m)))
+    assert not missing, missing
+
+
+def test_every_message_of_the_catalogue_is_translated_and_keeps_its_fields() -> None:
+    import string
+
+    for (_context, message), translated in _catalogue().items():
+        assert translated, message
+        fields = {f for _l, f, _s, _c in string.Formatter().parse(message) if f}
+        assert fields == {f for _l, f, _s, _c in string.Formatter().parse(translated) if f}, \
+            message
+
+
+def test_every_display_name_has_a_swedish_name() -> None:
+    catalogue = _catalogue()
+    for english in {*names._ENGLISH.values()}:
+        assert catalogue.get(("name", english)), english
+    for english in names._LANGUAGES.values():
+        assert catalogue.get(("language", english)), english
+
+
+def test_names_and_numbers_in_swedish_and_english() -> None:
+    assert display_name("comms_lead", "sv") == "kommunikationsansvarig"
+    assert display_name("comms_lead", "en") == "comms lead"
+    assert display_name("severe", "sv_SE") == "allvarlig kris"
+    assert display_name("delete_comment", "sv") == "raderad kommentar"
+    own = {"comms_lead": {"sv": "Kommunikationschef"}}
+    assert display_name("comms_lead", "sv", own) == "Kommunikationschef"
+    assert display_name("night_desk", "sv") == "night desk"  # an id of the rulebook's own
+    assert language_name("sv", "sv") == "svenska" and language_name("sv", "en") == "Swedish"
+    assert decimal(70.4, "sv") == "70,4" and decimal(70.4, "en") == "70.4"
+    assert count(1349, "sv") == "1\xa0349" and count(1349, "en") == "1,349"
+
+
+def test_a_language_without_a_catalogue_reads_english() -> None:
+    assert "sv" in available() and available()[0] == "en"
+    assert t("fr", "fill in {names} before publishing", names="{x}") == \
+        "fill in {x} before publishing"
+    assert translations("de").gettext("x") == "x"
+
+
+def test_a_rulebook_gives_its_roles_names_and_its_reasons_per_language() -> None:
+    from drills.inputs.builtins import resolve
+    from drills.rulebook.load import load_rulebook
+
+    book = load_rulebook(resolve("rulebook", "default"))
+    assert display_name("comms_lead", "sv", book.role_names()) == "Kommunikationsansvarig"
+    assert display_name("comms_lead", "en", book.role_names()) == "comms lead"
+    argue = next(f for f in book.forbid if f.action == "argue")
+    assert argue.reason.startswith("Never argue with the public")  # what the log records
+    assert argue.reason_in("sv_SE").startswith("Gräla aldrig med allmänheten")
+    assert argue.reason_in("fr") == argue.reason
+
+
+def test_a_rulebook_with_one_reason_text_keeps_it_everywhere() -> None:
+    from tests.conftest import minimal_rulebook
+
+    book = minimal_rulebook("  - {id: r, when: signal.mentions_1h >= 1}\n",
+                            "forbid:\n  - {action: argue, reason: Do not argue}\n")
+    assert book.forbid[0].reason == "Do not argue" == book.forbid[0].reason_in("sv")
