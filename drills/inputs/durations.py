@@ -41,7 +41,7 @@ def parse_span(text: str) -> float:
     90.0
     """
     raw = text.strip().lower() if isinstance(text, str) else ""
-    if raw.replace(".", "", 1).isdigit():
+    if raw.replace(".", "", 1).isdecimal():
         minutes = float(raw)
     elif raw and _COMPOUND.fullmatch(raw):
         minutes = sum(parse_duration(part) for part in _PART.findall(raw))

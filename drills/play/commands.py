@@ -6,12 +6,11 @@ mistyped command raises :class:`CommandError` with one line: what is wrong, what
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from drills.drive.clock import MAX_SPEED
 from drills.errors import RefusedError
-from drills.inputs.durations import parse_duration
+from drills.inputs.durations import parse_span
 from drills.inputs.validation import suggest
 
 #: Each command and its usage, in the order ``help`` lists them.
@@ -35,8 +34,6 @@ USAGE: dict[str, str] = {
 }
 
 
-_PART = re.compile(r"\d+(?:\.\d+)?[dhms]")
-_COMPOUND = re.compile(r"(?:\d+(?:\.\d+)?[dhms])+")
 
 
 class CommandError(RefusedError):
@@ -126,16 +123,10 @@ def _feed(args: list[str]) -> Command:
 def _duration(args: list[str]) -> float:
     if len(args) != 1:
         raise CommandError(f"usage: {USAGE['wait']}")
-    text = args[0].lower()
-    if text.replace(".", "", 1).isdecimal():
-        minutes = float(text)
-    elif _COMPOUND.fullmatch(text):
-        minutes = sum(parse_duration(part) for part in _PART.findall(text))
-    else:
-        raise CommandError(f"bad duration {args[0]!r}: like 10m, 1h, 1h30m or 90s")
-    if minutes <= 0:
-        raise CommandError("wait needs a duration above zero, like 10m")
-    return minutes
+    try:
+        return parse_span(args[0])
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def _speed(args: list[str]) -> float:
