@@ -5,6 +5,7 @@ catalogue unless a rulebook gives its own."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -105,3 +106,20 @@ def test_a_rulebook_with_one_reason_text_keeps_it_everywhere() -> None:
     book = minimal_rulebook("  - {id: r, when: signal.mentions_1h >= 1}\n",
                             "forbid:\n  - {action: argue, reason: Do not argue}\n")
     assert book.forbid[0].reason == "Do not argue" == book.forbid[0].reason_in("sv")
+
+
+def test_a_swedish_drill_s_advice_is_swedish_and_an_english_one_unchanged() -> None:
+    from drills.api import run_drill
+
+    swedish = run_drill(scenario="sv-data-breach", seed=7, start="tis 10:00", hours=10).score
+    english = run_drill(seed=1, start="fri 17:30", hours=12).score
+    assert swedish["improvements"] and english["improvements"]
+    for item in swedish["improvements"]:
+        assert item["text"][0].isupper()
+        assert not any(w in item["text"] for w in ("Nobody did", " was skipped", " came ",
+                                                    "went out without", " by comms_lead"))
+    assert any("klockan" in i["text"] or "skulle" in i["text"] for i in swedish["improvements"])
+    # Clock times as Swedes write them (the reasons quoted from the log stay as logged).
+    assert any(re.search(r"\btis \d\d\.\d\d", i["text"]) for i in swedish["improvements"])
+    assert any(w in i["text"] for i in english["improvements"]
+               for w in ("Nobody did", "came", "went out without", "did not reach", "Rule "))

@@ -23,3 +23,22 @@ def decimal(value: float, lang: str, digits: int = 1) -> str:
 def count(value: int, lang: str) -> str:
     """A whole number with the language's grouping: ``1 349`` (sv), ``1,349`` (en)."""
     return str(format_decimal(value, format="#,##0", locale=_locale(lang)))
+
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def week_time(text: str, lang: str) -> str:
+    """A drill clock (``fri 17:30``) as the language writes it: ``fre 17.30`` in Swedish.
+
+    >>> week_time("tue 09:05", "sv"), week_time("tue 09:05", "en")
+    ('tis 09.05', 'tue 09:05')
+    """
+    if lang.split("_")[0].lower() != "sv":
+        return text
+    from drills.team.clock import SWEDISH_DAYS
+
+    day, _, hour = text.partition(" ")
+    if day in _DAYS:
+        day = SWEDISH_DAYS[_DAYS.index(day)]
+    return f"{day} {hour.replace(':', '.')}" if hour else day

@@ -14,6 +14,9 @@ import math
 from collections import defaultdict
 from typing import Any
 
+from drills.i18n.catalogue import t
+from drills.i18n.formats import week_time
+from drills.i18n.names import display_name
 from drills.log.records import Record
 from drills.rulebook.model import Rulebook
 from drills.score.model import (
@@ -39,19 +42,29 @@ FATIGUE_TASKS = 10
 TOP = 3
 
 
-def describe(action: str, role: str) -> str:
+def describe(action: str, role: str, lang: str = "en",
+             names: dict[str, dict[str, str]] | None = None) -> str:
     """An obligation in plain words; ``role`` is the role the obligation is on.
 
     For ``notify`` the role is the one that must be told; for ``route`` the one the matter
     must reach; for everything else the one that does it (docs/rulebook.md).
     """
-    if action == "notify":
-        return f"telling {role}"
-    if action == "route":
-        return f"routing to {role}"
+    if lang.split("_")[0] == "en":  # ids as written: what English reports have always said
+        if action == "notify":
+            return f"telling {role}"
+        if action == "route":
+            return f"routing to {role}"
+        if action == "acknowledge":
+            return f"the acknowledgement by {role}"
+        return f"the {action.replace('_', ' ')} by {role}"
+    who = display_name(role, lang, names)
     if action == "acknowledge":
-        return f"the acknowledgement by {role}"
-    return f"the {action.replace('_', ' ')} by {role}"
+        return t(lang, "the acknowledgement by {role}", role=who)
+    if action == "notify":
+        return t(lang, "telling {role}", role=who)
+    if action == "route":
+        return t(lang, "routing to {role}", role=who)
+    return t(lang, "the {action} by {role}", action=display_name(action, lang), role=who)
 
 
 def plain(action: str, role: str) -> str:
@@ -71,80 +84,103 @@ def _lateness(minutes: float) -> float:
 
 def improvements(items: list[ScoredObligation], violations: list[tuple[int, Record]],
                  misfits: list[tuple[int, Record]], mixed: bool, start: float,
-                 rulebook: Rulebook, firings: dict[str, int]) -> list[dict[str, Any]]:
-    """The findings that matter most, in plain language, each pointing at a log line."""
+                 rulebook: Rulebook, firings: dict[str, int], lang: str = "en"
+                 ) -> list[dict[str, Any]]:
+    """The findings that matter most, in plain language (the drill's), each pointing at a
+    log line."""
     # (consequence, points lost, line, group key, item)
     found: list[tuple[float, float, int, tuple[str, ...], dict[str, Any]]] = []
     n = max(1, len(items))
     weights = rulebook.weights
 
-    def when(t: float) -> str:
-        return clock(start, t)
+    names = rulebook.role_names()
+
+    def when(moment: float) -> str:
+        return week_time(clock(start, moment), lang)
+
+    def shown(action: str) -> str:
+        return display_name(action, lang) if lang.split("_")[0] != "en" else \
+            action.replace("_", " ")
+
+    def who(role: str) -> str:
+        return display_name(role, lang, names) if lang.split("_")[0] != "en" else role
 
     def add(consequence: float, points: float, line: int, key: tuple[str, ...], text: str,
             t: Any) -> None:
         found.append((consequence, points, line, key,
-                      {"text": text, "t": t, "line": line}))
+                      {"text": text[:1].upper() + text[1:], "t": t, "line": line}))
 
     for ob in items:
-        what = describe(ob.action, ob.role)
+        what = describe(ob.action, ob.role, lang, names)
         # A journalist or a regulator nobody answers goes public too.
         tier = TIER["statement"] if ob.action in STATEMENT_ACTIONS else \
             TIER["press"] if ob.action == "route" else TIER["task"]
         if ob.status == "missed":
             why = f" ({ob.reasons[-1]})" if ob.reasons else ""
             if ob.reasons and ob.reasons[-1].startswith("an update waits for the first"):
-                text = (f"The update due {when(ob.due)} (rule {ob.rule}) never went out: no "
-                        "first public statement came before it. Get the holding statement "
-                        "out first; the updates follow it.")
+                text = t(lang, "The update due {due} (rule {rule}) never went out: no first "
+                            "public statement came before it. Get the holding statement out "
+                            "first; the updates follow it.", due=when(ob.due), rule=ob.rule)
             elif ob.skipped:
-                text = (f"The {ob.action.replace('_', ' ')} due {when(ob.due)} (rule {ob.rule})"
-                        f" was skipped{why}. Keep the rhythm of updates: silence lets the "
-                        "story grow.")
+                text = t(lang, "The {action} due {due} (rule {rule}) was skipped{why}. Keep the "
+                            "rhythm of updates: silence lets the story grow.",
+                            action=shown(ob.action), due=when(ob.due), rule=ob.rule, why=why)
             else:
-                text = (f"Nobody did {what}, due {when(ob.due)} (rule {ob.rule}){why}. Make "
-                        "sure the role and its backups are staffed or on call at that hour.")
+                text = t(lang, "Nobody did {what}, due {due} (rule {rule}){why}. Make sure the "
+                            "role and its backups are staffed or on call at that hour.",
+                            what=what, due=when(ob.due), rule=ob.rule, why=why)
             add(tier * ob.weight, 100 * (weights.timeliness + weights.adherence) / n, ob.line,
                 ("missed", ob.rule, ob.action), text, ob.due)
         elif ob.status == "late":
             minutes = (ob.done or 0) - ob.due
             hint = ""
             if ob.escalations:
-                hint = (f" It was escalated {ob.escalations} time(s) first - "
-                        f"{ob.reasons[0] if ob.reasons else 'no acknowledgement in time'}.")
-            text = (f"{what[0].upper()}{what[1:]} (rule {ob.rule}) came {minutes:.0f} min late:"
-                    f" due {when(ob.due)}, done {when(ob.done or 0)} by {ob.by}.{hint}")
+                hint = t(lang, " It was escalated {count} time(s) first - {reason}.",
+                            count=ob.escalations, reason=ob.reasons[0] if ob.reasons else
+                            t(lang, "no acknowledgement in time"))
+            text = t(lang, "{what} (rule {rule}) came {minutes} min late: due {due}, done {done} "
+                        "by {by}.{hint}", what=what[0].upper() + what[1:], rule=ob.rule,
+                        minutes=f"{minutes:.0f}", due=when(ob.due), done=when(ob.done or 0),
+                        by=ob.by, hint=hint)
             add(tier * ob.weight * _lateness(minutes),
                 100 * weights.timeliness * (1 - rulebook.late_credit) / n,
                 ob.done_line or ob.line, ("late", ob.rule, ob.action), text, ob.done)
         for approver, state in ob.approvals.items():
             if state != "approved":
-                reason = ob.approval_reasons.get(approver) or (
-                    "skipped" if state == "skipped" else f"no {approver} approved in time")
+                given = ob.approval_reasons.get(approver)
+                reason = given or (t(lang, "skipped") if state == "skipped" else
+                                   t(lang, "no {approver} approved in time",
+                                        approver=who(approver)))
                 if state == "skipped":
-                    fix = f"Wait for {approver}, or agree pre-approved wording."
-                elif reason.startswith("no "):
-                    fix = f"Put {approver} on call, or agree pre-approved wording."
+                    fix = t(lang, "Wait for {approver}, or agree pre-approved wording.",
+                               approver=who(approver))
+                elif given is None or given.startswith("no "):
+                    fix = t(lang, "Put {approver} on call, or agree pre-approved wording.",
+                               approver=who(approver))
                 else:  # reachable, but slow: the log says who and when
-                    fix = (f"Agree how fast {approver} answers in a crisis, or pre-approve "
-                           "holding-statement wording.")
-                text = (f"The {ob.action.replace('_', ' ')} at {when(ob.done or ob.due)} went "
-                        f"out without {approver}'s approval ({reason}). {fix}")
+                    fix = t(lang, "Agree how fast {approver} answers in a crisis, or pre-approve "
+                               "holding-statement wording.", approver=who(approver))
+                text = t(lang, "The {action} at {at} went out without {approver}'s approval "
+                            "({reason}). {fix}", action=shown(ob.action),
+                            at=when(ob.done or ob.due), approver=who(approver), reason=reason,
+                            fix=fix)
                 add(TIER["approval"] * ob.weight, 100 * weights.adherence / n, ob.line,
                     ("approval", approver), text, ob.done)
         share = missing_share(ob)
         if share:
             missing = sorted(set(ob.channels) - set(ob.published or []))
-            text = (f"The {ob.action.replace('_', ' ')} at {when(ob.done or 0)} did not reach "
-                    f"{', '.join(missing)}: a statement must reach every active channel, in "
-                    "the same words.")
+            text = t(lang, "The {action} at {at} did not reach {channels}: a statement must "
+                        "reach every active channel, in the same words.",
+                        action=shown(ob.action), at=when(ob.done or 0),
+                        channels=", ".join(missing))
             add(TIER["channels"] * share, weights.conduct * CHANNEL_PENALTY * share,
                 ob.done_line or ob.line, ("channels", ob.action), text, ob.done)
     for line, record in violations:
         forbid = next((f for f in rulebook.forbid if f.id == record.get("rule")), None)
-        reason = forbid.reason if forbid else str(record.get("reason", ""))
-        text = (f"{record.get('member')} did '{record.get('action')}' at {when(record['t'])}: "
-                f"{reason}")
+        reason = forbid.reason_in(lang) if forbid else str(record.get("reason", ""))
+        text = t(lang, "{member} did '{action}' at {at}: {reason}", member=record.get("member"),
+                    action=shown(str(record.get("action"))), at=when(record["t"]),
+                    reason=reason)
         add(TIER["violation"], weights.conduct * VIOLATION_PENALTY, line,
             ("violation", str(record.get("rule"))), text, record["t"])
     seen_misfit: set[str] = set()
@@ -153,29 +189,31 @@ def improvements(items: list[ScoredObligation], violations: list[tuple[int, Reco
         if action in seen_misfit:
             continue
         seen_misfit.add(action)
-        text = (f"'{action}' at {when(record['t'])} does not fit the crisis cluster's strategy "
-                "(SCCT); use the rulebook's strategies for this cluster.")
+        text = t(lang, "'{action}' at {at} does not fit the crisis cluster's strategy (SCCT); "
+                    "use the rulebook's strategies for this cluster.", action=shown(action),
+                    at=when(record["t"]))
         add(TIER["misfit"], weights.conduct * MISFIT_PENALTY, line, ("misfit", action), text,
             record["t"])
     if mixed:
         line, record = misfits[0] if misfits else (0, {"t": 0})
         add(TIER["mixed"], weights.conduct * MIXED_DENY_PENALTY, line, ("mixed",),
-            "Denial was mixed with diminish or rebuild statements: pick one line (SCCT: never "
-            "mix deny with diminish or rebuild).", record.get("t"))
-    _fatigue(items, firings, add)
-    return _rank(found)
+            t(lang, "Denial was mixed with diminish or rebuild statements: pick one line (SCCT: "
+                 "never mix deny with diminish or rebuild)."), record.get("t"))
+    _fatigue(items, firings, add, lang)
+    return _rank(found, lang)
 
 
-def _fatigue(items: list[ScoredObligation], firings: dict[str, int], add: Any) -> None:
+def _fatigue(items: list[ScoredObligation], firings: dict[str, int], add: Any,
+             lang: str = "en") -> None:
     """Alert fatigue: a rule that fires over and over, or one person doing most of the work."""
     first_line = {ob.rule: ob.line for ob in reversed(items)}
     for rule, count in sorted(firings.items()):
         if count > FATIGUE_FIRINGS:
             add(TIER["fatigue"] * min(2.0, count / (2 * FATIGUE_FIRINGS)), 0.0,
                 first_line.get(rule, 0), ("fatigue", rule),
-                f"Rule {rule} fired {count} times in one drill: alert fatigue. Raise its "
-                "threshold, add once_within, or merge it with a rule that covers the same "
-                "signal.", None)
+                t(lang, "Rule {rule} fired {count} times in one drill: alert fatigue. Raise "
+                  "its threshold, add once_within, or merge it with a rule that covers the "
+                  "same signal.", rule=rule, count=count), None)
     done = [ob for ob in items if ob.done is not None and ob.by]
     if len(done) >= FATIGUE_TASKS:
         per_member: dict[str, list[ScoredObligation]] = defaultdict(list)
@@ -186,13 +224,14 @@ def _fatigue(items: list[ScoredObligation], firings: dict[str, int], add: Any) -
             roles = sorted({ob.acting_role or ob.role for ob in theirs})
             add(TIER["fatigue"] * len(theirs) / len(done), 0.0, theirs[0].line,
                 ("overload", member),
-                f"{member} ({', '.join(roles)}) did {len(theirs)} of {len(done)} tasks: one "
-                "person carries the drill. Spread the work over more people, or give the "
-                "roles that escalate to them a staffed backup.", theirs[0].done)
+                t(lang, "{member} ({roles}) did {count} of {total} tasks: one person carries "
+                  "the drill. Spread the work over more people, or give the roles that "
+                  "escalate to them a staffed backup.", member=member,
+                  roles=", ".join(roles), count=len(theirs), total=len(done)), theirs[0].done)
 
 
-def _rank(found: list[tuple[float, float, int, tuple[str, ...], dict[str, Any]]]
-          ) -> list[dict[str, Any]]:
+def _rank(found: list[tuple[float, float, int, tuple[str, ...], dict[str, Any]]],
+          lang: str = "en") -> list[dict[str, Any]]:
     groups: dict[tuple[str, ...], list[tuple[float, float, int, dict[str, Any]]]] = \
         defaultdict(list)
     for consequence, points, line, key, item in found:
@@ -207,7 +246,7 @@ def _rank(found: list[tuple[float, float, int, tuple[str, ...], dict[str, Any]]]
         worst = max(group, key=lambda x: (x[0], -x[2]))
         item = dict(worst[3])
         if len(group) > 1:
-            item["text"] += f" ({len(group) - 1} more like it.)"
+            item["text"] += t(lang, " ({count} more like it.)", count=len(group) - 1)
         item["points"] = round(sum(x[1] for x in group), 1)
         item["consequence"] = round(rank(group), 2)
         result.append(item)

@@ -363,8 +363,10 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
         document["people"] = sorted(set(map(str, humans.values())) | set(scorer.people))
         document["coaching"] = scorer.coaching
         document["persons"] = person_documents(scorer.persons)
+    locale = header.get("locale")
+    lang = locale.split("_")[0] if isinstance(locale, str) and locale else "en"
     document["improvements"] = improvements(counted, violations, misfits, mixed, start,
-                                            rulebook, dict(scorer.firings))
+                                            rulebook, dict(scorer.firings), lang)
     return document
 
 
