@@ -42,8 +42,10 @@ def messages_in_code() -> set[str]:
 
 
 def test_every_message_of_the_code_has_a_swedish_translation() -> None:
+    from drills.i18n.reasons import _SHAPES
+
     catalogue = _catalogue()
-    in_code = messages_in_code()
+    in_code = messages_in_code() | {message for _pattern, message in _SHAPES}
     assert len(in_code) >= 7
     missing = sorted(m for m in in_code if not catalogue.get((None, m)))
     assert not missing, missing
@@ -123,3 +125,19 @@ def test_a_swedish_drill_s_advice_is_swedish_and_an_english_one_unchanged() -> N
     assert any(re.search(r"\btis \d\d\.\d\d", i["text"]) for i in swedish["improvements"])
     assert any(w in i["text"] for i in english["improvements"]
                for w in ("Nobody did", "came", "went out without", "did not reach", "Rule "))
+
+
+def test_the_world_s_reasons_are_said_in_the_drill_s_language() -> None:
+    from drills.i18n.reasons import say_reason
+
+    assert say_reason("no legal available at tue 19:02", "sv") == \
+        "ingen jurist tillgänglig tis 19.02"
+    assert say_reason("Mikael Sjöberg (legal) was paged at tue 16:10 and had not approved by "
+                      "tue 17:00; published without", "sv") == \
+        "Mikael Sjöberg (jurist) larmades tis 16.10 och hade inte godkänt tis 17.00; " \
+        "publicerades utan"
+    assert say_reason("Ann did not acknowledge within 15m", "sv") == \
+        "Ann kvitterade inte inom 15 min"
+    assert say_reason("no legal available at tue 19:02", "en") == \
+        "no legal available at tue 19:02"
+    assert say_reason("our own words", "sv") == "our own words"

@@ -17,6 +17,7 @@ from typing import Any
 from drills.i18n.catalogue import t
 from drills.i18n.formats import week_time
 from drills.i18n.names import display_name
+from drills.i18n.reasons import say_reason
 from drills.log.records import Record
 from drills.rulebook.model import Rulebook
 from drills.score.model import (
@@ -116,7 +117,7 @@ def improvements(items: list[ScoredObligation], violations: list[tuple[int, Reco
         tier = TIER["statement"] if ob.action in STATEMENT_ACTIONS else \
             TIER["press"] if ob.action == "route" else TIER["task"]
         if ob.status == "missed":
-            why = f" ({ob.reasons[-1]})" if ob.reasons else ""
+            why = f" ({say_reason(ob.reasons[-1], lang, names)})" if ob.reasons else ""
             if ob.reasons and ob.reasons[-1].startswith("an update waits for the first"):
                 text = t(lang, "The update due {due} (rule {rule}) never went out: no first "
                             "public statement came before it. Get the holding statement out "
@@ -136,7 +137,8 @@ def improvements(items: list[ScoredObligation], violations: list[tuple[int, Reco
             hint = ""
             if ob.escalations:
                 hint = t(lang, " It was escalated {count} time(s) first - {reason}.",
-                            count=ob.escalations, reason=ob.reasons[0] if ob.reasons else
+                            count=ob.escalations,
+                            reason=say_reason(ob.reasons[0], lang, names) if ob.reasons else
                             t(lang, "no acknowledgement in time"))
             text = t(lang, "{what} (rule {rule}) came {minutes} min late: due {due}, done {done} "
                         "by {by}.{hint}", what=what[0].upper() + what[1:], rule=ob.rule,
@@ -148,9 +150,12 @@ def improvements(items: list[ScoredObligation], violations: list[tuple[int, Reco
         for approver, state in ob.approvals.items():
             if state != "approved":
                 given = ob.approval_reasons.get(approver)
-                reason = given or (t(lang, "skipped") if state == "skipped" else
-                                   t(lang, "no {approver} approved in time",
-                                        approver=who(approver)))
+                if given:
+                    reason = say_reason(given, lang, names)
+                elif state == "skipped":
+                    reason = t(lang, "skipped")
+                else:
+                    reason = t(lang, "no {approver} approved in time", approver=who(approver))
                 if state == "skipped":
                     fix = t(lang, "Wait for {approver}, or agree pre-approved wording.",
                                approver=who(approver))
