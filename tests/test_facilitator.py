@@ -261,9 +261,9 @@ def test_an_approver_on_shift_is_paged_and_the_advice_says_slow_not_absent() -> 
         doc = score_log(records, DEFAULT)
         for item in doc["improvements"]:
             # Advice in the drill's language (Swedish), the log's reasons said in it too.
-            if "utan godkännande av Jurist" in item["text"] and "habit" not in item["text"]:
-                assert "Mikael Sjöberg (Jurist) larmades" in item["text"]
-                assert "Sätt Jurist i beredskap" not in item["text"]  # slow, not absent
+            if "utan godkännande av jurist" in item["text"] and "habit" not in item["text"]:
+                assert "Mikael Sjöberg (jurist) larmades" in item["text"]
+                assert "Sätt jurist i beredskap" not in item["text"]  # slow, not absent
                 found_slow = True
     assert found_slow
 

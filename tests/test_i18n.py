@@ -94,7 +94,7 @@ def test_a_rulebook_gives_its_roles_names_and_its_reasons_per_language() -> None
     from drills.rulebook.load import load_rulebook
 
     book = load_rulebook(resolve("rulebook", "default"))
-    assert display_name("comms_lead", "sv", book.role_names()) == "Kommunikationsansvarig"
+    assert display_name("comms_lead", "sv", book.role_names()) == "kommunikationsansvarig"
     assert display_name("comms_lead", "en", book.role_names()) == "comms lead"
     argue = next(f for f in book.forbid if f.action == "argue")
     assert argue.reason.startswith("Never argue with the public")  # what the log records
