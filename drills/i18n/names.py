@@ -1,6 +1,6 @@
 """Display names: roles, actions, severity levels, SCCT strategies and clusters, languages,
 in the drill's language. Ids stay as they are in files and commands; a rulebook may give
-its own names (``roles: {comms_lead: {name: {sv: Kommunikationsansvarig}}}``), which win.
+its own names (``roles: {comms_lead: {name: {sv: kommunikationsansvarig}}}``), which win.
 """
 
 from __future__ import annotations
