@@ -26,14 +26,16 @@ def _catalogue() -> dict[tuple[str | None, str], str]:
 
 
 def messages_in_code() -> set[str]:
-    """Every literal message the code passes to ``t(lang, MESSAGE, ...)`` (what pybabel
-    extracts with ``-k t:2``)."""
+    """Every literal message the code passes to ``t(lang, MESSAGE, ...)``, to ``w(MESSAGE)``
+    (``t`` with its language bound) or marks with ``N_(MESSAGE)`` (what pybabel extracts
+    with ``-k t:2 -k w -k N_``)."""
     found: set[str] = set()
+    position = {"t": 1, "w": 0, "N_": 0}
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-                    node.func.id == "t" and len(node.args) >= 2:
-                message = node.args[1]
+                    node.func.id in position and len(node.args) > position[node.func.id]:
+                message = node.args[position[node.func.id]]
                 if isinstance(message, ast.Constant) and isinstance(message.value, str):
                     found.add(message.value)
                 elif isinstance(message, ast.JoinedStr):

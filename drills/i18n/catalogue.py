@@ -65,6 +65,11 @@ def t(lang: str, message: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogue where it is said later (``t(lang, word)``)."""
+    return message
+
+
 def tn(lang: str, singular: str, plural: str, n: int, **values: object) -> str:
     """A message with a plural form, chosen by ``n`` as ``lang`` chooses it."""
     text = translations(lang).ngettext(singular, plural, n)

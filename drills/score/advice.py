@@ -68,9 +68,17 @@ def describe(action: str, role: str, lang: str = "en",
     return t(lang, "the {action} by {role}", action=display_name(action, lang), role=who)
 
 
-def plain(action: str, role: str) -> str:
+def plain(action: str, role: str, lang: str = "en",
+          names: dict[str, dict[str, str]] | None = None) -> str:
     """An obligation as a table cell: ``tell comms_lead``, ``route to spokesperson``,
-    ``holding statement by comms_lead``."""
+    ``holding statement by comms_lead`` (in another language, its display names)."""
+    if lang.split("_")[0] != "en":
+        who = display_name(role, lang, names)
+        if action == "notify":
+            return t(lang, "tell {role}", role=who)
+        if action == "route":
+            return t(lang, "route to {role}", role=who)
+        return t(lang, "{action} by {role}", action=display_name(action, lang), role=who)
     if action == "notify":
         return f"tell {role}"
     if action == "route":

@@ -309,7 +309,7 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
     document: dict[str, Any] = {
         "schema": SCORE_SCHEMA,
         "drill": {k: header.get(k) for k in ("scenario", "rulebook", "team", "seed", "start",
-                                              "cluster", "log_feed")},
+                                              "cluster", "log_feed", "locale")},
         "scored_with": {"rulebook": rulebook.name, "version": rulebook.version},
         "warnings": warnings,
         "score": None if letter is None else round(overall, 1),
