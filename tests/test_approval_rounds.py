@@ -213,3 +213,60 @@ def test_a_wrong_rejection_in_an_actions_file_is_one_line(tmp_path: Path, line: 
     result = CliRunner().invoke(cli, ["run", "--seed", "1", "--actions", str(actions)])
     assert result.exit_code == 2 and message in result.output
     assert f"{actions}:4:" in result.output and "Traceback" not in result.output
+
+
+def test_the_scores_count_rounds_and_time_to_decide_and_say_who_skipped_whom(
+        tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from drills.cli.main import cli
+
+    actions = tmp_path / "rounds.yaml"
+    actions.write_text(ROUNDS_FILE, "utf-8")
+    log = tmp_path / "rounds.jsonl"
+    ran = CliRunner().invoke(cli, ["run", "--seed", "1", "--start", "fri 17:30", "--hours",
+                                   "10", "--actions", str(actions), "--log", str(log)])
+    assert ran.exit_code == 0, ran.output
+    scored = CliRunner().invoke(cli, ["score", str(log), "--json"])
+    assert scored.exit_code == 0, scored.output
+    doc = json.loads(scored.output)
+    row = next(o for o in doc["obligations"] if o["id"] == "o17")
+    assert row["rounds"] == 2
+    assert row["rejections"] == ["legal rejected round 1: say when the next update comes"]
+    assert all("rounds" not in o for o in doc["obligations"] if o["id"] != "o17")
+    lee = next(p for p in doc["persons"] if p["name"] == "Lee")
+    decisions = [i for i in lee["items"] if i["kind"] == "approval"]
+    assert [(i["what"], i["outcome"], i["value"]) for i in decisions] == [
+        ("holding_statement", "rejected, in time", 1.0),
+        ("holding_statement (round 2)", "approved, in time", 1.0)]
+    assert decisions[0]["minutes"] == 0.4 and decisions[0]["note"] == \
+        '"say when the next update comes"'
+    text = CliRunner().invoke(cli, ["score", str(log)]).output
+    assert "2 rounds (legal rejected round 1: say when the next update comes)" in text
+    assert "rejected, in time" in text
+
+
+def test_the_report_says_who_published_without_asking(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from drills.cli.main import cli
+
+    golden = Path(__file__).parent / "data" / "actions" / "golden.yaml"
+    log = tmp_path / "skip.jsonl"
+    ran = CliRunner().invoke(cli, ["run", "--seed", "1", "--start", "fri 17:30", "--hours",
+                                   "4", "--actions", str(golden), "--log", str(log)])
+    assert ran.exit_code == 0, ran.output
+    doc = json.loads(CliRunner().invoke(cli, ["score", str(log), "--json"]).output)
+    row = next(o for o in doc["obligations"] if o.get("skipped_by"))
+    assert row["skipped_by"] == [
+        "Ann skipped legal: published without legal's approval: nobody was asked"]
+    ann = next(p for p in doc["persons"] if p["name"] == "Ann")
+    item = next(i for i in ann["items"] if i["id"] == row["id"] and i["kind"] == "obligation")
+    assert item["outcome"] == "published without approval"
+    assert item["note"] == "published without legal's approval: nobody was asked"
+    text = CliRunner().invoke(cli, ["score", str(log)]).output
+    assert "Ann skipped legal: published without legal's approval: nobody was asked" in text

@@ -55,6 +55,10 @@ def render_report(doc: dict[str, Any], fmt: str = "simple") -> str:
         notes = []
         for approver, state in ob["approvals"].items():
             notes.append(f"{approver}: {state}")
+        if ob.get("rounds", 1) > 1:
+            notes.append(f"{ob['rounds']} rounds (" + "; ".join(ob.get("rejections") or ())
+                         + ")")
+        notes += ob.get("skipped_by") or []
         if ob["channels_missing"]:
             notes.append("missing " + ",".join(ob["channels_missing"]))
         if ob["status"] == "missed" and ob["reason"]:
