@@ -270,3 +270,45 @@ def test_the_report_says_who_published_without_asking(tmp_path: Path) -> None:
     assert item["note"] == "published without legal's approval: nobody was asked"
     text = CliRunner().invoke(cli, ["score", str(log)]).output
     assert "Ann skipped legal: published without legal's approval: nobody was asked" in text
+
+
+def test_a_drafting_session_replays_and_writes_back_as_an_actions_file(
+        tmp_path: Path) -> None:
+    from drills.inputs.actions_file import actions_yaml
+    from drills.serve.db import DrillRow, ServeDB
+
+    live, out = live_drill({"comms_lead": "Ana", "legal": "Lee"}, seed=1, hours=8)
+    ana, lee = _console(live, "Ana"), _console(live, "Lee")
+    t = 0.0
+    while not any(i.ob.spec.action == "holding_statement" for i in live.inbox("Ana")):
+        t += 0.5
+        live.advance(t)
+    ob = next(i.ob.id for i in live.inbox("Ana") if i.ob.spec.action == "holding_statement")
+    ana.execute(f"draft {ob} : We are looking into it.")
+    live.advance(live.now + 2)
+    lee.execute(f"reject {ob} : say when the next update comes")
+    live.advance(live.now + 3)
+    ana.execute(f"draft {ob} : We are looking into it. Next update by 21:00.")
+    lee.execute(f"approve {ob}")
+    ana.execute(f"do {ob}")
+    live.advance(live.now + 30)
+    live.finish()
+    text = out.getvalue()
+    inputs = inputs_from_log(records_of(text))
+    assert [i.kind for i in inputs if i.obligation == ob] == ["draft", "reject", "draft",
+                                                              "approve"]
+    stored = ServeDB(str(tmp_path / "serve.db"))  # a served drill's inputs, for recovery
+    stored.add_drill(DrillRow("d1", "2026-01-01 00:00:00", {}, "running", 0.0, 0.0, "R"), {})
+    for seq, item in enumerate(inputs):
+        stored.add_input("d1", seq, item)
+    assert stored.inputs("d1") == inputs
+    stored.close()
+    written = actions_yaml({"comms_lead": "Ana", "legal": "Lee"}, inputs, "test")
+    assert f'action: draft, obligation: {ob}, text: "We are looking into it."' in written
+    again, out2 = live_drill({"comms_lead": "Ana", "legal": "Lee"}, seed=1, hours=8)
+    for item in inputs:
+        again.advance(item.t)
+        apply_input(again.world, item)
+    again.advance(float(records_of(text)[-1]["duration"]))
+    again.finish()
+    assert out2.getvalue() == text
