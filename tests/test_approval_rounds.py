@@ -312,3 +312,24 @@ def test_a_drafting_session_replays_and_writes_back_as_an_actions_file(
     again.advance(float(records_of(text)[-1]["duration"]))
     again.finish()
     assert out2.getvalue() == text
+
+
+def test_played_as_legal_at_the_terminal_and_replayed_byte_for_byte(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from drills.cli.main import cli
+
+    log = tmp_path / "legal.jsonl"
+    commands = ("wait 5h38m\ninbox\nreject o17 : say when the next update comes\n"
+                "wait 21m\ninbox\napprove o17\nwait 5m\nquit\n")
+    played = CliRunner().invoke(cli, [
+        "play", "--plain", "--speed", "0", "--seed", "1", "--start", "fri 17:30", "--hours",
+        "10", "--role", "legal", "--as", "Lee", "--log", str(log)], input=commands)
+    assert played.exit_code == 0, played.output
+    out = played.output
+    assert "APPROVE  o17" in out and 'draft: "We are aware of reports' in out
+    assert "rejected o17 (holding_statement): the drafter revises it and asks again" in out
+    assert "APPROVAL o17 needs your approval as legal (round 2)" in out
+    assert "approved o17 (holding_statement)" in out
+    replayed = CliRunner().invoke(cli, ["replay", str(log)])
+    assert replayed.exit_code == 0, replayed.output
