@@ -47,7 +47,7 @@ def test_commands_parse(line: str, command: Command | None) -> None:
     ("wait soon", "bad duration 'soon'"),
     ("wait 0m", "above zero"),
     ("speed fast", "speed takes a number"),
-    ("inbox : hello", "only 'do' and 'act' take a text"),
+    ("inbox : hello", "only 'do', 'act', 'draft' and 'reject' take a text"),
     (": hello", "a command comes before ':'"),
     ("pause now", "pause takes nothing after it"),
     ("ack o1 o2", "usage: ack [OB]"),

@@ -16,7 +16,7 @@ import pytest
 
 from drills.drive.live import LiveDrill
 from drills.score.person import PersonScorer, person_documents
-from drills.sim.people import PersonAction, PersonError
+from drills.sim.people import PersonAction, PersonError, draft
 from tests.live_helpers import live_drill, records_of
 
 NAME = "Ann"
@@ -81,7 +81,11 @@ def _work(live: LiveDrill, ob: Any, policy: Policy) -> None:
     if action in ("holding_statement", "update", "statement", "apology"):
         waiting = [a for a in ob.spec.approve if not ob.approved.get(a)]
         if policy.careful and waiting:
-            return  # a careful trainee waits for legal
+            if not ob.rounds:  # a careful trainee sends legal the draft, then waits
+                clock = live.clock(live.now + 120).split()[1]
+                _try(draft, live.world, NAME, ob.id, GOOD_TEXT.format(next=clock))
+                live.world.settle()
+            return
         clock = live.clock(live.now + 120).split()[1]
         text = GOOD_TEXT.format(next=clock) if policy.careful else POOR_TEXT
         _try(live.act, NAME, PersonAction(action, ob.id, text=text))

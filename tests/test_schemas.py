@@ -63,5 +63,5 @@ def test_actions_schema_enums_match_the_vocabulary() -> None:
     from drills.sim.people import CHANNELS
 
     item = load_schema("actions")["properties"]["actions"]["items"]["properties"]
-    assert item["action"]["enum"] == list(ACTIONS)
+    assert item["action"]["enum"] == [*ACTIONS, "reject", "draft"]
     assert item["channels"]["items"]["enum"] == list(CHANNELS)

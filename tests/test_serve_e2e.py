@@ -83,12 +83,6 @@ def test_a_facilitator_and_two_participants_run_a_drill(server: RealServer,
     if item.locator("button:has-text('Acknowledge')").count():
         item.locator("button:has-text('Acknowledge')").click()
         lead.wait_for_selector("#notice:has-text('Acknowledged')")
-    approval = legal.locator("#inbox li.approval")
-    approval.wait_for(timeout=20_000)
-    _shot(legal, "participant-legal")
-    approval.locator("button:has-text('Approve')").click()
-    legal.wait_for_selector("#notice:has-text('Approved')")
-    lead.wait_for_selector("#inbox li:has-text('holding statement'):has-text('legal: approved')")
     lead.locator("#inbox li:has-text('holding statement') button:has-text('Do it')").first.click()
     text = lead.locator("#c-text")
     assert "aware" in text.input_value()  # the rulebook's template, filled in
@@ -96,6 +90,14 @@ def test_a_facilitator_and_two_participants_run_a_drill(server: RealServer,
     lead.click("#c-check")
     lead.wait_for_selector("#coaching li:has-text('fill in {product}')")
     text.fill("We're aware of reports about overheating kettles. Next update by 21:30.")
+    lead.click("#composer button:has-text('Send for approval')")  # legal reads the draft
+    lead.wait_for_selector("#notice:has-text('for approval')")
+    approval = legal.locator("#approvals li.approval:has-text('Next update by 21:30')")
+    approval.wait_for(timeout=20_000)
+    _shot(legal, "participant-legal")
+    approval.locator("button:has-text('Approve')").click()
+    legal.wait_for_selector("#notice:has-text('Approved')")
+    lead.wait_for_selector("#inbox li:has-text('holding statement'):has-text('legal: approved')")
     _shot(lead, "participant-comms-lead")
     lead.click("#composer button:has-text('Publish')")
     lead.wait_for_selector("#statements li:has-text('Next update by 21:30')")

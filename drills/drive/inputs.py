@@ -11,10 +11,11 @@ from typing import Any, Literal
 
 from drills.log.records import Record
 from drills.sim.facilitator import adhoc_inject, trigger_inject, validate
-from drills.sim.people import PersonAction, acknowledge, act, approve
+from drills.sim.people import PersonAction, acknowledge, act, approve, draft, reject
 from drills.sim.world import LIVE_STEPS_PER_MINUTE, World
 
-InputKind = Literal["ack", "approve", "act", "trigger", "inject", "validate"]
+InputKind = Literal["ack", "approve", "reject", "draft", "act", "trigger", "inject",
+                    "validate"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class PersonInput:
     #: A facilitator's inject: the scripted one's id, or (role, kind, text) of an ad-hoc one.
     inject: str | None = None
     adhoc: tuple[str, str, str] | None = None
+    #: A rejection's comment, or the text of a draft.
+    text: str | None = None
 
 
 def apply_input(world: World, item: PersonInput) -> None:
@@ -44,6 +47,11 @@ def apply_input(world: World, item: PersonInput) -> None:
         acknowledge(world, item.member, item.obligation)
     elif item.kind == "approve":
         approve(world, item.member, item.obligation)
+    elif item.kind == "reject":
+        reject(world, item.member, item.obligation, item.text or "")
+    elif item.kind == "draft":
+        assert item.obligation is not None
+        draft(world, item.member, item.obligation, item.text)
     else:
         assert item.action is not None
         act(world, item.member, item.action)
@@ -71,6 +79,12 @@ def inputs_from_log(records: list[Record]) -> list[PersonInput]:
             found.append(PersonInput(t, member, "ack", str(record["id"])))
         elif record["type"] == "obligation" and record.get("status") == "approved":
             found.append(PersonInput(t, member, "approve", str(record["id"])))
+        elif record["type"] == "obligation" and record.get("status") == "approval_rejected":
+            found.append(PersonInput(t, member, "reject", str(record["id"]),
+                                     text=str(record.get("comment") or "")))
+        elif record["type"] == "obligation" and record.get("status") == "drafted":
+            found.append(PersonInput(t, member, "draft", str(record["id"]),
+                                     text=_text_or_none(record.get("text"))))
         elif record["type"] == "action":
             found.append(PersonInput(t, member, "act", action=action_of(record)))
     return found

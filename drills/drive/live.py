@@ -37,6 +37,7 @@ NOTABLE_KINDS = frozenset({"press_inquiry", "influencer_post", "misinformation",
                            "regulator_inquiry", "employee_leak", "internal_report"})
 #: Records a person is told about as they happen.
 _NEWS_STATUSES = {"created", "paged", "escalated", "overdue", "approval_requested", "approved",
+                  "approval_rejected",
                   "approval_missing", "cancelled", "done", "missed", "open"}
 
 

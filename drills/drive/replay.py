@@ -28,7 +28,7 @@ class ReplayPlan:
 def _is_input(record: Record) -> bool:
     if record["type"] == "action":
         return True
-    return record.get("status") == "approved" or (
+    return record.get("status") in ("approved", "approval_rejected", "drafted") or (
         record.get("status") == "acknowledged" and not record.get("with_action"))
 
 

@@ -115,16 +115,34 @@ def _item(doc: Document, i: int, raw: dict[str, Any], humans: dict[str, str],
         found.append(doc.diagnostic(where, f"say which role {member} plays (role: ...), here "
                                     "or in 'humans:'"))
         return None
-    kind: InputKind = {"acknowledge": "ack", "approve": "approve"}.get(
-        raw["action"], "act")  # type: ignore[assignment]
+    kind: InputKind = _KINDS.get(raw["action"], "act")
+    if kind in ("reject", "draft") and "obligation" not in raw:
+        found.append(doc.diagnostic(where, f"say which draft: {raw['action']} needs "
+                                    "'obligation: o9'"))
+        return None
+    if kind == "reject" and not str(raw.get("comment") or "").strip():
+        found.append(doc.diagnostic(where, "a rejection says what to change: add "
+                                    "'comment: ...'"))
+        return None
+    if "comment" in raw and kind != "reject":
+        found.append(doc.diagnostic((*where, "comment"), "only 'action: reject' takes a "
+                                    "comment (a draft's words go in 'text')"))
+        return None
     step = round(minutes * LIVE_STEPS_PER_MINUTE) / LIVE_STEPS_PER_MINUTE
     channels = raw.get("channels")
     action = None if kind != "act" else PersonAction(
         raw["action"], raw.get("obligation"), raw.get("event"),
         tuple(channels) if isinstance(channels, list) else None, raw.get("text"),
         role if isinstance(role, str) else None)
-    item = PersonInput(step, member, kind, raw.get("obligation"), action)
+    text = raw.get("comment") if kind == "reject" else raw.get("text") if kind == "draft" \
+        else None
+    item = PersonInput(step, member, kind, raw.get("obligation"), action, text=text)
     return RecordedAction(item, _where(doc, where))
+
+
+#: The actions an actions file names that are inputs of their own (not done actions).
+_KINDS: dict[str, InputKind] = {"acknowledge": "ack", "approve": "approve",
+                                "reject": "reject", "draft": "draft"}
 
 
 def actions_yaml(humans: dict[str, str], items: list[PersonInput], source: str,
@@ -157,9 +175,13 @@ def actions_yaml(humans: dict[str, str], items: list[PersonInput], source: str,
             if action.text is not None:
                 fields.append(f"text: {_q(action.text)}")
         else:
-            fields.append("action: " + ("acknowledge" if item.kind == "ack" else "approve"))
+            fields.append("action: " + ("acknowledge" if item.kind == "ack" else item.kind))
             if item.obligation:
                 fields.append(f"obligation: {item.obligation}")
+            if item.kind == "reject":
+                fields.append(f"comment: {_q(item.text or '')}")
+            elif item.kind == "draft" and item.text is not None:
+                fields.append(f"text: {_q(item.text)}")
         lines.append("  - {" + ", ".join(fields) + "}")
     return "\n".join(lines) + "\n"
 

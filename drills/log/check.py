@@ -21,8 +21,8 @@ RECORD_TYPES = ("drill", "event", "signal", "firing", "severity", "episode", "ob
                 "action", "violation", "cluster", "control", "expectation", "end")
 OBLIGATION_STATUSES = ("created", "paged", "acknowledged", "escalated", "waiting",
                        "unstaffed", "skipped", "approval_requested", "approved",
-                       "approval_skipped", "approval_missing", "overdue", "done", "missed",
-                       "open", "cancelled")
+                       "approval_skipped", "approval_missing", "approval_rejected", "drafted",
+                       "overdue", "done", "missed", "open", "cancelled")
 EPISODE_STATUSES = ("start", "end", "open")
 #: What a facilitator did: trigger a scripted inject, or add an ad-hoc one.
 CONTROL_OPS = ("trigger", "inject", "validate")
@@ -255,7 +255,7 @@ class LogChecker:
             raise self.fail(f"obligation {ident!r} has a {status!r} record before it was "
                             "created")
         if status in ("approved", "approval_skipped", "approval_missing",
-                      "approval_requested"):
+                      "approval_requested", "approval_rejected"):
             self._string(record, "approver")
         for key in ("member", "role", "reason"):
             self._string(record, key, required=False)

@@ -22,7 +22,9 @@ USAGE: dict[str, str] = {
     "ack": "ack [OB]                  acknowledge a page (the oldest when no id)",
     "do": "do OB [on EVENT] [via CH,CH] [: TEXT]     fulfil obligation OB with its action",
     "act": "act ACTION [on EVENT] [via CH,CH] [: TEXT] any action (fulfils your oldest such)",
-    "approve": "approve [OB]              give the approval a colleague waits for",
+    "approve": "approve [OB]              approve the draft a colleague waits with",
+    "reject": "reject OB : COMMENT       send the draft back with what to change",
+    "draft": "draft OB : TEXT           write the text for approval: the approvers read it",
     "templates": "templates                 the rulebook's templates",
     "template": "template NAME             a template filled in, ready to edit",
     "wait": "wait DURATION             let time pass (wait 10m, wait 1h30m); a page stops it",
@@ -66,10 +68,15 @@ def parse_command(line: str) -> Command | None:
         raise CommandError(f"unknown command {verb!r}{suggest(verb, USAGE)}; 'help' lists "
                            "the commands")
     body = text.strip() if colon else None
-    if colon and verb not in ("do", "act"):
-        raise CommandError(f"only 'do' and 'act' take a text after ':'; usage: {USAGE[verb]}")
+    if colon and verb not in ("do", "act", "reject", "draft"):
+        raise CommandError(f"only 'do', 'act', 'draft' and 'reject' take a text after ':'; "
+                           f"usage: {USAGE[verb]}")
     if verb in ("do", "act"):
         return _action(verb, args, body)
+    if verb in ("reject", "draft"):
+        if len(args) != 1 or not body:
+            raise CommandError(f"usage: {USAGE[verb]}")
+        return Command(verb, arg=args[0], text=body)
     if verb == "feed":
         return _feed(args)
     if verb == "wait":

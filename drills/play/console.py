@@ -17,7 +17,15 @@ from drills.inputs.durations import countdown as _minutes
 from drills.log.records import Record
 from drills.play.commands import USAGE, Command, CommandError, parse_command
 from drills.score.coaching import coach
-from drills.sim.people import PersonAction, PersonError, person, template_for
+from drills.sim.people import (
+    PersonAction,
+    PersonError,
+    draft,
+    person,
+    reject,
+    skipped,
+    template_for,
+)
 from drills.sim.world import OpenExpectation, OpenObligation
 from drills.vocabulary import ACTIONS, EVENT_PLATFORMS, PUBLIC_ACTIONS
 
@@ -141,12 +149,16 @@ class Console:
         notes = []
         if item.kind != "approval":
             for approver in ob.spec.approve:
-                notes.append(f"{approver} " + ("approved" if ob.approved.get(approver)
-                                               else "waiting"))
+                notes.append(f"{approver} " + (
+                    "approved" if ob.approved.get(approver) else
+                    f"rejected: {ob.rejected[approver]}" if approver in ob.rejected else
+                    "waiting" if ob.rounds else f"not asked ('draft {ob.id} : TEXT')"))
             if ob.spec.channels is not None:
                 notes.append("via " + ",".join(self.live.world.channels(ob.spec)))
             if ob.event:
                 notes.append(f"on {ob.event}")
+        else:
+            notes.append(f"draft: \"{ob.draft}\"" if ob.draft else "no text to read")
         label = {"page": "PAGE", "obligation": "TO DO" if ob.acknowledged else "NEW",
                  "approval": "APPROVE"}[item.kind]
         return [label, ob.id, ob.spec.action, item.role, when, "; ".join(notes)]
@@ -189,6 +201,20 @@ class Console:
         ob = self.live.approve(self.name, command.arg)
         return Reply([f"approved {ob.id} ({ob.spec.action})"])
 
+    def _cmd_reject(self, command: Command) -> Reply:
+        ob = reject(self.live.world, self.name, command.arg, command.text or "")
+        self.live.world.settle()
+        return Reply([f"rejected {ob.id} ({ob.spec.action}): the drafter revises it and "
+                      "asks again"])
+
+    def _cmd_draft(self, command: Command) -> Reply:
+        assert command.arg is not None
+        ob = draft(self.live.world, self.name, command.arg, command.text)
+        self.live.world.settle()
+        return Reply([f"drafted {ob.id} (round {ob.rounds}): asked "
+                      + ", ".join(ob.spec.approve) + f" to read it; 'do {ob.id}' publishes "
+                      "it once approved"])
+
     def _cmd_do(self, command: Command) -> Reply:
         assert command.arg is not None
         from drills.sim.people import open_obligation
@@ -217,8 +243,7 @@ class Console:
                     "" if met else ", which no obligation asked for")]
         lines += [f"  meets {x.id}: {x.spec.reaction}" for x in met]
         if ob is not None and not record.get("approved", True):
-            lines.append("  published without: " + ", ".join(
-                a for a in ob.spec.approve if not ob.approved.get(a)))
+            lines += [f"  {skipped(ob, a)}" for a in ob.spec.approve if not ob.approved.get(a)]
         lang = self.live.world.lang
         lines += [f"  coach: {note}" for note in coach(
             record.get("text"), request.action, list(record.get("channels") or []), lang)]
@@ -338,8 +363,15 @@ class Console:
             due = self.live.clock(float(record["due"])).split()[1]
             return f"NEW {ob_id}: {record.get('action')} as {record.get('role')}, due {due}"
         if status == "approval_requested" and record.get("member") == self.name:
-            return (f"APPROVAL {ob_id} needs your approval as {record.get('approver')}: "
-                    f"'approve {ob_id}'")
+            text = record.get("draft")
+            return (f"APPROVAL {ob_id} needs your approval as {record.get('approver')}"
+                    + (f" (round {record.get('round')})" if record.get("round", 1) != 1 else "")
+                    + (f": \"{text}\"" if text else "")
+                    + f" - 'approve {ob_id}' or 'reject {ob_id} : COMMENT'")
+        if status == "approval_rejected" and record.get("member") != self.name and \
+                ob_id in self._mine:
+            return (f"REJECTED {ob_id} by {record.get('approver')}: {record.get('comment')}"
+                    f" - revise it with 'draft {ob_id} : TEXT'")
         if ob_id not in self._mine:
             return None
         action = self._mine[ob_id]

@@ -34,6 +34,11 @@ class ScoredObligation:
     approvals: dict[str, str] = field(default_factory=dict)
     #: Why an approval was not given, as the log says (slow, absent, skipped).
     approval_reasons: dict[str, str] = field(default_factory=dict)
+    #: Drafting rounds a person read (0: no draft was asked of a person), the rejections
+    #: ("legal: comment"), and who published without whom ("Ann skipped legal: ...").
+    rounds: int = 0
+    rejections: list[str] = field(default_factory=list)
+    skipped_by: list[str] = field(default_factory=list)
     published: list[str] | None = None
     reasons: list[str] = field(default_factory=list)
     escalations: int = 0

@@ -11,9 +11,12 @@ How the score is made (docs/score.md says it in words):
 - **duty**, 0-100: the mean of the person's items, each worth 1 (done in time), 0.5 (done
   late) or 0 (not done, taken over by a backup, or published without the approvals it
   needed): every page to them (acknowledged within the role's ``ack_within``), every
-  obligation of their roles (met by the due time), every approval asked of them (given by
-  the obligation's due time), and every public statement they made before anyone asked
-  (proactive work: worth 1).
+  obligation of their roles (met by the due time), every approval asked of them - each
+  round of a draft is one decision, approve or reject with a comment, worth 1 by the
+  obligation's due time, 0.5 after, 0 unanswered - and every public statement they made
+  before anyone asked (proactive work: worth 1). A drafter's obligation notes its rounds
+  (rejections cost time, which the due time already counts; they cost nothing else), and
+  a statement published with no approval asked says whom they skipped.
 - **care**, a factor from 1 down to 0.2: each of their own violations takes 0.2, each
   statement published without its approvals 0.15, each finding on their words that the
   public would see 0.1 (wrong language, an unfilled ``{placeholder}``, too long for the
@@ -90,8 +93,13 @@ class _Ob:
     done: float | None = None
     done_by: str | None = None
     status: str = "open"
-    asked: dict[str, tuple[str | None, float]] = field(default_factory=dict)  # approver role
-    approved: dict[str, tuple[str | None, float]] = field(default_factory=dict)
+    #: Every ask of an approver role, in order: (role, member, t, round).
+    asks: list[tuple[str, str | None, float, int]] = field(default_factory=list)
+    #: Every decision: (role, member, t, "approved" or "rejected", comment).
+    decisions: list[tuple[str, str | None, float, str, str]] = field(default_factory=list)
+    rounds: int = 0
+    #: Approver role -> why it went out without them (a person published).
+    skipped: dict[str, str] = field(default_factory=dict)
 
 
 class PersonScorer:
@@ -157,13 +165,25 @@ class PersonScorer:
         elif status == "escalated":
             ob.escalated_from.setdefault(str(record.get("role")), t)
         elif status == "approval_requested":
-            ob.asked.setdefault(str(record.get("approver")),
-                                (member if isinstance(member, str) else None, t))
-        elif status == "approved":
-            ob.approved.setdefault(str(record.get("approver")),
-                                   (member if isinstance(member, str) else None, t))
+            round_ = record.get("round")
+            ob.asks.append((str(record.get("approver")),
+                            member if isinstance(member, str) else None, t,
+                            round_ if isinstance(round_, int) else 1))
+        elif status in ("approved", "approval_rejected"):
+            ob.decisions.append((str(record.get("approver")),
+                                 member if isinstance(member, str) else None, t,
+                                 "approved" if status == "approved" else "rejected",
+                                 str(record.get("comment") or "")))
             if record.get("human") is True:
                 self._took_part(record)
+        elif status == "drafted":
+            round_ = record.get("round")
+            ob.rounds = max(ob.rounds, round_ if isinstance(round_, int) else 1)
+            if record.get("human") is True:
+                self._took_part(record)
+        elif status == "approval_missing" and isinstance(member, str):
+            ob.skipped.setdefault(str(record.get("approver")),
+                                  f"{member}: {record.get('reason')}")
         elif status == "done":
             ob.done, ob.done_by, ob.status = t, member if isinstance(member, str) else None, \
                 "done"
@@ -244,14 +264,18 @@ class PersonScorer:
                     items.append(PersonItem("obligation", ob.id, ob.action, ob.created,
                                             f"taken over by {ob.done_by}", 0.0))
                 elif unapproved:
+                    skipped = [ob.skipped[a].split(": ", 1)[-1] for a in ob.approve
+                               if a in ob.skipped]
                     items.append(PersonItem("obligation", ob.id, ob.action, ob.created,
                                             "published without approval", 0.0,
-                                            note="needed " + ", ".join(ob.approve)))
+                                            note="; ".join(skipped) or
+                                            "needed " + ", ".join(ob.approve)))
                 else:
                     items.append(PersonItem("obligation", ob.id, ob.action, ob.created,
                                             "late" if late else "in time",
                                             0.5 if late else 1.0,
-                                            round(ob.done - ob.created, 1)))
+                                            round(ob.done - ob.created, 1),
+                                            note=_rounds_note(ob)))
             elif ob.status == "missed":
                 items.append(PersonItem("obligation", ob.id, ob.action, ob.created, "missed",
                                         0.0))
@@ -261,24 +285,30 @@ class PersonScorer:
         return items
 
     def _approvals(self, name: str, roles: list[str]) -> list[PersonItem]:
+        """Each round asked of them is one decision: how fast, and which."""
         items = []
         for ob in self.obligations.values():
-            for role in roles:
-                asked = ob.asked.get(role)
-                if asked is None or asked[0] != name:
+            for i, (role, member, asked, round_) in enumerate(ob.asks):
+                if role not in roles or member != name:
                     continue
-                given = ob.approved.get(role)
-                if given is not None and given[0] == name:
-                    wait = given[1] - asked[1]
-                    late = given[1] > ob.due + 1e-9
-                    items.append(PersonItem("approval", ob.id, ob.action, asked[1],
-                                            "late" if late else "in time",
-                                            0.5 if late else 1.0, round(wait, 1)))
-                elif ob.status == "open" and ob.done is None:
-                    items.append(PersonItem("approval", ob.id, ob.action, asked[1],
+                later = [t for r, _m, t, _n in ob.asks[i + 1:] if r == role]
+                until = later[0] if later else float("inf")
+                decision = next((d for d in ob.decisions if d[0] == role and d[1] == name
+                                 and asked - 1e-9 <= d[2] < until), None)
+                what = ob.action + (f" (round {round_})" if round_ > 1 else "")
+                if decision is not None:
+                    late = decision[2] > ob.due + 1e-9
+                    verdict = "approved" if decision[3] == "approved" else "rejected"
+                    items.append(PersonItem(
+                        "approval", ob.id, what, asked,
+                        f"{verdict}, " + ("late" if late else "in time"),
+                        0.5 if late else 1.0, round(decision[2] - asked, 1),
+                        note=f"\"{decision[4]}\"" if decision[4] else ""))
+                elif ob.status == "open" and ob.done is None and not later:
+                    items.append(PersonItem("approval", ob.id, what, asked,
                                             "open at the end", None))
                 else:
-                    items.append(PersonItem("approval", ob.id, ob.action, asked[1],
+                    items.append(PersonItem("approval", ob.id, what, asked,
                                             "not given", 0.0))
         return items
 
@@ -320,6 +350,19 @@ class PersonScorer:
                             "text": text, "approved": a.get("approved"),
                             "strategies": used, "notes": notes})
         return actions, findings, unapproved
+
+
+def _rounds_note(ob: _Ob) -> str:
+    """``3 rounds (legal rejected 2)``: how often the draft went back before it went out."""
+    rounds = max([ob.rounds, *(n for _r, _m, _t, n in ob.asks)]) if ob.asks else ob.rounds
+    if rounds <= 1:
+        return ""
+    rejected: dict[str, int] = {}
+    for role, _m, _t, verdict, _c in ob.decisions:
+        if verdict == "rejected":
+            rejected[role] = rejected.get(role, 0) + 1
+    return f"{rounds} rounds" + (" (" + ", ".join(
+        f"{r} rejected {n}" for r, n in sorted(rejected.items())) + ")" if rejected else "")
 
 
 _MEANINGS = {"P": "performed without challenges", "S": "performed with some challenges",

@@ -99,6 +99,10 @@ def render_report(doc: dict[str, Any], fmt: str = "simple", lang: str | None = N
         notes = []
         for approver, state in ob["approvals"].items():
             notes.append(f"{_shown(approver, lang)}: {_word(state, lang)}")
+        if ob.get("rounds", 1) > 1:
+            notes.append(w("{rounds} rounds ({rejections})", rounds=ob["rounds"],
+                           rejections="; ".join(ob.get("rejections") or ())))
+        notes += ob.get("skipped_by") or []
         if ob["channels_missing"]:
             notes.append(w("missing {channels}", channels=",".join(ob["channels_missing"])))
         if ob["status"] == "missed" and ob["reason"]:

@@ -483,8 +483,16 @@ def _obligation_record(obligations: dict[str, ScoredObligation], record: Record,
         ob.done = float(record["t"])
         ob.by = record.get("member")
         ob.done_line = line
+    elif status in ("approval_requested", "drafted") and isinstance(record.get("round"), int):
+        ob.rounds = max(ob.rounds, int(record["round"]))
+    elif status == "approval_rejected":
+        ob.rejections.append(f"{record.get('approver')} rejected round "
+                             f"{record.get('round')}: {record.get('comment')}")
     elif status in ("approved", "approval_skipped", "approval_missing"):
         approver = str(record.get("approver"))
+        if status == "approval_missing" and record.get("member"):
+            ob.skipped_by.append(f"{record.get('member')} skipped {approver}: "
+                                 f"{record.get('reason')}")
         ob.approvals[approver] = {
             "approved": "approved", "approval_skipped": "skipped",
             "approval_missing": "missing"}[status]
@@ -512,6 +520,10 @@ def _obligation_row(ob: ScoredObligation) -> dict[str, Any]:
         if ob.channels and ob.done is not None else [],
         "escalations": ob.escalations, "reason": ob.reasons[-1] if ob.reasons else None,
         "line": ob.line,
+        # Only where a person read a draft or was skipped: simulated drills' rows stay as
+        # they were.
+        **({"rounds": ob.rounds, "rejections": ob.rejections} if ob.rounds else {}),
+        **({"skipped_by": ob.skipped_by} if ob.skipped_by else {}),
     }
 
 

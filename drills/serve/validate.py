@@ -29,7 +29,7 @@ MIN_HOURS = 1 / 60
 MAX_NAME = 200
 SPEC_FIELDS = ("scenario", "rulebook", "team", "seed", "start", "humans", "speed", "hours",
                "locale")
-ACTION_FIELDS = {"action", "obligation", "event", "channels", "text"}
+ACTION_FIELDS = {"action", "obligation", "event", "channels", "text", "comment"}
 CONTROL_OPS = ("start", "pause", "resume", "end", "speed", "advance")
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
 _BRACKETS = re.compile(rb"[\[\]{}]")
@@ -214,6 +214,18 @@ def person_input(body: dict[str, Any], role: str, name: str) -> PersonInput:
         return PersonInput(0.0, name, "ack", obligation)
     if action == "approve":
         return PersonInput(0.0, name, "approve", obligation)
+    comment = body.get("comment")
+    if action == "reject":
+        if not isinstance(comment, str) or not comment.strip() or len(comment) > MAX_TEXT:
+            raise api_error(422, "a rejection says what to change: 'comment' (a string of at "
+                                 f"most {MAX_TEXT:,} characters)")
+        return PersonInput(0.0, name, "reject", obligation, text=comment)
+    if comment is not None:
+        raise api_error(422, "only a rejection takes a 'comment'")
+    if action == "draft":
+        if obligation is None:
+            raise api_error(422, "a draft names its obligation: 'obligation': \"o9\"")
+        return PersonInput(0.0, name, "draft", obligation, text=text)
     return PersonInput(0.0, name, "act", action=PersonAction(
         action, obligation, event if isinstance(event, str) else None,
         tuple(channels) if channels is not None else None, text, role))

@@ -40,8 +40,10 @@ def _obligation(live: LiveDrill, ob: OpenObligation) -> dict[str, Any]:
             "left": round(left, 1), "left_text": ("in " + _minutes(left)) if left >= 0
             else "late by " + _minutes(-left), "late": left < 0,
             "acknowledged": ob.acknowledged, "paged": ob.paged_role,
-            "approvals": {a: "approved" if ob.approved.get(a) else "waiting"
+            "approvals": {a: "approved" if ob.approved.get(a) else "rejected"
+                          if a in ob.rejected else "waiting" if ob.rounds else "not asked"
                           for a in ob.spec.approve},
+            "draft": ob.draft, "round": ob.rounds, "rejected": dict(ob.rejected),
             "channels": live.world.channels(ob.spec) if ob.spec.channels else [],
             "event": ob.event}
 

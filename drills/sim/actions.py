@@ -48,12 +48,14 @@ class Actions:
     def act(self, member: Member, action: str, *, ob: OpenObligation | None = None,
             event: dict[str, Any] | None = None, approvals_ok: bool = True,
             note: str | None = None,
-            by_person: tuple[str, list[str], str | None] | None = None) -> Record:
+            by_person: tuple[str, list[str], str | None] | None = None,
+            drafted: tuple[list[str], str | None] | None = None) -> Record:
         """Log an action, check it against forbidden conduct, let the crowd react; returns
         the action record.
 
         ``by_person`` is (role, channels, text) when a person did it: their words and
-        channels, no habit drawn.
+        channels, no habit drawn. ``drafted`` is (channels, text) a simulated drafter wrote
+        before asking a person to approve it (:meth:`draft`): what was approved goes out.
         """
         world = self.world
         now = world.env.now
@@ -66,6 +68,8 @@ class Actions:
         text: str | None = None
         if by_person is not None:
             role, channels, text = by_person
+        elif drafted is not None:
+            channels, text = drafted
         elif ob is not None:
             channels = world.book.channels(ob.spec)
             if channels and len(channels) > 1 and \
@@ -75,7 +79,7 @@ class Actions:
             channels = [event["platform"]]
         elif action in PUBLIC_ACTIONS:
             channels = sorted(world.active_platforms)[:1]
-        if by_person is None and public:
+        if by_person is None and drafted is None and public:
             text = self._text(action, ob.spec.template if ob else None,
                               channels[0] if channels else None, event)
         extra = {"human": True} if by_person is not None else {}
@@ -98,6 +102,19 @@ class Actions:
             if action in PUBLIC_STATEMENTS and not self.first_statement.triggered:
                 self.first_statement.succeed()
         return record
+
+    def draft(self, ob: OpenObligation) -> tuple[list[str], str | None]:
+        """What a simulated drafter will publish for ``ob`` (channels, text), written now so
+        an approver reads it: the same draws :meth:`act` makes, in the same order."""
+        world = self.world
+        channels = world.book.channels(ob.spec)
+        if channels and len(channels) > 1 and self.rng.random() < world.team.habits.miss_channel:
+            channels = channels[:1]
+        text = None
+        if ob.spec.action in PUBLIC_ACTIONS:
+            text = self._text(ob.spec.action, ob.spec.template,
+                              channels[0] if channels else None)
+        return channels, text
 
     def _text(self, action: str, template: str | None, platform: str | None,
               event: dict[str, Any] | None = None) -> str | None:

@@ -38,6 +38,12 @@ class OpenObligation:
     #: Approvals given so far (approver role -> True), and those a person is asked for.
     approved: dict[str, bool] = field(default_factory=dict)
     approval_waits: dict[str, simpy.Event] = field(default_factory=dict)
+    #: The text the approvers read (None: nobody drafted it for an approver to read), the
+    #: drafting round (1 = the first draft; each rejection makes another), and the
+    #: rejections of this round (approver role -> comment).
+    draft: str | None = None
+    rounds: int = 0
+    rejected: dict[str, str] = field(default_factory=dict)
 
 
 class ObligationBook:

@@ -121,19 +121,55 @@ def _owner(ob: OpenObligation) -> str:
 def approve(world: World, name: str, ob_id: str | None = None) -> OpenObligation:
     """Give an approval a simulated (or live) colleague is waiting for."""
     member = person(world, name)
+    ob, role = _waiting_for(world, member, ob_id)
+    world.approve(ob, role, member)
+    return ob
+
+
+def reject(world: World, name: str, ob_id: str | None, comment: str) -> OpenObligation:
+    """Send a draft back to its drafter with a comment: they revise it and ask again."""
+    comment = " ".join(comment.split())
+    if not comment:
+        raise PersonError("say what to change: 'reject OB : COMMENT'")
+    if len(comment) > MAX_TEXT:
+        raise PersonError(f"the comment has {len(comment):,} characters; at most {MAX_TEXT:,}")
+    member = person(world, name)
+    ob, role = _waiting_for(world, member, ob_id)
+    world.reject(ob, role, member, comment)
+    return ob
+
+
+def draft(world: World, name: str, ob_id: str, text: str | None) -> OpenObligation:
+    """A person writes the text of an obligation that needs approval: the approvers are
+    asked to read it. Rewriting it after a rejection asks them again."""
+    member = person(world, name)
+    ob = open_obligation(world, member, ob_id)
+    if not is_theirs(ob, member) and ob.spec.role not in member.roles:
+        raise PersonError(f"{ob.id} is not yours: it is {_owner(ob)}'s")
+    if not ob.spec.approve:
+        raise PersonError(f"{ob.id} needs no approval: 'do {ob.id} : TEXT' publishes it")
+    written = _text(world, PersonAction(ob.spec.action, text=text), ob,
+                    tuple(world.channels(ob.spec)))
+    if not written:
+        raise PersonError(f"write the draft after ':' (like 'draft {ob.id} : We are aware...')")
+    if not ob.acknowledged and ob.page is not None:
+        world.acknowledge(ob, member, with_action=True)
+    world.draft(ob, member, written)
+    return ob
+
+
+def _waiting_for(world: World, member: Member, ob_id: str | None
+                 ) -> tuple[OpenObligation, str]:
     waiting = awaiting_approval(world, member)
     if not waiting:
         raise PersonError("nobody is waiting for your approval")
     if ob_id is None:
-        ob, role = waiting[0]
-    else:
-        match = [(o, r) for o, r in waiting if o.id == ob_id]
-        if not match:
-            raise PersonError(f"{ob_id} is not waiting for your approval; waiting: "
-                              + ", ".join(o.id for o, _r in waiting))
-        ob, role = match[0]
-    world.approve(ob, role, member)
-    return ob
+        return waiting[0]
+    match = [(o, r) for o, r in waiting if o.id == ob_id]
+    if not match:
+        raise PersonError(f"{ob_id} is not waiting for your approval; waiting: "
+                          + ", ".join(o.id for o, _r in waiting))
+    return match[0]
 
 
 def act(world: World, name: str, request: PersonAction) -> Acted:
@@ -166,7 +202,7 @@ def act(world: World, name: str, request: PersonAction) -> Acted:
             if not ob.approved.get(approver):
                 approvals_ok = False
                 world.log("obligation", id=ob.id, status="approval_missing", approver=approver,
-                          reason=f"{member.name} published before {approver} approved")
+                          member=member.name, reason=skipped(ob, approver))
     record = world.act(member, action, ob=ob, event=event, approvals_ok=approvals_ok,
                        by_person=(role, list(channels), text))
     # Acting on a message meets what it expected of their roles.
@@ -174,6 +210,15 @@ def act(world: World, name: str, request: PersonAction) -> Acted:
     if ob is not None:
         world.complete(ob, member)
     return Acted(ob, record, tuple(met))
+
+
+def skipped(ob: OpenObligation, approver: str) -> str:
+    """Why ``approver`` had not approved ``ob`` when it went out."""
+    if ob.rounds == 0:
+        return f"published without {approver}'s approval: nobody was asked"
+    if approver in ob.rejected:
+        return f"published without {approver}'s approval: {approver} rejected the draft"
+    return f"published without {approver}'s approval: {approver} had not answered yet"
 
 
 def _obligation_for(world: World, member: Member, request: PersonAction
@@ -240,6 +285,8 @@ def _channels(world: World, request: PersonAction, ob: OpenObligation | None,
 
 def _text(world: World, request: PersonAction, ob: OpenObligation | None,
           channels: tuple[str, ...]) -> str | None:
+    if request.text is None and ob is not None and ob.draft:
+        return ob.draft  # what they drafted (and the approvers read)
     if request.text is not None:
         text = request.text
         if len(text) > MAX_TEXT:

@@ -98,9 +98,7 @@ class Responders:
         if member is None or ob.cancelled or ob.done is not None:
             return
         if id(member) in self._people:
-            # A person does the work; approvers are asked as they start drafting.
-            for role in spec.approve:
-                env.process(self._approval(ob, role, person_publishes=True))
+            # A person does the work; approvers are asked when they draft (``draft``).
             if spec.action == "acknowledge":
                 book.done(ob, member)
             return
@@ -125,6 +123,9 @@ class Responders:
                 return
         with self.resources[member.name].request() as request:
             yield request
+            # A person who approves reads the text: it is written before they are asked,
+            # and exactly that goes out (simulated approvers sign off unread, as before).
+            drafted = self._draft(ob)
             # Every approver is paged at once, as drafting starts: not one after another,
             # and not only when the draft is done.
             asks = [env.process(self._approval(ob, role)) for role in spec.approve]
@@ -135,13 +136,50 @@ class Responders:
             if asks:
                 answers = yield env.all_of(asks)
                 approvals_ok = all(answers[ask] for ask in asks)
+                while ob.rejected and not ob.cancelled and ob.done is None:
+                    # Sent back with a comment: the drafter revises and asks again.
+                    yield env.timeout(self._work(member, spec.action) / 2 or 1.0)
+                    drafted = self._draft(ob)
+                    asks = [env.process(self._approval(ob, role)) for role in spec.approve]
+                    answers = yield env.all_of(asks)
+                    approvals_ok = all(answers[ask] for ask in asks)
             if ob.cancelled or ob.done is not None:
                 return
-            actions.act(member, spec.action, ob=ob, approvals_ok=approvals_ok)
+            actions.act(member, spec.action, ob=ob, approvals_ok=approvals_ok,
+                        drafted=drafted)
         book.done(ob, member)
         book.next_instance(ob, env.now)
         if spec.action in PUBLIC_STATEMENTS and self.rng.random() < habits.wrong_strategy:
             actions.act(member, "deny", ob=None, note="off-strategy statement (team habit)")
+
+    def _draft(self, ob: OpenObligation) -> tuple[list[str], str | None] | None:
+        """A new round of the draft, when a person is among the approvers (else None: a
+        simulated-only drill draws nothing more and stays as it was)."""
+        if not any(role in self.world.humans for role in ob.spec.approve):
+            return None
+        drafted = self.world.actions.draft(ob)
+        self.new_round(ob, drafted[1])
+        return drafted
+
+    @staticmethod
+    def new_round(ob: OpenObligation, text: str | None) -> None:
+        """A (re)written draft: what was approved or rejected before is for the old text."""
+        ob.draft = text or ""
+        ob.rounds += 1
+        ob.rejected.clear()
+        ob.approved.clear()
+
+    def ask(self, ob: OpenObligation) -> None:
+        """A person drafted ``ob``: every approver is asked to read it, at once."""
+        for role in ob.spec.approve:
+            self.world.env.process(self._approval(ob, role, person_publishes=True))
+
+    def _requested(self, ob: OpenObligation, role: str, member: str | None = None) -> None:
+        extra: dict[str, Any] = {} if member is None else {"member": member}
+        if ob.draft is not None:
+            extra.update(draft=ob.draft, round=ob.rounds)
+        self.world.log("obligation", id=ob.id, status="approval_requested", approver=role,
+                       **extra)
 
     def _page(self, ob: OpenObligation) -> Any:
         """PagerDuty-style: page the role; no ack in time (or nobody there) -> the backup.
@@ -253,22 +291,22 @@ class Responders:
                 options.append((wait + self.rng.lognormvariate(response.mu, response.sigma),
                                 wait, m))
         if not options:
-            world.log("obligation", id=ob.id, status="approval_requested", approver=role)
+            self._requested(ob, role)
             reason = f"no {role} is on shift or on call"
         elif min(o[1] for o in options) > 0 and \
                 env.now + min(o[1] for o in options) > until:
             # Absent, not slow: nobody holding the role comes on before the deadline.
-            world.log("obligation", id=ob.id, status="approval_requested", approver=role)
+            self._requested(ob, role)
             back = world.clock(env.now + min(o[1] for o in options))
             reason = f"no {role} is on shift or on call until {back}"
         else:
             # The approver is paged like anyone else: the log says who, and when.
             when, _wait, approver = min(options, key=lambda x: x[0])
-            world.log("obligation", id=ob.id, status="approval_requested", approver=role,
-                      member=approver.name)
+            self._requested(ob, role, approver.name)
+            asked = ob.rounds
             if env.now + when <= until:
                 yield env.timeout(when)
-                if ob.done is not None:  # the person published first
+                if ob.done is not None or ob.rounds != asked:  # published, or redrafted
                     return False
                 world.log("obligation", id=ob.id, status="approved", approver=role,
                           member=approver.name)
@@ -288,14 +326,17 @@ class Responders:
                     person_publishes: bool) -> Generator[Any, Any, bool]:
         world = self.world
         env = world.env
-        world.log("obligation", id=ob.id, status="approval_requested", approver=role,
-                  member=person.name)
+        self._requested(ob, role, person.name)
+        asked = ob.rounds
         answer = ob.approval_waits[role] = env.event()
         until = world.end if person_publishes else max(ob.due, env.now + 30.0)
         yield answer | env.timeout(max(0.0, until - env.now))
-        ob.approval_waits.pop(role, None)
+        if ob.approval_waits.get(role) is answer:
+            del ob.approval_waits[role]
+        if ob.rounds != asked:
+            return False  # a newer draft asks again
         if answer.triggered:
-            return True
+            return role not in ob.rejected
         if not person_publishes and ob.done is None:
             world.log("obligation", id=ob.id, status="approval_missing", approver=role,
                       reason=f"{person.name} ({role}) had not approved by "

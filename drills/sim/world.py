@@ -205,6 +205,21 @@ class World:
         ob.approved[role] = True
         ob.approval_waits[role].succeed()
 
+    def reject(self, ob: OpenObligation, role: str, member: Member, comment: str) -> None:
+        """``member`` sends the draft of ``ob`` back to its drafter with ``comment``."""
+        self.log("obligation", id=ob.id, status="approval_rejected", approver=role,
+                 member=member.name, comment=comment, round=ob.rounds, human=True)
+        ob.rejected[role] = comment
+        ob.approval_waits[role].succeed()
+
+    def draft(self, ob: OpenObligation, member: Member, text: str) -> None:
+        """``member`` wrote (or rewrote) the text of ``ob``: its approvers are asked to read
+        it, and what they approved or rejected before was for the old text."""
+        self.responders.new_round(ob, text)
+        self.log("obligation", id=ob.id, status="drafted", member=member.name, text=text,
+                 round=ob.rounds, human=True)
+        self.responders.ask(ob)
+
     def act(self, member: Member, action: str, *, ob: OpenObligation | None = None,
             event: dict[str, Any] | None = None, approvals_ok: bool = True,
             note: str | None = None,

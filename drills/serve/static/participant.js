@@ -21,6 +21,33 @@ async function refresh() {
   catch (e) { notice(e.message, "error"); }
 }
 
+// Drafts waiting for this role's approval: the text to read, Approve, or Reject with a
+// comment. Drawn again only when the drafts change, so a comment being typed survives the
+// state pushed every second.
+let approvalsKey = null;
+function renderApprovals(items) {
+  const key = JSON.stringify(items.map((i) => [i.id, i.round, i.draft]));
+  if (key === approvalsKey) return;
+  approvalsKey = key;
+  const box = document.getElementById("approvals");
+  box.hidden = !items.length;
+  fill(box, items.map((i) => {
+    const comment = el("textarea", {rows: 2, maxlength: 5000, placeholder: "What should change? (sent to the drafter with the rejection)", "aria-label": `Comment on ${i.id}`, class: "comment"});
+    const reject = () => {
+      if (!comment.value.trim()) { notice("Say what should change before rejecting.", "error"); comment.focus(); return; }
+      send({action: "reject", obligation: i.id, comment: comment.value}, `Rejected ${i.id}: sent back to the drafter.`);
+    };
+    return el("li", {class: "item approval"},
+      el("div", {}, el("span", {class: "tag"}, "APPROVE"), " ", el("b", {}, i.id), " ", i.action.replace(/_/g, " "),
+        i.round > 1 ? ` · round ${i.round}` : "", ` · ${i.left_text}`, i.channels.length ? ` · via ${i.channels.join(", ")}` : ""),
+      i.draft ? el("blockquote", {class: "draft"}, i.draft) : el("p", {class: "empty"}, "(no text to read)"),
+      comment,
+      el("div", {class: "buttons"},
+        el("button", {class: "primary", onclick: () => send({action: "approve", obligation: i.id}, `Approved ${i.id}.`)}, "Approve"),
+        el("button", {class: "danger", onclick: reject}, "Reject with comment")));
+  }));
+}
+
 function compose(action, obligation, event, channels) {
   document.getElementById("c-action").value = action;
   document.getElementById("c-obligation").value = obligation || "";
@@ -58,15 +85,16 @@ function render(s) {
   fill(document.getElementById("inbox"), s.inbox.length ? s.inbox.map((i) => {
     const buttons = [];
     if (i.kind === "page" || !i.acknowledged && i.kind === "obligation") buttons.push(el("button", {onclick: () => send({action: "acknowledge", obligation: i.id}, `Acknowledged ${i.id}.`)}, "Acknowledge"));
-    if (i.kind === "approval") buttons.push(el("button", {class: "primary", onclick: () => send({action: "approve", obligation: i.id}, `Approved ${i.id}.`)}, "Approve"));
-    else if (i.action !== "acknowledge") buttons.push(el("button", {class: "primary", onclick: () => compose(i.action, i.id, i.event, i.channels)}, "Do it"));
-    const approvals = Object.entries(i.approvals).map(([r, st]) => `${r}: ${st}`).join(", ");
+    if (i.kind === "approval") return null;  // in the approvals block above
+    if (i.action !== "acknowledge") buttons.push(el("button", {class: "primary", onclick: () => compose(i.action, i.id, i.event, i.channels)}, "Do it"));
+    const approvals = Object.entries(i.approvals).map(([r, st]) => `${r}: ${st}` + (i.rejected[r] ? ` (“${i.rejected[r]}”)` : "")).join(", ");
     return el("li", {class: "item " + i.kind + (i.late ? " late" : "")},
       el("div", {}, el("span", {class: "tag"}, i.kind === "page" ? "PAGE" : i.kind === "approval" ? "APPROVE" : "TO DO"), " ",
         el("b", {}, i.id), " ", i.action.replace(/_/g, " "), ` as ${i.as}`),
       el("div", {class: "countdown"}, i.left_text, approvals ? ` · ${approvals}` : "", i.channels.length ? ` · via ${i.channels.join(", ")}` : ""),
       el("div", {class: "buttons"}, ...buttons));
-  }) : [el("li", {class: "empty"}, "Nothing waits for you.")]);
+  }).filter((item) => item !== null) : [el("li", {class: "empty"}, "Nothing waits for you.")]);
+  renderApprovals(s.inbox.filter((i) => i.kind === "approval"));
   // A message that expects something of this role: what, by when, and a button to respond
   // (acting on the message meets it).
   fill(document.getElementById("messages"), s.messages.length ? s.messages.slice().reverse().map((m) => {
@@ -117,6 +145,15 @@ document.getElementById("composer").addEventListener("submit", async (e) => {
   e.target.reset();
   chosenChannels = null;
   renderChannels();
+});
+
+document.getElementById("c-draft").addEventListener("click", async () => {
+  const obligation = document.getElementById("c-obligation").value;
+  const text = document.getElementById("c-text").value;
+  if (!obligation) { notice("Choose the obligation the draft is for.", "error"); return; }
+  const payload = {action: "draft", obligation};
+  if (text.trim()) payload.text = text;
+  await send(payload, `Sent ${obligation} for approval: the approvers read it now.`);
 });
 
 refresh();
