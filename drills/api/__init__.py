@@ -26,6 +26,14 @@ from drills.api.logs import (
     stored_log,
     stored_score,
 )
+from drills.api.practice import (
+    Attempt,
+    add_baselines,
+    attempt_of,
+    baseline_log,
+    compare_attempts,
+    no_show_baseline,
+)
 from drills.api.replay import (
     ReplayResult,
     extract_actions,
@@ -37,10 +45,15 @@ from drills.api.validation import compare_rulebooks, coverage_rulebook, sweep_te
 
 __all__ = [
     "NO_SHOW",
+    "Attempt",
     "DrillResult",
     "RenderedReport",
     "ReplayResult",
+    "add_baselines",
+    "attempt_of",
+    "baseline_log",
     "check_drill",
+    "compare_attempts",
     "compare_rulebooks",
     "coverage_rulebook",
     "drill_history",
@@ -48,6 +61,7 @@ __all__ = [
     "extract_actions",
     "import_msel",
     "load_inputs",
+    "no_show_baseline",
     "parse_humans",
     "people_config",
     "recorded_options",

@@ -168,4 +168,36 @@ def person_lines(doc: dict[str, Any], person: dict[str, Any], fmt: str = "simple
     violations = person.get("violations") or []
     lines.append("Your violations: " + ("none" if not violations else "; ".join(
         f"{v['action']} ({v['reason']})" for v in violations)))
+    baseline = person.get("baseline")
+    if baseline:
+        lines.append("Compared with doing nothing (the same drill with nobody in your role): "
+                     + baseline_sentence(doc, baseline))
     return lines
+
+
+def baseline_sentence(doc: dict[str, Any], baseline: dict[str, Any]) -> str:
+    """The no-show comparison in one sentence: the first statement, then negative reach."""
+    parts = []
+    yours, theirs = baseline.get("your_statement_t"), baseline.get("statement_t")
+    earlier = baseline.get("statement_minutes_earlier")
+    action = str(baseline.get("statement_action") or "statement").replace("_", " ")
+    if yours is not None and earlier is not None:
+        when = "the same minute as" if abs(earlier) < 0.5 else \
+            f"{abs(earlier):.0f} minutes {'before' if earlier > 0 else 'after'}"
+        parts.append(f"your statement went out at {_clock(doc, yours)}, {when} the "
+                     f"{action} {baseline.get('statement_by')} would have made")
+    elif yours is not None:
+        parts.append(f"your statement went out at {_clock(doc, yours)}; without you no "
+                     "statement would have gone out")
+    elif theirs is not None:
+        parts.append(f"you made no statement; {baseline.get('statement_by')} would have "
+                     f"made a {action} at {_clock(doc, theirs)}")
+    else:
+        parts.append("no statement went out, with you or without")
+    change = baseline.get("negative_reach_change_pct")
+    if change is not None:
+        parts.append("negative reach the same" if abs(change) < 0.5 else
+                     f"negative reach {abs(change):.0f}% {'lower' if change < 0 else 'higher'}"
+                     f" ({_count(baseline.get('your_negative_reach'))} against "
+                     f"{_count(baseline.get('negative_reach'))})")
+    return "; ".join(parts)
