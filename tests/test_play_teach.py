@@ -138,3 +138,67 @@ def test_pause_on_page_stops_the_clock_when_the_person_is_paged() -> None:
     console.tick()
     assert live.now == paused_at  # the clock waits for the person
     live.finish()
+
+
+GOOD = ("wait 2h16m\nack\ndo o2\nwait 5m\nack\n"
+        "act holding_statement via x,facebook : We are aware of reports about overheating "
+        "kettles.\nWe take this seriously. Next update by 21:00.\nwait 30m\nquit\n")
+
+
+def test_the_person_is_compared_with_the_no_show_run(tmp_path: Path) -> None:
+    _records, out = _play(tmp_path, GOOD)
+    assert "Compared with doing nothing (the same drill with nobody in your role): " \
+           "your statement went out at fri 19:" in out
+    result = CliRunner().invoke(cli, ["score", str(tmp_path / "play.jsonl"), "--json"])
+    assert result.exit_code == 0, result.output
+
+
+def test_the_baseline_is_the_drill_with_nobody_in_the_role(tmp_path: Path) -> None:
+    from drills.api import baseline_log, score_drill
+
+    _play(tmp_path, GOOD)
+    log = str(tmp_path / "play.jsonl")
+    document = baseline_log(score_drill(log), log)
+    baseline = document["persons"][0]["baseline"]
+    assert baseline["your_statement_t"] is not None
+    assert baseline["your_negative_reach"] == document["outcome"]["negative_reach"]
+    assert isinstance(baseline["negative_reach"], int)
+    assert baseline["statement_t"] is None  # the simulated backup made none by then
+    assert baseline["statement_minutes_earlier"] is None
+    # Deterministic: computed twice, the same.
+    again = baseline_log(score_drill(log), log)["persons"][0]["baseline"]
+    assert again == baseline
+
+
+def test_play_again_plays_the_same_crisis_and_compares(tmp_path: Path) -> None:
+    first, _out = _play(tmp_path, GOOD)
+    second = tmp_path / "second.jsonl"
+    result = CliRunner().invoke(cli, ["play", "--plain", "--speed", "0", "--no-store",
+                                      "--again", str(tmp_path / "play.jsonl"),
+                                      "--log", str(second)], input="wait 3h\nquit\n")
+    assert result.exit_code == 0, result.output
+    header = json.loads(second.read_text().splitlines()[0])
+    assert (header["seed"], header["start"], header["humans"]) == \
+        (first[0]["seed"], first[0]["start"], {"comms_lead": "Ana"})
+    assert "This attempt beside the last one (same crisis: seed 1, start fri 17:30)" \
+        in result.output
+    table = result.output.split("This attempt beside the last one")[1]
+    assert "your score" in table and "pages answered in time" in table
+    assert "holding_statement" in table.split("statements")[1].splitlines()[0]
+    assert " none" in table.split("statements")[1].splitlines()[0]
+
+
+def test_play_again_refuses_a_log_nobody_played(tmp_path: Path) -> None:
+    log = tmp_path / "run.jsonl"
+    assert CliRunner().invoke(cli, ["run", "--seed", "1", "--hours", "1", "--no-store",
+                                    "--log", str(log)]).exit_code == 0
+    result = CliRunner().invoke(cli, [*PLAY, "--again", str(log), "--log",
+                                      str(tmp_path / "p.jsonl")], input="quit\n")
+    assert result.exit_code == 2
+    assert "no one played a role in this drill" in result.output
+
+
+def test_doing_nothing_is_its_own_baseline(tmp_path: Path) -> None:
+    _records, out = _play(tmp_path, "wait 2h16m\nwait 1h\nwait 1h\nquit\n")
+    assert "Compared with doing nothing (the same drill with nobody in your role): no " \
+           "statement went out, with you or without; negative reach the same" in out

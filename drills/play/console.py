@@ -125,7 +125,9 @@ class Console:
 
     def _cmd_help(self, _command: Command) -> Reply:
         return Reply(["Commands:", *(f"  {usage}" for usage in USAGE.values()),
-                      "Ids: o3 is an obligation (see 'inbox'), e812 a post (see 'feed')."])
+                      "Ids: o3 is an obligation (see 'inbox'), e812 a post (see 'feed').",
+                      "A text after ':' goes on over the next lines (a pasted statement) "
+                      "until an empty line or a line that begins with a command."])
 
     def _cmd_inbox(self, _command: Command) -> Reply:
         return Reply([self.status(), *self.inbox_lines()])
