@@ -18,6 +18,7 @@ from drills.api.exercise import exercise_script, import_msel
 from drills.api.logs import (
     RenderedReport,
     drill_history,
+    person_history,
     report_drill,
     report_from_lines,
     report_stored,
@@ -64,6 +65,7 @@ __all__ = [
     "no_show_baseline",
     "parse_humans",
     "people_config",
+    "person_history",
     "recorded_options",
     "replay_drill",
     "replay_inputs",

@@ -227,6 +227,15 @@ def drill_history(*, db: str | None = None, team: str | None = None,
                                                   person=person)]
 
 
+def person_history(person: str, *, db: str | None = None) -> list[dict[str, Any]]:
+    """A person's attempts with their own scores, by scenario and role, oldest first
+    (``drill history --person NAME``); the team's score is beside it, not instead."""
+    from drills.store.store import open_store, store_path
+
+    with open_store(store_path(db)) as store:
+        return store.attempts(person)
+
+
 def stored_score(drill_id: int, db: str | None = None) -> dict[str, Any]:
     from drills.store.store import open_store, store_path
 
