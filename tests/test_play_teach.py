@@ -202,3 +202,25 @@ def test_doing_nothing_is_its_own_baseline(tmp_path: Path) -> None:
     _records, out = _play(tmp_path, "wait 2h16m\nwait 1h\nwait 1h\nquit\n")
     assert "Compared with doing nothing (the same drill with nobody in your role): no " \
            "statement went out, with you or without; negative reach the same" in out
+
+
+def test_the_report_has_a_person_section_with_the_baseline(tmp_path: Path) -> None:
+    _play(tmp_path, GOOD)
+    log = str(tmp_path / "play.jsonl")
+    md = tmp_path / "r.md"
+    result = CliRunner().invoke(cli, ["report", log, "--format", "md", "-o", str(md)])
+    assert result.exit_code == 0, result.output
+    text = md.read_text()
+    assert "## Ana's own score (comms\\_lead)" in text
+    assert "Compared with doing nothing: The same drill" in text
+    assert "Ana's statement went out at fri 19:50; without them no statement" in text
+    assert "| proactive | a" in text and "before anyone asked" in text
+    html = tmp_path / "r.html"
+    result = CliRunner().invoke(cli, ["report", log, "--lang", "sv", "-o", str(html)])
+    assert result.exit_code == 0, result.output
+    body = html.read_text()
+    assert "Anas eget resultat (comms_lead)" in body
+    assert "Jämfört med att inte göra något" in body
+    scored = CliRunner().invoke(cli, ["score", log, "--json"])
+    document = json.loads(scored.output[scored.output.index("{"):])
+    assert document["persons"][0]["baseline"]["your_statement_t"] == 140.017  # fri 19:50
