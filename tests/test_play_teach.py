@@ -224,3 +224,19 @@ def test_the_report_has_a_person_section_with_the_baseline(tmp_path: Path) -> No
     scored = CliRunner().invoke(cli, ["score", log, "--json"])
     document = json.loads(scored.output[scored.output.index("{"):])
     assert document["persons"][0]["baseline"]["your_statement_t"] == 140.017  # fri 19:50
+
+
+def test_wait_after_a_reminder_goes_on_past_the_due_time() -> None:
+    live, _out = live_drill({"comms_lead": "Ana"}, seed=1)
+    console = Console(LiveSession(live, speed=0, wall=time.monotonic), "Ana")
+    console.execute("wait 2h20m")
+    console.execute("ack o2")
+    console.execute("act holding_statement via x : Aware. Next update by 20:40.")
+    stops = []
+    while not live.over:
+        before = live.now
+        line = console.execute("wait 30m").lines[-1]
+        stops.append(line)
+        assert live.now > before, stops  # never stuck at the same due time
+    assert len(set(stops)) == len(stops)
+    live.finish()

@@ -245,7 +245,7 @@ class LiveSession(Driver):
         live.advance(caught_up if upcoming is None else min(caught_up, upcoming))
         target = self.skip_target(minutes)
         due_at = self.next_due(person) if due and person is not None else None
-        if until is not None and until > live.now + 1e-9:
+        if until is not None and until > live.now + STEP:
             due_at = until if due_at is None else min(due_at, until)
         if due_at is not None and due_at < target:
             target = due_at
@@ -276,8 +276,11 @@ class LiveSession(Driver):
         return why
 
     def next_due(self, person: str) -> float | None:
-        """When the person's next obligation falls due (None: nothing of theirs is due)."""
+        """When the person's next obligation falls due (None: nothing of theirs is due).
+
+        One due within the step the world has reached counts as reached: a ``wait`` stops
+        at the last whole step before a due time, and the next one must go on past it."""
         now = self.live.now
         ahead = [now + item.left for item in self.live.inbox(person)
-                 if item.kind == "obligation" and item.left > 1e-9]
+                 if item.kind == "obligation" and item.left > STEP]
         return min(ahead, default=None)

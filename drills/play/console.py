@@ -12,7 +12,7 @@ from typing import Any
 from tabulate import tabulate
 
 from drills.drive.live import InboxItem
-from drills.drive.session import LiveSession
+from drills.drive.session import STEP, LiveSession
 from drills.inputs.durations import countdown as _minutes
 from drills.log.records import Record
 from drills.play.commands import USAGE, Command, CommandError, parse_command
@@ -304,26 +304,33 @@ class Console:
         assert command.minutes is not None
         lines: list[str] = []
         now = self.live.now
-        promise = min((t for t, _ in self.promises if t > now + 1e-9), default=None)
+        promise = min((t for t, _ in self.promises if t > now + STEP), default=None)
+        ahead = [item for item in self.live.inbox(self.name)
+                 if item.kind == "obligation" and item.left > STEP]
+        falling = min(ahead, key=lambda item: item.left).ob.id if ahead else None
         why = self.session.wait(command.minutes, person=self.name, due=True, until=promise,
                                 on_news=lambda: lines.extend(self.news()))
         if why == "needed":
             lines.append(f"stopped waiting at {self.live.clock()}: something needs you")
         elif why == "due":
-            lines.append(f"stopped waiting at {self.live.clock()}: " + self._reminder())
+            lines.append(f"stopped waiting at {self.live.clock()}: " + self._reminder(falling))
         else:
             lines.append(f"now {self.live.clock()}")
         return Reply(lines)
 
-    def _reminder(self) -> str:
-        """Why a ``wait`` stopped at a due time: an obligation of theirs, or a promise."""
+    def _reminder(self, falling: str | None) -> str:
+        """Why a ``wait`` stopped at a due time: a promise, or the obligation of theirs that
+        was next to fall due when the wait began (``falling``)."""
         now = self.live.now
         for t, action_id in self.promises:
             if abs(t - now) < 1.0:
                 return f"the next update you promised in {action_id} is due now"
         due = [item.ob.id for item in self.live.inbox(self.name)
                if item.kind == "obligation" and abs(item.left) < 1.0]
-        return (f"{', '.join(due)} falls due now" if due else "something of yours falls due")
+        if due:
+            return f"{', '.join(due)} falls due now"
+        return f"{falling} fell due (it is no longer yours: 'inbox')" if falling else \
+            "something of yours fell due ('inbox')"
 
     def _cmd_show(self, command: Command) -> Reply:
         """One post, inquiry or letter whole, with who wrote it and what it asks."""
