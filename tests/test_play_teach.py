@@ -240,3 +240,9 @@ def test_wait_after_a_reminder_goes_on_past_the_due_time() -> None:
         assert live.now > before, stops  # never stuck at the same due time
     assert len(set(stops)) == len(stops)
     live.finish()
+
+
+def test_pause_on_page_is_a_play_option(tmp_path: Path) -> None:
+    records, out = _play(tmp_path, "wait 3h\nquit\n", "--pause-on-page")
+    assert "stopped waiting at fri 19:45: something needs you" in out
+    assert records[-1]["type"] == "end"
