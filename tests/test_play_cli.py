@@ -22,8 +22,8 @@ do o2
 do o4 via x : hi
 wait 40m
 act holding_statement via x,facebook : We're aware of reports about {product} units.
-bogus
 do o999
+bogus
 act reply on e99999 : sorry
 wait 1h
 quit

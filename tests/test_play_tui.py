@@ -47,7 +47,9 @@ def test_the_tui_takes_commands_and_shows_the_drill() -> None:
             assert "acknowledged o2" in messages
             assert "fulfils" not in messages or "holding_statement" in messages
             feed = _text(app, "#feed")
-            platforms = {line.split()[2] for line in feed.splitlines() if line.strip()}
+            # Posts wrap in the pane; each post's first line starts with its id.
+            platforms = {line.split()[2] for line in feed.splitlines()
+                         if line.split() and line.split()[0][1:].isdecimal()}
             assert platforms == {"x"}
             inbox = str(app.query_one("#inbox").render())
             assert "o2" in inbox and "notify" in inbox
@@ -115,3 +117,42 @@ def test_the_tui_in_a_real_terminal_under_tmux(tmp_path: Path) -> None:
     assert records[0]["humans"] == {"comms_lead": "Ana"}
     assert any(r.get("human") and r.get("status") == "acknowledged" for r in records)
     assert "People: Ana" in report
+
+
+def test_the_tui_wraps_posts_takes_a_pasted_statement_and_shows_a_post() -> None:
+    from textual import events
+
+    live, out = live_drill({"comms_lead": "Ana"}, seed=1)
+    console = Console(LiveSession(live, speed=0, wall=time.monotonic), "Ana")
+    app = PlayApp(console)
+
+    async def session() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            messages = _text(app, "#messages")
+            assert "BRIEFING: A kettle overheats" in messages
+            for line in ("wait 2h", "wait 1h"):
+                await pilot.press(*line)
+                await pilot.press("enter")
+                await pilot.pause()
+            # At 100x30 a post is wrapped, not cut to a few characters: its words are all there.
+            feed = " ".join(_text(app, "#feed").split())
+            post = next(e for e in live.feed(100) if len(e["text"]) > 60)
+            assert " ".join(post["text"].split()) in feed
+            box = app.query_one("#command")
+            box.post_message(events.Paste("act holding_statement via x : We know.\n"
+                                          "Next update by 21:00."))
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "unknown command" not in _text(app, "#messages")
+            await pilot.press("ctrl+o")
+            await pilot.pause()
+            assert " press inquiry on news at " in _text(app, "#messages") or \
+                " misinformation on " in _text(app, "#messages")
+            await pilot.press("ctrl+c")
+
+    asyncio.run(session())
+    live.finish()
+    statements = [r for r in records_of(out.getvalue()) if r["type"] == "action"
+                  and r.get("human")]
+    assert [s["text"] for s in statements] == ["We know.\nNext update by 21:00."]

@@ -192,3 +192,47 @@ def test_a_store_under_a_file_is_refused(tmp_path: Path) -> None:
     blocker.write_text("x")
     result = CliRunner().invoke(cli, ["run", "--hours", "1", "--db", str(blocker / "h.db")])
     assert result.exit_code == 2 and "cannot create its folder" in result.output
+
+
+def test_history_of_a_person_lists_their_own_scores_by_scenario_and_role(
+        tmp_path: Path) -> None:
+    db = tmp_path / "h.db"
+    base = ["play", "--plain", "--speed", "0", "--seed", "1", "--start", "fri 17:30",
+            "--as", "Ana", "--db", str(db)]
+    good = "wait 2h16m\nack\ndo o2\nwait 5m\nack\ndo o4\nquit\n"
+    for script, name in ((good, "a.jsonl"), ("wait 2h16m\nwait 1h\nquit\n", "b.jsonl")):
+        result = CliRunner().invoke(cli, [*base, "--log", str(tmp_path / name)],
+                                    input=script)
+        assert result.exit_code == 0, result.output
+    attempts = _history(db, "--person", "Ana")
+    assert [a["roles"] for a in attempts] == [["comms_lead"], ["comms_lead"]]
+    assert attempts[0]["score"] > attempts[1]["score"]  # her own, not the team's
+    assert attempts[1]["rating"] == "U" or attempts[1]["score"] < 50
+    assert "team_score" in attempts[0]
+    text = CliRunner().invoke(cli, ["history", "--db", str(db), "--person", "Ana"]).output
+    assert "overheating-kettle as comms_lead: 2 attempts  (from 100.0 to 0.0)" in text
+    assert "your score" in text and "team score" in text
+    assert "No attempts by Bo" in CliRunner().invoke(
+        cli, ["history", "--db", str(db), "--person", "Bo"]).output
+
+
+def test_migration_3_fills_person_scores_from_stored_documents(tmp_path: Path) -> None:
+    path = str(tmp_path / "old.db")
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA application_id = 1129464915")
+    for script in MIGRATIONS[:2]:
+        connection.executescript(script)
+    document = {"score": 80.0, "persons": [{"name": "Ana", "roles": ["legal"], "score": 61.5,
+                                            "rating": "M"}]}
+    connection.execute(
+        "INSERT INTO drills (recorded, kind, scenario, team, people, header, score_doc, log,"
+        " log_records) VALUES ('2026-01-01', 'play', 's', 't', '[\"Ana\"]', '{}', ?, ?, 0)",
+        (json.dumps(document), zlib.compress(b"")))
+    connection.execute("INSERT INTO people (drill_id, name) VALUES (1, 'Ana')")
+    connection.execute("PRAGMA user_version = 2")
+    connection.commit()
+    connection.close()
+    with open_store(path) as store:
+        [attempt] = store.attempts("Ana")
+    assert (attempt["roles"], attempt["score"], attempt["rating"], attempt["team_score"]) == \
+        (["legal"], 61.5, "M", None)

@@ -18,6 +18,7 @@ from drills.api.exercise import exercise_script, import_msel
 from drills.api.logs import (
     RenderedReport,
     drill_history,
+    person_history,
     report_drill,
     report_from_lines,
     report_stored,
@@ -25,6 +26,14 @@ from drills.api.logs import (
     score_drill,
     stored_log,
     stored_score,
+)
+from drills.api.practice import (
+    Attempt,
+    add_baselines,
+    attempt_of,
+    baseline_log,
+    compare_attempts,
+    no_show_baseline,
 )
 from drills.api.replay import (
     ReplayResult,
@@ -37,10 +46,15 @@ from drills.api.validation import compare_rulebooks, coverage_rulebook, sweep_te
 
 __all__ = [
     "NO_SHOW",
+    "Attempt",
     "DrillResult",
     "RenderedReport",
     "ReplayResult",
+    "add_baselines",
+    "attempt_of",
+    "baseline_log",
     "check_drill",
+    "compare_attempts",
     "compare_rulebooks",
     "coverage_rulebook",
     "drill_history",
@@ -48,8 +62,10 @@ __all__ = [
     "extract_actions",
     "import_msel",
     "load_inputs",
+    "no_show_baseline",
     "parse_humans",
     "people_config",
+    "person_history",
     "recorded_options",
     "replay_drill",
     "replay_inputs",

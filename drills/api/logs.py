@@ -64,7 +64,14 @@ def score_drill(log: str, *, rulebook: str | None = None, judge: tuple[str, ...]
         numbered = _sorted_after(exc, log, strict, warn)
         return _score_lines(numbered, rulebook, log, judge)
     apply_judgements(document, judgements)
-    return document
+    return _with_baselines(document, log)
+
+
+def _with_baselines(document: dict[str, Any], log: str) -> dict[str, Any]:
+    """Each person compared with the no-show run (``drills.api.practice``)."""
+    from drills.api.practice import baseline_log
+
+    return baseline_log(document, log)
 
 
 def _sorted_after(exc: LogError, log: str, strict: bool,
@@ -161,6 +168,10 @@ def report_from_lines(numbered: list[tuple[int, Record]], *, rulebook: str | Non
     log out of time order is sorted (``warn`` hears of it) unless ``strict``."""
     numbered = time_sorted(numbered, source, strict=strict, warn=warn)
     document = _score_lines(numbered, rulebook, source, judge)
+    if document.get("persons"):
+        from drills.api.practice import add_baselines
+
+        add_baselines(document, numbered, source)
     return _render(numbered, document, fmt, image_prefix, lang, len(numbered))
 
 
@@ -193,7 +204,7 @@ def report_drill(log: str, *, rulebook: str | None = None, fmt: str = "html",
                                  fmt=fmt, source=log, image_prefix=image_prefix, lang=lang,
                                  judge=judge)
     apply_judgements(document, judgements)
-    return _render(kept, document, fmt, image_prefix, lang, count)
+    return _render(kept, _with_baselines(document, log), fmt, image_prefix, lang, count)
 
 
 def stored_log(drill_id: int, db: str | None = None) -> tuple[list[tuple[int, Record]], str]:
@@ -225,6 +236,15 @@ def drill_history(*, db: str | None = None, team: str | None = None,
     with open_store(store_path(db)) as store:
         return [d.summary() for d in store.drills(team=team, scenario=scenario,
                                                   person=person)]
+
+
+def person_history(person: str, *, db: str | None = None) -> list[dict[str, Any]]:
+    """A person's attempts with their own scores, by scenario and role, oldest first
+    (``drill history --person NAME``); the team's score is beside it, not instead."""
+    from drills.store.store import open_store, store_path
+
+    with open_store(store_path(db)) as store:
+        return store.attempts(person)
 
 
 def stored_score(drill_id: int, db: str | None = None) -> dict[str, Any]:

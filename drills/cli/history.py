@@ -13,7 +13,8 @@ from drills.cli.output import write_or_print
 @click.command()
 @click.option("--team", help="Only this team's drills.")
 @click.option("--scenario", help="Only drills of this scenario.")
-@click.option("--person", help="Only drills this person took part in.")
+@click.option("--person", help="This person's attempts by scenario and role, with their own "
+                                "scores (not the team's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the drills as a JSON list.")
 @click.option("--html", "as_html", is_flag=True,
               help="Write the trend chart and the list as one HTML page (with -o).")
@@ -37,6 +38,21 @@ def history(team: str | None, scenario: str | None, person: str | None, as_json:
     from drills.api import drill_history
     from drills.report.history import history_html
 
+    if person and not as_html:
+        from drills.api import person_history
+
+        attempts = [a for a in person_history(person, db=db)
+                    if (team is None or a["team"] == team)
+                    and (scenario is None or a["scenario"] == scenario)]
+        text = json.dumps(attempts, indent=2, ensure_ascii=False) if as_json else \
+            _attempts_table(person, attempts)
+        if output:
+            from drills.log.files import atomic_text
+
+            atomic_text(output, text + "\n")
+        else:
+            click.echo(text)
+        return
     drills = drill_history(db=db, team=team, scenario=scenario, person=person)
     if as_html:
         write_or_print(history_html(drills), output, f"history of {len(drills)} drills")
@@ -63,6 +79,30 @@ def _table(drills: list[dict]) -> str:  # type: ignore[type-arg]
     table = tabulate(rows, headers=["id", "date (UTC)", "kind", "scenario", "rulebook", "team",
                                     "seed", "people", "score", "rating"], tablefmt="simple")
     return table + "\n\nTrend\n" + "\n".join(trends(drills))
+
+
+def _attempts_table(person: str, attempts: list[dict]) -> str:  # type: ignore[type-arg]
+    """A person's attempts grouped by scenario and role, with their own scores."""
+    if not attempts:
+        return f"No attempts by {person} recorded yet: 'drill play --as {person}' records one."
+    parts = []
+    groups: dict[tuple[str, str], list[dict]] = {}  # type: ignore[type-arg]
+    for a in attempts:
+        groups.setdefault((a["scenario"], ", ".join(a["roles"])), []).append(a)
+    for (scenario, roles), rows in groups.items():
+        scores = [r["score"] for r in rows if r["score"] is not None]
+        trend = "" if len(scores) < 2 else f"  (from {scores[0]:.1f} to {scores[-1]:.1f})"
+        parts.append(f"{scenario} as {roles}: {len(rows)} attempt"
+                     f"{'s' if len(rows) != 1 else ''}{trend}")
+        parts.append(tabulate(
+            [[r["id"], r["date"], r["seed"], r["start"],
+              "-" if r["score"] is None else f"{r['score']:.1f}", r["rating"] or "not rated",
+              "-" if r["team_score"] is None else f"{r['team_score']:.1f}"] for r in rows],
+            headers=["id", "date (UTC)", "seed", "start", "your score", "rating",
+                     "team score"], tablefmt="simple"))
+        parts.append("")
+    return f"{person}'s attempts (their own scores; the team's beside them)\n\n" + \
+        "\n".join(parts).rstrip()
 
 
 @click.command()

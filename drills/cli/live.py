@@ -36,12 +36,17 @@ from drills.drive.clock import DEFAULT_SPEED, MAX_SPEED
 @click.option("--plain", is_flag=True,
               help="Line mode on stdin/stdout (screen readers, scripts) instead of the "
                    "full-screen terminal UI.")
+@click.option("--pause-on-page", is_flag=True,
+              help="Stop the clock whenever something pages you ('resume' goes on).")
+@click.option("--again", "again", type=click.Path(dir_okay=False), metavar="LOG",
+              help="Play the crisis of an earlier session again (its scenario, seed, start, "
+                   "role, team and rulebook) and compare the two attempts at the end.")
 @store_options
 def play(scenario: str, rulebook: str, team: str, start: str, map_roles: str | None,
          roles: tuple[str, ...], name: str, speed: float, seed: int | None,
          hours: float | None,
-         locale: str | None, log: str | None, plain: bool, db: str | None,
-         no_store: bool) -> None:
+         locale: str | None, log: str | None, plain: bool, pause_on_page: bool,
+         again: str | None, db: str | None, no_store: bool) -> None:
     """Practise alone: play a role in a live drill while the rest of the team is simulated.
 
     Pages and obligations wait for you; if you do not acknowledge in time, the page goes to
@@ -53,6 +58,7 @@ def play(scenario: str, rulebook: str, team: str, start: str, map_roles: str | N
         drill play
         drill play --scenario sv-data-breach --locale sv_SE --role comms_lead --as Ana
         drill play --plain --speed 0 --seed 3 --log practice.jsonl < commands.txt
+        drill play --again practice.jsonl --pause-on-page
     """
     from drills.play.session import play_session
 
@@ -64,13 +70,24 @@ def play(scenario: str, rulebook: str, team: str, start: str, map_roles: str | N
 
     path = log or time.strftime("play-%Y%m%d-%H%M%S.jsonl")
     check_writable(path, "--log")
+    earlier = None
+    if again is not None:
+        from drills.api import attempt_of
+
+        earlier = attempt_of(again)
+        scenario, rulebook, team = earlier.scenario, earlier.rulebook, earlier.team
+        seed, start, hours, locale = earlier.seed, earlier.start, earlier.hours, earlier.locale
+        roles, map_roles = earlier.roles, None
+        if name == "trainee" and earlier.name:
+            name = earlier.name
     seed = drawn_seed(seed)
     inputs = {"scenario": scenario, "rulebook": rulebook, "team": team}
     with recording(db, no_store, "play", path, inputs) as recorder:
         with play_session(scenario=scenario, rulebook=rulebook, team=team,
                           roles=roles or ("comms_lead",), name=name.strip(), speed=speed,
                           seed=seed, start=start, log=path, locale=locale, hours=hours,
-                          map_roles=map_roles, wall=time.monotonic) as session:
+                          map_roles=map_roles, pause_on_page=pause_on_page,
+                          wall=time.monotonic) as session:
             if plain:
                 from drills.play.plain import run_plain
 
@@ -81,7 +98,14 @@ def play(scenario: str, rulebook: str, team: str, start: str, map_roles: str | N
 
                 run_tui(session.console)
             document = session.end()
+        from drills.api import baseline_log
+
+        document = baseline_log(document, path)
         _print_score(document, False, "simple")
+        if earlier is not None:
+            from drills.api import compare_attempts
+
+            click.echo("\n".join(compare_attempts(earlier, document, name.strip(), path)))
         recorder.done(document)
     saved = saved_as(path)
     click.echo(f"log written to {saved}; 'drill replay {saved}' runs it again", err=True)

@@ -86,6 +86,8 @@ class _Calls:
         #: Obligations created for their roles: a page of one of these is theirs to answer.
         self.mine: set[str] = set()
         self.heard = False
+        #: A page to them since the session last looked (``--pause-on-page``).
+        self.paged = False
 
     def hear(self, record: Record) -> None:
         kind, status = record["type"], record.get("status")
@@ -101,6 +103,7 @@ class _Calls:
             called = record.get("member") == self.name
         elif status == "paged":
             called = record.get("member") == self.name and str(record["id"]) in self.mine
+            self.paged = self.paged or called
         else:
             called = False
         self.heard = self.heard or called
@@ -113,8 +116,10 @@ class LiveSession(Driver):
     """
 
     def __init__(self, live: LiveDrill, *, speed: float, wall: Callable[[], float],
-                 paused: bool = False) -> None:
+                 paused: bool = False, pause_on_page: bool = False) -> None:
         super().__init__(live)
+        #: Stop the clock when something pages a person (``drill play --pause-on-page``).
+        self.pause_on_page = pause_on_page
         self.clock = DrillClock(speed, wall)
         if paused:
             self.clock.pause()
@@ -125,6 +130,7 @@ class LiveSession(Driver):
         for role, name in live.config.humans.items():
             people.setdefault(name, []).append(role)
         self._calls = {name: _Calls(name, tuple(roles)) for name, roles in people.items()}
+        self._page_paused = False
         live.display.listeners.append(self._hear)
 
     def _hear(self, record: Record) -> None:
@@ -153,6 +159,13 @@ class LiveSession(Driver):
     def interrupt(self) -> None:
         self.interrupted = True
 
+    def take_page_pause(self) -> bool:
+        """Whether the clock stopped for a page since the last call (``pause_on_page``)."""
+        paused, self._page_paused = self._page_paused, False
+        for calls in self._calls.values():
+            calls.paged = False
+        return paused
+
     def follow(self) -> None:
         """Set the clock to the moment the world has reached (after a skip or a recovery)."""
         self.clock.skip(self.live.now - self.clock.now())
@@ -170,6 +183,10 @@ class LiveSession(Driver):
         if reached is not None:
             self.clock.hold(self.live.now)
             self.clock.pause()
+        elif self.pause_on_page and any(c.paged for c in self._calls.values()):
+            self.clock.hold(self.live.now)
+            self.clock.pause()
+            self._page_paused = True
         elif self.live.over:
             self.clock.hold(self.live.now)
         return reached
@@ -206,15 +223,17 @@ class LiveSession(Driver):
             self.follow()
 
     def wait(self, minutes: float, *, person: str | None = None, due: bool = False,
+             until: float | None = None,
              on_news: Callable[[], Any] | None = None) -> WaitEnd:
         """Let simulated time pass step by step: ``minutes`` at most, never past the next
         break or the drill's end, and say why it stopped.
 
         With ``person``, it stops after the step in which something called for them (a page,
         a new obligation or objective of their roles, an approval asked of them); with
-        ``due`` also when their next obligation falls due. ``on_news`` is called after each
-        step that wrote something a person is told about, so a front end can show it as it
-        comes. ``interrupt()`` (Ctrl-C) stops it between two steps.
+        ``due`` also when their next obligation falls due; ``until`` (a reminder the front
+        end keeps, like a next update promised) stops it as "due" too. ``on_news`` is called
+        after each step that wrote something a person is told about, so a front end can show
+        it as it comes. ``interrupt()`` (Ctrl-C) stops it between two steps.
         """
         live, display = self.live, self.live.display
         calls = self._calls.get(person) if person is not None else None
@@ -226,6 +245,8 @@ class LiveSession(Driver):
         live.advance(caught_up if upcoming is None else min(caught_up, upcoming))
         target = self.skip_target(minutes)
         due_at = self.next_due(person) if due and person is not None else None
+        if until is not None and until > live.now + STEP:
+            due_at = until if due_at is None else min(due_at, until)
         if due_at is not None and due_at < target:
             target = due_at
         why: WaitEnd = "done"
@@ -255,8 +276,11 @@ class LiveSession(Driver):
         return why
 
     def next_due(self, person: str) -> float | None:
-        """When the person's next obligation falls due (None: nothing of theirs is due)."""
+        """When the person's next obligation falls due (None: nothing of theirs is due).
+
+        One due within the step the world has reached counts as reached: a ``wait`` stops
+        at the last whole step before a due time, and the next one must go on past it."""
         now = self.live.now
         ahead = [now + item.left for item in self.live.inbox(person)
-                 if item.kind == "obligation" and item.left > 1e-9]
+                 if item.kind == "obligation" and item.left > STEP]
         return min(ahead, default=None)

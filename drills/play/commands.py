@@ -19,6 +19,7 @@ USAGE: dict[str, str] = {
     "inbox": "inbox                     your pages, obligations (with countdowns), approvals",
     "feed": "feed [N] [PLATFORM]       the last N posts (default 10), with their ids",
     "signals": "signals                   what monitoring sees now",
+    "show": "show ID                   one post, inquiry or letter whole (e812, or o3's post)",
     "ack": "ack [OB]                  acknowledge a page (the oldest when no id)",
     "do": "do OB [on EVENT] [via CH,CH] [: TEXT]     fulfil obligation OB with its action",
     "act": "act ACTION [on EVENT] [via CH,CH] [: TEXT] any action (fulfils your oldest such)",
@@ -85,7 +86,7 @@ def parse_command(line: str) -> Command | None:
         return Command("speed", speed=_speed(args))
     if verb in ("ack", "approve"):
         return Command(verb, arg=_at_most_one(verb, args))
-    if verb in ("template", "filter"):
+    if verb in ("template", "filter", "show"):
         if len(args) != 1:
             raise CommandError(f"usage: {USAGE[verb]}")
         return Command(verb, arg=args[0])

@@ -12,10 +12,12 @@ from typing import Any
 from tabulate import tabulate
 
 from drills.drive.live import InboxItem
-from drills.drive.session import LiveSession
+from drills.drive.session import STEP, LiveSession
 from drills.inputs.durations import countdown as _minutes
 from drills.log.records import Record
 from drills.play.commands import USAGE, Command, CommandError, parse_command
+from drills.play.lines import group
+from drills.play.promises import promised_at
 from drills.score.coaching import coach
 from drills.sim.people import (
     PersonAction,
@@ -27,7 +29,7 @@ from drills.sim.people import (
     template_for,
 )
 from drills.sim.world import OpenExpectation, OpenObligation
-from drills.vocabulary import ACTIONS, EVENT_PLATFORMS, PUBLIC_ACTIONS
+from drills.vocabulary import ACTIONS, EVENT_PLATFORMS, PUBLIC_ACTIONS, STATEMENT_ACTIONS
 
 _TEXT_SHOWN = 110
 
@@ -50,6 +52,14 @@ class Console:
         self._seen = 0
         #: Obligations created for the person's roles (id -> action), to tell what is theirs.
         self._mine: dict[str, str] = {}
+        #: Next updates the person promised in a statement: (minute, the action's id).
+        self.promises: list[tuple[float, str]] = []
+
+    def briefing(self) -> list[str]:
+        """What the person is told before the drill starts (drills/play/briefing.py)."""
+        from drills.play.briefing import briefing
+
+        return briefing(self.session, self.name, self.member.roles)
 
     @property
     def interrupted(self) -> bool:
@@ -65,6 +75,9 @@ class Console:
         """Move the world to where the clock says; what the person should hear of it."""
         reached = self.session.tick()
         lines = self.news()
+        if self.session.take_page_pause():
+            lines.append(f"[{self.live.clock()}] PAUSED: something pages you; the clock "
+                         "stops ('resume' goes on)")
         if reached is not None:
             lines.append(f"[{self.live.clock()}] BREAK {reached.title or 'in the script'} "
                          f"({reached.minutes:g} min): the clock stops; 'resume' goes on")
@@ -89,7 +102,21 @@ class Console:
     # -- commands -------------------------------------------------------------------------------
 
     def execute(self, line: str) -> Reply:
-        """Run one command line. A bad command is one line of reply, never an exception."""
+        """Run one command line, or several (a statement's text may go on over lines:
+        drills/play/lines.py). A bad command is one line of reply, never an exception."""
+        if "\n" in line:
+            reply = Reply()
+            for command in group(line):
+                one = self._execute(command)
+                reply.lines += one.lines
+                reply.prefill = one.prefill or reply.prefill
+                if one.quit:
+                    reply.quit = True
+                    break
+            return reply
+        return self._execute(line)
+
+    def _execute(self, line: str) -> Reply:
         try:
             command = parse_command(line)
             if command is None:
@@ -106,7 +133,9 @@ class Console:
 
     def _cmd_help(self, _command: Command) -> Reply:
         return Reply(["Commands:", *(f"  {usage}" for usage in USAGE.values()),
-                      "Ids: o3 is an obligation (see 'inbox'), e812 a post (see 'feed')."])
+                      "Ids: o3 is an obligation (see 'inbox'), e812 a post (see 'feed').",
+                      "A text after ':' goes on over the next lines (a pasted statement) "
+                      "until an empty line or a line that begins with a command."])
 
     def _cmd_inbox(self, _command: Command) -> Reply:
         return Reply([self.status(), *self.inbox_lines()])
@@ -236,11 +265,20 @@ class Console:
             assert ob is not None
             return Reply([f"acknowledged {ob.id}: done ({self._timing(ob)})"])
         channels = ", ".join(record.get("channels") or []) or "-"
+        unasked = ", made before anyone asked: proactive, it counts" \
+            if request.action in STATEMENT_ACTIONS else ", which no obligation asked for"
         lines = [f"{record['id']}: {request.action}"
                  + (f" on {record['event']}" if record.get("event") else "")
                  + (f" via {channels}" if request.action in PUBLIC_ACTIONS else "")
                  + (f", fulfils {ob.id} ({self._timing(ob)})" if ob else
-                    "" if met else ", which no obligation asked for")]
+                    "" if met else unasked)]
+        promise = promised_at(record.get("text"), self.live.config.start,
+                              self.live.now) \
+            if request.action in STATEMENT_ACTIONS else None
+        if promise is not None:
+            self.promises.append((promise, str(record["id"])))
+            lines.append(f"  you promised the next update by "
+                         f"{self.live.clock(promise).split()[1]}: 'wait' reminds you")
         lines += [f"  meets {x.id}: {x.spec.reaction}" for x in met]
         if ob is not None and not record.get("approved", True):
             lines += [f"  {skipped(ob, a)}" for a in ob.spec.approve if not ob.approved.get(a)]
@@ -290,13 +328,71 @@ class Console:
         """Let time pass, step by step, until something asks for the person."""
         assert command.minutes is not None
         lines: list[str] = []
-        why = self.session.wait(command.minutes, person=self.name,
+        now = self.live.now
+        promise = min((t for t, _ in self.promises if t > now + STEP), default=None)
+        ahead = [item for item in self.live.inbox(self.name)
+                 if item.kind == "obligation" and item.left > STEP]
+        falling = min(ahead, key=lambda item: item.left).ob.id if ahead else None
+        why = self.session.wait(command.minutes, person=self.name, due=True, until=promise,
                                 on_news=lambda: lines.extend(self.news()))
         if why == "needed":
             lines.append(f"stopped waiting at {self.live.clock()}: something needs you")
+        elif why == "due":
+            lines.append(f"stopped waiting at {self.live.clock()}: " + self._reminder(falling))
         else:
             lines.append(f"now {self.live.clock()}")
         return Reply(lines)
+
+    def _reminder(self, falling: str | None) -> str:
+        """Why a ``wait`` stopped at a due time: a promise, or the obligation of theirs that
+        was next to fall due when the wait began (``falling``)."""
+        now = self.live.now
+        for t, action_id in self.promises:
+            if abs(t - now) < 1.0:
+                return f"the next update you promised in {action_id} is due now"
+        due = [item.ob.id for item in self.live.inbox(self.name)
+               if item.kind == "obligation" and abs(item.left) < 1.0]
+        if due:
+            return f"{', '.join(due)} falls due now"
+        return f"{falling} fell due (it is no longer yours: 'inbox')" if falling else \
+            "something of yours fell due ('inbox')"
+
+    def _cmd_show(self, command: Command) -> Reply:
+        """One post, inquiry or letter whole, with who wrote it and what it asks."""
+        assert command.arg is not None
+        ident = command.arg
+        world = self.live.world
+        ob = world.obligations.get(ident)
+        event_id = ob.event if ob is not None and ob.event else ident
+        if ob is not None and not ob.event:
+            raise CommandError(f"{ident} is not about a post ('inbox' shows it)")
+        event = world.post(event_id)
+        if event is None or float(event["t"]) > self.live.now + 1e-9:
+            raise CommandError(f"no post {event_id!r} yet; 'feed' lists their ids")
+        author = event.get("author") or {}
+        who = []
+        if isinstance(author, dict):
+            who = [str(author[k]) for k in ("name", "handle") if author.get(k)]
+            if author.get("followers"):
+                who.append(f"{int(author['followers']):,} followers")
+            if author.get("verified"):
+                who.append("verified")
+        lines = [f"{event['id']} {event['kind'].replace('_', ' ')} on {event['platform']} at "
+                 f"{self.live.clock(float(event['t']))}, sentiment "
+                 f"{float(event['sentiment']):+.1f}"]
+        if who:
+            lines.append("  from " + ", ".join(who))
+        if event.get("outlet"):
+            lines.append(f"  outlet: {event['outlet']}")
+        if isinstance(event.get("deadline"), (int, float)):
+            lines.append("  answer by " + self.live.clock(float(event["t"]) + event["deadline"]))
+        lines += ["  " + part for part in str(event.get("text", "")).splitlines() or [""]]
+        return Reply(lines)
+
+    def latest_notable(self) -> str | None:
+        """The id of the latest inquiry, letter or notable post so far (the TUI's key)."""
+        notable = [r for r in self.live.display.news if r["type"] == "event"]
+        return str(notable[-1]["id"]) if notable else None
 
     def _cmd_speed(self, command: Command) -> Reply:
         assert command.speed is not None

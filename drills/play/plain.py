@@ -13,8 +13,11 @@ from collections.abc import Callable
 from typing import TextIO
 
 from drills.play.console import Console
+from drills.play.lines import continues, takes_text
 
 POLL_SECONDS = 0.1
+#: How long a statement's text waits for its next pasted line (a paste arrives at once).
+PASTE_SECONDS = 0.3
 
 
 def run_plain(console: Console, stdin: TextIO, write: Callable[[str], None],
@@ -22,7 +25,8 @@ def run_plain(console: Console, stdin: TextIO, write: Callable[[str], None],
     """Run until the drill ends, ``quit``, end of input, or Ctrl-C."""
     roles = ", ".join(console.member.roles)
     write(f"You play {roles} as {console.name}. {console.status()}")
-    write("'help' lists the commands; 'inbox' shows what waits for you.")
+    for line in console.briefing():
+        write(line)
     lines: queue.Queue[str | None] = queue.Queue()
     threading.Thread(target=_read, args=(stdin, lines), daemon=True).start()
     # Ctrl-C asks the loop to stop between two steps of the world, never in the middle of one.
@@ -41,11 +45,19 @@ def _loop(console: Console, lines: queue.Queue[str | None], write: Callable[[str
     try:
         for out in console.tick():
             write(out)
+        pending: list[str | None] = []
         while True:
-            try:
-                line = lines.get(timeout=POLL_SECONDS)
-            except queue.Empty:
-                line = ""
+            line: str | None
+            if pending:
+                line = pending.pop()
+            else:
+                try:
+                    line = lines.get(timeout=POLL_SECONDS)
+                except queue.Empty:
+                    line = ""
+            if line is not None and takes_text(line):
+                line, after = _statement(line, lines)
+                pending.extend(after)
             if console.interrupted:
                 write(f"interrupted: ending the drill at {console.live.clock()}")
                 return
@@ -60,7 +72,8 @@ def _loop(console: Console, lines: queue.Queue[str | None], write: Callable[[str
             if not line.strip():
                 continue
             if echo:
-                write(f"> {line.rstrip()}")
+                for part in line.rstrip().splitlines():
+                    write(f"> {part}")
             reply = console.execute(line)
             for out in reply.lines:
                 write(out)
@@ -71,6 +84,20 @@ def _loop(console: Console, lines: queue.Queue[str | None], write: Callable[[str
                 return
     except KeyboardInterrupt:
         write(f"interrupted: ending the drill at {console.live.clock()}")
+
+
+def _statement(first: str, lines: queue.Queue[str | None]) -> tuple[str, list[str | None]]:
+    """A ``do``/``act`` line and the lines of its text that follow (drills/play/lines.py);
+    the first line that does not belong, if one was read, to be run next."""
+    text = first.rstrip("\n")
+    while True:
+        try:
+            line = lines.get(timeout=PASTE_SECONDS)
+        except queue.Empty:
+            return text, []
+        if line is None or not continues(line):
+            return text, [line]
+        text += "\n" + line.strip()
 
 
 def _read(stdin: TextIO, lines: queue.Queue[str | None]) -> None:

@@ -33,7 +33,7 @@ class PlaySession:
 def play_session(*, scenario: str, rulebook: str, team: str, roles: tuple[str, ...],
                  name: str, speed: float, seed: int, start: str, log: str,
                  locale: str | None = None, hours: float | None = None,
-                 map_roles: str | None = None,
+                 map_roles: str | None = None, pause_on_page: bool = False,
                  wall: Callable[[], float]) -> Iterator[PlaySession]:
     config = people_config(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
                            start=start, humans=dict.fromkeys(roles, name), hours=hours,
@@ -42,7 +42,8 @@ def play_session(*, scenario: str, rulebook: str, team: str, roles: tuple[str, .
         live = LiveDrill(config, sink)
         live.begin()
         try:
-            session = PlaySession(Console(LiveSession(live, speed=speed, wall=wall), name),
+            session = PlaySession(Console(LiveSession(live, speed=speed, wall=wall,
+                                                          pause_on_page=pause_on_page), name),
                                   live)
             yield session
             session.end()

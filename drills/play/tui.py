@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -20,6 +21,21 @@ from drills.play.console import Console
 
 REFRESH_SECONDS = 0.25
 _SEVERITY_STYLE = ("green", "yellow", "dark_orange", "red", "bold white on red")
+
+
+#: Stands for a line break in the one-line command box (a pasted statement of several lines).
+LINE_BREAK = " \u23ce "
+
+
+class CommandInput(Input):
+    """The command line; a pasted text of several lines is kept whole, its line breaks
+    shown as ⏎, and run as one statement (drills/play/lines.py)."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if event.text and "\n" in event.text.strip("\n"):
+            self.insert_text_at_cursor(LINE_BREAK.join(event.text.strip("\n").splitlines()))
+            event.prevent_default()  # Input's own handler would paste the first line again
+            event.stop()
 
 
 class PlayApp(App[None]):
@@ -35,6 +51,7 @@ class PlayApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+c", "end_drill", "End the drill", priority=True),
         Binding("ctrl+q", "end_drill", "End the drill", priority=True),
+        Binding("ctrl+o", "show_latest", "Show the latest notable post whole", priority=True),
     ]
 
     def __init__(self, console: Console) -> None:
@@ -51,10 +68,10 @@ class PlayApp(App[None]):
                 yield Static(id="inbox")
                 yield Static(id="signals")
             with Vertical():
-                yield RichLog(id="feed", wrap=False, max_lines=400)
+                yield RichLog(id="feed", wrap=True, max_lines=400)
                 yield RichLog(id="messages", wrap=True, max_lines=1000)
-        yield Input(placeholder="type a command ('help' lists them), Enter to run",
-                    id="command")
+        yield CommandInput(placeholder="type a command ('help' lists them; 'show e812' a post "
+                           "whole, ctrl+o the latest), Enter to run", id="command")
 
     def on_mount(self) -> None:
         self.query_one("#inbox", Static).border_title = "Inbox"
@@ -62,7 +79,8 @@ class PlayApp(App[None]):
         self.query_one("#feed", RichLog).border_title = "Feed (all platforms)"
         self.query_one("#messages", RichLog).border_title = "What happens"
         roles = ", ".join(self.drill_console.member.roles)
-        self.say([f"You play {roles} as {self.drill_console.name}. 'help' lists the commands."])
+        self.say([f"You play {roles} as {self.drill_console.name}.",
+                  *self.drill_console.briefing()])
         self.query_one("#command", Input).focus()
         self.refresh_drill()
         self.set_interval(REFRESH_SECONDS, self.refresh_drill)
@@ -121,12 +139,12 @@ class PlayApp(App[None]):
     # -- the command line ---------------------------------------------------------------------
 
     def on_input_submitted(self, message: Input.Submitted) -> None:
-        line = message.value
+        line = message.value.replace(LINE_BREAK.strip(), "\n")
         box = self.query_one("#command", Input)
         box.value = ""
         if not line.strip():
             return
-        self.say([f"> {line}"])
+        self.say([f"> {part}" for part in line.splitlines()])
         if line.split()[0].lower() == "filter":
             self._shown.clear()
         reply = self.drill_console.execute(line)
@@ -138,6 +156,14 @@ class PlayApp(App[None]):
             self.exit()
             return
         self.refresh_drill()
+
+    def action_show_latest(self) -> None:
+        """The latest inquiry, letter or notable post, whole (``show`` on it)."""
+        latest = self.drill_console.latest_notable()
+        if latest is None:
+            self.say(["nothing notable yet: 'feed' lists posts, 'show ID' prints one"])
+            return
+        self.say(self.drill_console.execute(f"show {latest}").lines)
 
     def action_end_drill(self) -> None:
         self.exit()

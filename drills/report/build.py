@@ -15,6 +15,7 @@ from drills import __version__
 from drills.log.records import Record
 from drills.report.catalogue import Words, language_of
 from drills.report.figures import obligations_figure, response_figure, timeline_figure
+from drills.report.persons import person_sections
 from drills.report.timeline import timeline_of
 from drills.team.clock import DAYS, SWEDISH_DAYS, format_start, parse_start
 
@@ -81,6 +82,7 @@ def build_report(numbered: list[tuple[int, Record]], document: dict[str, Any],
         _response_times(document, words),
         _conduct(document, words, clock),
         _plan(document, by_line, words, clock),
+        *person_sections(document, words, clock),
     ]
     title = str(header.get("title") or header.get("scenario") or "")
     return Report(words.lang, words("title"), words("subtitle", scenario=title,

@@ -143,6 +143,37 @@ MESSAGES: dict[str, dict[str, str]] = {
         "history": "Drill history",
         "history_caption": "Scores of the stored drills over time, one line per team.",
         "date": "Date",
+        # The person section: each person's own score and the no-show comparison.
+        "person_title": "{name}'s own score ({roles})",
+        "person_score": "{score:.1f} / 100, rating {rating} ({meaning}): only what {name} "
+                        "did and did not do; the team's outcome is above.",
+        "person_not_rated": "Not rated: {meaning}.",
+        "person_items": "Pages, obligations and approvals",
+        "person_asked": "Asked",
+        "person_outcome": "Outcome",
+        "person_minutes": "Minutes",
+        "person_words": "What {name} wrote",
+        "person_violations": "Own violations: {violations}",
+        "person_none": "none",
+        "baseline_title": "Compared with doing nothing",
+        "baseline_intro": "The same drill (seed, start, files, end) with nobody in the role: "
+                          "every page goes to the simulated backup.",
+        "baseline_before": "{name}'s statement went out at {yours}, {minutes} minutes before "
+                           "the {action} {backup} would have made ({theirs}).",
+        "baseline_after": "{name}'s statement went out at {yours}, {minutes} minutes after "
+                          "the {action} {backup} would have made ({theirs}).",
+        "baseline_same": "{name}'s statement went out at {yours}, the same minute as "
+                         "{backup}'s would have.",
+        "baseline_only": "{name}'s statement went out at {yours}; without them no statement "
+                         "would have gone out.",
+        "baseline_missing": "{name} made no statement; {backup} would have made a {action} at "
+                            "{theirs}.",
+        "baseline_neither": "No statement went out, with {name} or without.",
+        "baseline_reach": "Negative reach {change} ({yours} against {theirs} without "
+                          "{name}).",
+        "baseline_lower": "{pct:.0f}% lower",
+        "baseline_higher": "{pct:.0f}% higher",
+        "baseline_equal": "the same",
     },
     "sv": {
         "title": "Utvärderingsrapport och förbättringsplan",
@@ -275,6 +306,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "history": "Övningshistorik",
         "history_caption": "Resultat för sparade övningar över tid, en linje per team.",
         "date": "Datum",
+        "person_title": "{name}s eget resultat ({roles})",
+        "person_score": "{score:.1f} / 100, betyg {rating} ({meaning}): bara det {name} "
+                        "gjorde och inte gjorde; teamets utfall står ovan.",
+        "person_not_rated": "Inget betyg: {meaning}.",
+        "person_items": "Larm, åtaganden och godkännanden",
+        "person_asked": "Begärt",
+        "person_outcome": "Utfall",
+        "person_minutes": "Minuter",
+        "person_words": "Det {name} skrev",
+        "person_violations": "Egna överträdelser: {violations}",
+        "person_none": "inga",
+        "baseline_title": "Jämfört med att inte göra något",
+        "baseline_intro": "Samma övning (frö, start, filer, slut) utan någon i rollen: varje "
+                          "larm går till den simulerade ersättaren.",
+        "baseline_before": "{name}s uttalande gick ut {yours}, {minutes} minuter före det "
+                           "{backup} skulle ha gjort ({action}, {theirs}).",
+        "baseline_after": "{name}s uttalande gick ut {yours}, {minutes} minuter efter det "
+                          "{backup} skulle ha gjort ({action}, {theirs}).",
+        "baseline_same": "{name}s uttalande gick ut {yours}, samma minut som {backup}s skulle "
+                         "ha gjort.",
+        "baseline_only": "{name}s uttalande gick ut {yours}; utan {name} hade inget uttalande "
+                         "gått ut.",
+        "baseline_missing": "{name} gjorde inget uttalande; {backup} skulle ha gjort ett "
+                            "({action}) {theirs}.",
+        "baseline_neither": "Inget uttalande gick ut, med {name} eller utan.",
+        "baseline_reach": "Negativ räckvidd {change} ({yours} mot {theirs} utan {name}).",
+        "baseline_lower": "{pct:.0f} % lägre",
+        "baseline_higher": "{pct:.0f} % högre",
+        "baseline_equal": "densamma",
     },
 }
 

@@ -235,7 +235,56 @@ def person_lines(doc: dict[str, Any], person: dict[str, Any], fmt: str = "simple
     violations = person.get("violations") or []
     lines.append(w("Your violations: {list}", list=w("none") if not violations else "; ".join(
         f"{_shown(v['action'], lang)} ({v['reason']})" for v in violations)))
+    baseline = person.get("baseline")
+    if baseline:
+        lines.append(w("Compared with doing nothing (the same drill with nobody in your role): "
+                       "{comparison}", comparison=baseline_sentence(doc, baseline, lang)))
     return lines
+
+
+def baseline_sentence(doc: dict[str, Any], baseline: dict[str, Any],
+                      lang: str | None = None) -> str:
+    """The no-show comparison in one sentence: the first statement, then negative reach."""
+    lang = lang or language_of_document(doc)
+    w = partial(t, lang)
+    parts = []
+    yours, theirs = baseline.get("your_statement_t"), baseline.get("statement_t")
+    earlier = baseline.get("statement_minutes_earlier")
+    action = _shown(str(baseline.get("statement_action") or "statement"), lang).replace("_", " ")
+    by = baseline.get("statement_by")
+    if yours is not None and earlier is not None:
+        if abs(earlier) < 0.5:
+            parts.append(w("your statement went out at {at}, the same minute as the {action} "
+                           "{by} would have made", at=_clock(doc, yours, lang), action=action,
+                           by=by))
+        elif earlier > 0:
+            parts.append(w("your statement went out at {at}, {minutes} minutes before the "
+                           "{action} {by} would have made", at=_clock(doc, yours, lang),
+                           minutes=f"{abs(earlier):.0f}", action=action, by=by))
+        else:
+            parts.append(w("your statement went out at {at}, {minutes} minutes after the "
+                           "{action} {by} would have made", at=_clock(doc, yours, lang),
+                           minutes=f"{abs(earlier):.0f}", action=action, by=by))
+    elif yours is not None:
+        parts.append(w("your statement went out at {at}; without you no statement would "
+                       "have gone out", at=_clock(doc, yours, lang)))
+    elif theirs is not None:
+        parts.append(w("you made no statement; {by} would have made a {action} at {at}",
+                       by=by, action=action, at=_clock(doc, theirs, lang)))
+    else:
+        parts.append(w("no statement went out, with you or without"))
+    change = baseline.get("negative_reach_change_pct")
+    if change is not None:
+        if abs(change) < 0.5:
+            parts.append(w("negative reach the same"))
+        else:
+            values = {"pct": f"{abs(change):.0f}",
+                      "yours": _count(baseline.get("your_negative_reach"), lang),
+                      "theirs": _count(baseline.get("negative_reach"), lang)}
+            parts.append(w("negative reach {pct}% lower ({yours} against {theirs})", **values)
+                         if change < 0 else
+                         w("negative reach {pct}% higher ({yours} against {theirs})", **values))
+    return "; ".join(parts)
 
 
 def language_of_document(doc: dict[str, Any]) -> str:

@@ -33,5 +33,23 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT drills.id, json_each.value FROM drills, json_each(drills.people);
     CREATE INDEX drills_by_team ON drills (team, recorded);
     """,
+    # 3: each person's own score beside the team's (drill history --person NAME): filled
+    # from the score documents already stored, which carry it under "persons".
+    """
+    CREATE TABLE person_scores (
+        drill_id INTEGER NOT NULL REFERENCES drills(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        roles TEXT NOT NULL DEFAULT '[]',
+        score REAL, rating TEXT,
+        PRIMARY KEY (drill_id, name)
+    );
+    INSERT OR IGNORE INTO person_scores (drill_id, name, roles, score, rating)
+        SELECT drills.id, json_extract(p.value, '$.name'),
+               coalesce(json_extract(p.value, '$.roles'), '[]'),
+               json_extract(p.value, '$.score'), json_extract(p.value, '$.rating')
+        FROM drills, json_each(drills.score_doc, '$.persons') AS p
+        WHERE json_valid(drills.score_doc) AND json_extract(p.value, '$.name') IS NOT NULL;
+    CREATE INDEX person_scores_by_name ON person_scores (name);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

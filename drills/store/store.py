@@ -93,7 +93,31 @@ class Store:
             drill_id = int(cursor.lastrowid or 0)
             self.db.executemany("INSERT INTO people (drill_id, name) VALUES (?, ?)",
                                 [(drill_id, name) for name in people])
+            self.db.executemany(
+                "INSERT OR IGNORE INTO person_scores (drill_id, name, roles, score, rating)"
+                " VALUES (?, ?, ?, ?, ?)", [
+                    (drill_id, str(p["name"]), json.dumps(list(p.get("roles") or [])),
+                     p.get("score"), p.get("rating"))
+                    for p in score.get("persons") or () if isinstance(p, dict)
+                    and p.get("name")])
         return drill_id
+
+    def attempts(self, person: str) -> list[dict[str, Any]]:
+        """A person's attempts, by scenario and role, oldest first: their own score and
+        rating beside the team's (``drill history --person``)."""
+        # Every drill they took part in; one stored before person scores has none (None).
+        rows = self.db.execute(
+            "SELECT d.id, d.recorded, d.kind, d.scenario, d.team, d.seed, d.start, s.roles,"
+            " s.score, s.rating, d.score, d.rating, json_extract(d.header, '$.humans')"
+            " FROM people AS p JOIN drills AS d ON d.id = p.drill_id"
+            " LEFT JOIN person_scores AS s ON s.drill_id = p.drill_id AND s.name = p.name"
+            " WHERE p.name = ?", (person,)).fetchall()
+        found = [{"id": r[0], "date": r[1], "kind": r[2], "scenario": r[3] or "",
+                  "team": r[4] or "", "seed": r[5], "start": r[6] or "",
+                  "roles": json.loads(r[7]) if r[7] else _roles(r[12], person),
+                  "score": r[8], "rating": r[9], "team_score": r[10], "team_rating": r[11]}
+                 for r in rows]
+        return sorted(found, key=lambda a: (a["scenario"], a["roles"], a["date"], a["id"]))
 
     def drills(self, *, team: str | None = None, scenario: str | None = None,
                person: str | None = None) -> list[StoredDrill]:
@@ -138,6 +162,16 @@ class Store:
         return [r[0] for r in self.db.execute(
             "SELECT id FROM drills WHERE hash_scenario IS ? AND hash_rulebook IS ? AND "
             "hash_team IS ? AND seed IS ? AND id != ? ORDER BY id", (*row, drill_id))]
+
+
+def _roles(humans: str | None, person: str) -> list[str]:
+    """The roles ``person`` played, from a stored header's ``humans`` (JSON text)."""
+    try:
+        mapping = json.loads(humans) if humans else {}
+    except ValueError:
+        return []
+    return sorted(role for role, who in mapping.items() if who == person) \
+        if isinstance(mapping, dict) else []
 
 
 def _text(value: Any) -> str | None:
