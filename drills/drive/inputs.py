@@ -10,11 +10,19 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from drills.log.records import Record
-from drills.sim.facilitator import adhoc_inject, trigger_inject, validate
+from drills.sim.facilitator import (
+    CLOCK_OPS,
+    adhoc_inject,
+    clock_control,
+    project,
+    trigger_inject,
+    validate,
+)
 from drills.sim.people import PersonAction, acknowledge, act, approve
 from drills.sim.world import LIVE_STEPS_PER_MINUTE, World
 
-InputKind = Literal["ack", "approve", "act", "trigger", "inject", "validate"]
+InputKind = Literal["ack", "approve", "act", "trigger", "inject", "validate", "clock",
+                    "project"]
 
 
 @dataclass(frozen=True)
@@ -27,10 +35,20 @@ class PersonInput:
     #: A facilitator's inject: the scripted one's id, or (role, kind, text) of an ad-hoc one.
     inject: str | None = None
     adhoc: tuple[str, str, str] | None = None
+    #: A control of time: its op and value (speed, or minutes of an advance).
+    clock: tuple[str, float | None] | None = None
 
 
 def apply_input(world: World, item: PersonInput) -> None:
     """Apply one input at the world's current moment (raises PersonError if it cannot be)."""
+    if item.kind == "clock":
+        assert item.clock is not None
+        clock_control(world, *item.clock)
+        return  # time is the session's: the world only keeps the record
+    if item.kind == "project":
+        assert item.inject is not None
+        project(world, item.inject)
+        return
     if item.kind == "trigger":
         assert item.inject is not None
         trigger_inject(world, item.inject)
@@ -78,6 +96,13 @@ def inputs_from_log(records: list[Record]) -> list[PersonInput]:
 
 def _control(record: Record) -> PersonInput:
     t = step_time(float(record["t"]))
+    op = record.get("op")
+    if op in CLOCK_OPS:
+        value = record.get("speed", record.get("minutes"))
+        return PersonInput(t, "facilitator", "clock", clock=(
+            str(op), float(value) if isinstance(value, (int, float)) else None))
+    if op == "project":
+        return PersonInput(t, "facilitator", "project", inject=str(record.get("item") or ""))
     if record.get("op") == "trigger":
         return PersonInput(t, "facilitator", "trigger", inject=str(record.get("inject")))
     if record.get("op") == "validate":

@@ -21,6 +21,7 @@ from drills.feed.scenario import (
     InjectTrigger,
     Phase,
     Scenario,
+    expected_action,
 )
 from drills.inputs.checked import (
     Checked,
@@ -297,8 +298,11 @@ class _Builder:
                            "(role: ...), or address the message to one role (to: ...)")
                 continue
             within = self.minutes(spec.get("within")) if "within" in spec else None
+            action = spec.get("action")
             expects.append(Expectation(spec["reaction"], role, within,
-                                       number_or(spec.get("points"), 1.0)))
+                                       number_or(spec.get("points"), 1.0),
+                                       action if isinstance(action, str)
+                                       else expected_action(spec["reaction"])))
         if item.get("kind") == "message" and not to:
             self.error(where, "a message needs 'to': the role or roles it is for")
         if item.get("kind") == "message" and not isinstance(item.get("text"), str):

@@ -21,6 +21,7 @@ from drills.serve.validate import (
     inject_input,
     json_body,
     person_input,
+    project_input,
     speed_of,
     verdict_input,
 )
@@ -79,6 +80,9 @@ async def control(request: Request) -> Response:
     op = body.get("op")
     if op not in CONTROL_OPS:
         raise api_error(422, f"op must be one of {', '.join(CONTROL_OPS)}")
+    if op == "project":
+        item = project_input(body)
+        return JSONResponse(await answer(runner, "input", item=item))
     args: dict[str, Any] = {"op": op}
     if op == "speed":
         args["speed"] = speed_of(body)

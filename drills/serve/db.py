@@ -144,4 +144,5 @@ def _input_of(data: dict[str, Any]) -> PersonInput:
         action=PersonAction(**{**action, "channels": tuple(action["channels"])
                                if action.get("channels") is not None else None})
         if action else None,
-        inject=data.get("inject"), adhoc=tuple(adhoc) if adhoc else None)
+        inject=data.get("inject"), adhoc=tuple(adhoc) if adhoc else None,
+        clock=(str(data["clock"][0]), data["clock"][1]) if data.get("clock") else None)

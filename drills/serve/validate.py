@@ -30,7 +30,7 @@ MAX_NAME = 200
 SPEC_FIELDS = ("scenario", "rulebook", "team", "seed", "start", "humans", "speed", "hours",
                "locale")
 ACTION_FIELDS = {"action", "obligation", "event", "channels", "text"}
-CONTROL_OPS = ("start", "pause", "resume", "end", "speed", "advance")
+CONTROL_OPS = ("start", "pause", "resume", "end", "speed", "advance", "project")
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
 _BRACKETS = re.compile(rb"[\[\]{}]")
 
@@ -181,6 +181,15 @@ def inject_input(body: dict[str, Any]) -> PersonInput:
     if not (isinstance(to, str) and isinstance(kind, str) and isinstance(text, str)):
         raise api_error(422, "an ad-hoc inject needs 'to' (a role), 'kind' and 'text'")
     return PersonInput(0.0, "facilitator", "inject", adhoc=(to, kind, text))
+
+
+def project_input(body: dict[str, Any]) -> PersonInput:
+    """``{op: project, item: ID}``: a post's or an action's id on the room wall ("" clears)."""
+    item = body.get("item")
+    if not isinstance(item, str) or len(item) > MAX_NAME:
+        raise api_error(422, "'item' must be the id of a post (e812) or an action (a3), "
+                             "or \"\" to clear the wall")
+    return PersonInput(0.0, "facilitator", "project", inject=item)
 
 
 def verdict_input(body: dict[str, Any]) -> PersonInput:

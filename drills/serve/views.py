@@ -13,7 +13,7 @@ from drills.log.records import Record
 from drills.sim.facilitator import triggerable
 from drills.sim.people import person
 from drills.sim.world import OpenObligation
-from drills.vocabulary import EVENT_ACTIONS, PUBLIC_ACTIONS, PUBLIC_STATEMENTS
+from drills.vocabulary import EVENT_ACTIONS, PRIVATE_CHANNELS, PUBLIC_ACTIONS, PUBLIC_STATEMENTS
 
 FEED_SHOWN = 80
 ACTIONS_SHOWN = 40
@@ -30,6 +30,30 @@ def event_view(live: LiveDrill, event: Record) -> dict[str, Any]:
             "text": str(event.get("text", "")), "sentiment": event.get("sentiment", 0.0),
             "reach": event.get("reach", 0), "to": event.get("to"),
             "policy": bool(event.get("violates_policy"))}
+
+
+def seen_by(event: Record, role: str) -> bool:
+    """A message addressed to roles (``to``) is theirs (and the facilitator's) alone."""
+    to = event.get("to")
+    return not to or role in to or "all" in to
+
+
+def public(event: Record) -> bool:
+    """What the room wall may show unasked: the public feed, no message, nothing private."""
+    return not event.get("to") and event.get("platform") not in PRIVATE_CHANNELS
+
+
+def projected(live: LiveDrill) -> dict[str, Any] | None:
+    """What the facilitator shows on the room wall: a post, or a team's action."""
+    item = live.world.projected
+    if not item:
+        return None
+    event = live.world.post(item)
+    if event is not None:
+        return dict(event_view(live, event), type="post", to=None)
+    record = next((r for r in live.display.news
+                   if r["type"] == "action" and r.get("id") == item), None)
+    return None if record is None else dict(_action_view(live, record), type="action")
 
 
 def _obligation(live: LiveDrill, ob: OpenObligation) -> dict[str, Any]:
@@ -86,6 +110,7 @@ def facilitator_view(live: LiveDrill, status: str, speed: float,
                      "at": live.clock(i.at).split()[1] if i.at is not None else "when due"}
                     for i in triggerable(world)],
         "score": score,
+        "projected": projected(live),
         "humans": dict(world.config.humans),
         "objectives": [dict(o, when=live.clock(float(o["when"])).split()[1]
                             if o["when"] is not None else None)
@@ -108,7 +133,7 @@ def role_view(live: LiveDrill, role: str, status: str, speed: float) -> dict[str
             else entry["left_text"]
         inbox.append(entry)
     messages = [event_view(live, e) for e in live.display.feed
-                if role in (e.get("to") or ()) or "all" in (e.get("to") or ())][-20:]
+                if e.get("to") and seen_by(e, role)][-20:]
     templates = {}
     for name_ in sorted(world.rulebook.templates):
         text = world.rulebook.template_text(name_, None, world.lang)
@@ -126,7 +151,7 @@ def role_view(live: LiveDrill, role: str, status: str, speed: float) -> dict[str
         "role": role, "name": name, "roles": list(member.roles), "inbox": inbox,
         "messages": messages, "expected": expected,
         "feed": [dict(event_view(live, e), actionable=e["platform"] not in ("internal",))
-                 for e in list(live.display.feed)[-FEED_SHOWN:]],
+                 for e in [e for e in live.display.feed if seen_by(e, role)][-FEED_SHOWN:]],
         "event_actions": sorted(EVENT_ACTIONS), "public_actions": sorted(PUBLIC_ACTIONS),
         "templates": templates, "statements": statements(live),
         "platforms": sorted(world.scenario.platforms),
@@ -140,7 +165,9 @@ def room_view(live: LiveDrill, status: str, speed: float) -> dict[str, Any]:
     view = _common(live, status, speed)
     signals = live.signals
     view.update({"trending": {k: round(signals.get(k, 0.0), 3) for k in _TRENDING},
-                 "feed": [event_view(live, e) for e in list(live.display.feed)[-30:]],
+                 "feed": [event_view(live, e)
+                          for e in [e for e in live.display.feed if public(e)][-30:]],
+                 "projected": projected(live),
                  "statements": statements(live)})
     return view
 

@@ -77,3 +77,32 @@ def validate(world: World, expectation: str, status: str, comment: str = "") -> 
         raise PersonError(f"the comment has {len(comment):,} characters; at most "
                           f"{MAX_INJECT_TEXT:,}")
     world.validate_objective(expectation, status, comment)
+
+
+#: The facilitator's controls of time, logged as they are applied.
+CLOCK_OPS = ("start", "pause", "resume", "speed", "advance")
+
+
+def clock_control(world: World, op: str, value: float | None = None) -> None:
+    """Log a control of time (the session applies it; the world only keeps the record)."""
+    if op not in CLOCK_OPS:
+        raise PersonError(f"op must be one of {', '.join(CLOCK_OPS)}, not {op!r}")
+    if op in ("speed", "advance") and value is None:
+        raise PersonError(f"{op} needs a value")
+    world.clock_control(op, value)
+
+
+def project(world: World, item: str) -> None:
+    """Show a post (its id, or a scripted inject's) or a team's action (``a12``) on the room
+    wall; an empty id clears the wall's projection."""
+    if item:
+        event = world.post(item)
+        number = item[1:]
+        action = item.startswith("a") and number.isdigit() and \
+            0 < int(number) <= world.actions.count
+        if not action and (event is None or float(event["t"]) > world.now + 1e-9):
+            raise PersonError(f"nothing to project as {item!r}: name a post of the feed "
+                              "(e812) or an action of the team (a3)")
+        if event is not None and not action:
+            item = str(event["id"])
+    world.project(item)

@@ -82,6 +82,8 @@ class World:
         self._stack: ExitStack | None = None
         #: Ad-hoc injects a facilitator added so far.
         self._adhoc = 0
+        #: What the facilitator shows on the room wall (a post's or an action's id).
+        self.projected: str | None = None
         self.finished = False
         self.summary = DrillSummary()
         self.escalation = Escalation(
@@ -214,10 +216,12 @@ class World:
         return self.actions.act(member, action, ob=ob, event=event, approvals_ok=approvals_ok,
                                 note=note, by_person=by_person)
 
-    def meet_objectives(self, event_id: str, member: Member) -> list[OpenExpectation]:
-        """``member`` acted on ``event_id``: the objectives it expected of their roles are
-        met (or partly, if late). Returns them."""
-        return self.objectives.met_by(event_id, member)
+    def meet_objectives(self, event_id: str, member: Member,
+                        action: str | None = None) -> list[OpenExpectation]:
+        """``member`` acted on ``event_id`` with ``action``: the objectives that expected it
+        of their roles are met (or partly, if late); one that names no action is flagged
+        for the facilitator. Returns them."""
+        return self.objectives.met_by(event_id, member, action)
 
     def complete(self, ob: OpenObligation, member: Member) -> None:
         """``member`` did ``ob``: it is done, and a recurring one's next instance is due."""
@@ -241,6 +245,19 @@ class World:
         self.monitoring.adhoc_to[inject_id] = to
         self.crisis.feed.schedule_inject(inject, self.env.now)
         return inject_id
+
+    def clock_control(self, op: str, value: float | None = None) -> None:
+        """A facilitator's control of time (start, pause, resume, speed, advance). It changes
+        nothing in the world, but the log keeps it: the report's timeline shows it, and a
+        replay writes it again at the same moment."""
+        fields: dict[str, Any] = {"speed": value} if op == "speed" else \
+            {"minutes": value} if op == "advance" else {}
+        self.log("control", op=op, **fields)
+
+    def project(self, item: str) -> None:
+        """The facilitator shows ``item`` (a post's or an action's id) on the room wall."""
+        self.projected = item
+        self.log("control", op="project", item=item)
 
     def validate_objective(self, x_id: str, status: str, comment: str = "") -> None:
         """The facilitator's verdict on objective ``x_id`` (it corrects the world's)."""

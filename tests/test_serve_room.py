@@ -1,0 +1,210 @@
+"""Issue 19, the drill side: a message is seen by its addressees and the facilitator only,
+the room wall shows the public feed and what the facilitator projects, the facilitator's
+controls are logged and replayed byte for byte, and an objective is met by the action it
+expects. Through the API, on a wall clock the test moves (no test here sleeps)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from drills.drive.inputs import PersonInput, apply_input, inputs_from_log
+from drills.feed.scenario import expected_action
+from drills.serve.app import create_app, load_library
+from drills.serve.db import DrillRow, ServeDB
+from drills.sim.people import PersonAction
+from tests.live_helpers import live_drill, records_of
+from tests.serve_helpers import TOKEN
+
+SCRIPT = Path(__file__).parent / "data" / "scenarios" / "script-messages.yaml"
+H = {"Authorization": f"Bearer {TOKEN}"}
+REGULATOR = "Regulator here: send us your baggage-handling incident log by Monday."
+
+
+@pytest.fixture()
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "script.yaml").write_text(SCRIPT.read_text())
+    app = create_app(ServeDB(str(tmp_path / "serve.db")), TOKEN, None,
+                     load_library(str(library)), wall=lambda: 1000.0)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def _drill(client: TestClient) -> tuple[str, dict[str, Any]]:
+    made = client.post("/api/drills", headers=H, json={
+        "scenario": "script-messages", "humans": ["comms_lead", "community_manager"],
+        "speed": 0, "seed": 3})
+    assert made.status_code == 201, made.text
+    drill = made.json()
+    base = f"/api/drills/{drill['id']}"
+    assert client.post(f"{base}/control", headers=H, json={"op": "start"}).status_code == 200
+    return base, drill
+
+
+def test_a_message_is_seen_by_its_addressees_and_the_facilitator_only(
+        client: TestClient) -> None:
+    base, drill = _drill(client)
+    sent = client.post(f"{base}/inject", headers=H, json={
+        "to": "comms_lead", "kind": "regulator_inquiry", "text": REGULATOR})
+    assert sent.status_code == 201, sent.text
+    advanced = client.post(f"{base}/control", headers=H, json={"op": "advance", "by": "2h"})
+    assert advanced.status_code == 200, advanced.text
+    community = client.get(f"{base}/state", headers={
+        "X-Join-Code": drill["join"]["community_manager"]}).json()
+    lead = client.get(f"{base}/state", headers={
+        "X-Join-Code": drill["join"]["comms_lead"]}).json()
+    wall = client.get(f"{base}/state", params={"room": drill["room"]}).json()
+    boss = client.get(f"{base}/state", headers=H).json()
+    for private in ("The CEO saw the thread", "Bag claims", REGULATOR):
+        assert private not in json.dumps(community), private  # no text, no subject
+        assert private not in json.dumps(wall), private
+        assert private in json.dumps(boss), private
+    assert community["feed"] and all(not e["to"] for e in community["feed"])
+    assert community["messages"] == []
+    assert {m["subject"] for m in lead["messages"]} >= {"Bag claims: what do we say?"}
+    assert any(m["text"] == REGULATOR for m in lead["messages"])
+    assert all(not e["to"] and e["platform"] not in ("mail", "internal")
+               for e in wall["feed"]) and wall["feed"]
+    assert wall["projected"] is None
+
+
+def test_the_facilitator_projects_a_message_on_the_room_wall(client: TestClient) -> None:
+    base, drill = _drill(client)
+    client.post(f"{base}/control", headers=H, json={"op": "advance", "by": "2h"})
+    boss = client.get(f"{base}/state", headers=H).json()
+    ceo = next(e for e in boss["feed"] if e["text"].startswith("The CEO saw"))
+    shown = client.post(f"{base}/control", headers=H, json={"op": "project", "item": ceo["id"]})
+    assert shown.status_code == 200, shown.text
+    wall = client.get(f"{base}/state", params={"room": drill["room"]}).json()
+    assert wall["projected"]["text"] == ceo["text"] and wall["projected"]["to"] is None
+    assert boss["projected"] is None
+    wrong = client.post(f"{base}/control", headers=H, json={"op": "project", "item": "e99999"})
+    assert wrong.status_code == 409 and "nothing to project" in wrong.json()["error"]
+    bad = client.post(f"{base}/control", headers=H, json={"op": "project", "item": 3})
+    assert bad.status_code == 422
+    cleared = client.post(f"{base}/control", headers=H, json={"op": "project", "item": ""})
+    assert cleared.status_code == 200
+    assert client.get(f"{base}/state", params={"room": drill["room"]}).json()[
+        "projected"] is None
+
+
+def test_the_facilitators_controls_are_logged_and_replay_byte_for_byte(
+        client: TestClient, tmp_path: Path) -> None:
+    base, _made = _drill(client)
+    for body in ({"op": "speed", "speed": 30}, {"op": "pause"},
+                 {"op": "advance", "by": "25m"}, {"op": "resume"}):
+        answered = client.post(f"{base}/control", headers=H, json=body)
+        assert answered.status_code == 200, answered.text
+    boss = client.get(f"{base}/state", headers=H).json()
+    first = boss["feed"][0]["id"]
+    assert client.post(f"{base}/control", headers=H,
+                       json={"op": "project", "item": first}).status_code == 200
+    client.post(f"{base}/control", headers=H, json={"op": "end"})
+    log = client.get(f"{base}/log", headers=H).text
+    controls = [r for r in records_of(log) if r["type"] == "control"]
+    assert [(r["op"], r.get("speed"), r.get("minutes"), r.get("item")) for r in controls] == [
+        ("start", None, None, None), ("speed", 30.0, None, None), ("pause", None, None, None),
+        ("advance", None, 25.0, None), ("resume", None, None, None),
+        ("project", None, None, first)]
+    assert controls[4]["t"] == pytest.approx(25.0)
+    path = tmp_path / "served.jsonl"
+    path.write_text(log)
+    (tmp_path / "script.yaml").write_text(SCRIPT.read_text())
+    from drills.api import extract_actions, replay_drill
+
+    assert replay_drill(str(path), library=str(tmp_path)).difference is None
+    assert "speed" not in extract_actions(str(path)).split("actions:")[1]
+
+
+def test_a_stored_control_comes_back_after_a_restart(tmp_path: Path) -> None:
+    db = ServeDB(str(tmp_path / "serve.db"))
+    db.add_drill(DrillRow("d1", "2026-01-01 00:00:00", {}, "running", 1.0, 0.0, "ROOM"), {})
+    stored = [PersonInput(1.5, "facilitator", "clock", clock=("speed", 20.0)),
+              PersonInput(2.0, "facilitator", "clock", clock=("pause", None)),
+              PersonInput(2.0, "facilitator", "project", inject="e12")]
+    for n, item in enumerate(stored):
+        db.add_input("d1", n, item)
+    assert db.inputs("d1") == stored
+
+
+def _scenario(tmp_path: Path, expect: str) -> str:
+    text = SCRIPT.read_text().replace(
+        '      - {reaction: "Call the CEO office back with a plan", within: 15m, points: 3}',
+        expect)
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text)
+    return str(path)
+
+
+def test_an_objective_is_met_by_the_action_it_expects(tmp_path: Path) -> None:
+    """Issue 19 item 5: a briefing does not meet an objective that expects a holding
+    statement; the holding statement does. One that names no action is flagged for the
+    facilitator, with the action that was taken."""
+    scenario = _scenario(tmp_path, '      - {reaction: "Publish a holding statement", '
+                                   'within: 1h, points: 3}\n'
+                                   '      - {reaction: "Call the CEO back", within: 1h}')
+    live, out = live_drill({"comms_lead": "Ana"}, scenario=scenario, seed=2, hours=3)
+    live.advance(91)
+    ceo = next(e for e in live.feed(400) if e.get("inject") == "msg-0002")
+    acted = live.perform("Ana", PersonAction("brief", event=ceo["id"],
+                                             text="Line to take: sorry."))
+    open_ids = set(live.world.objectives.open)
+    assert "x3" in open_ids and "x4" not in open_ids  # x3 waits; x4 is flagged
+    assert acted.met == ()  # the flagged one is not said to be met
+    live.advance(100)
+    live.act("Ana", PersonAction("holding_statement", event=ceo["id"], channels=("x",),
+                                 text="We are looking into the lost bags. More by 20:00."))
+    live.advance(live.end)
+    document = live.finish()
+    by_id = {o["id"]: o for o in document["objectives"]}
+    assert (by_id["x3"]["status"], by_id["x3"]["by"]) == ("met", "Ana")
+    assert (by_id["x4"]["status"], by_id["x4"]["by"]) == ("unvalidated", "Ana")
+    records = records_of(out.getvalue())
+    created = {r["id"]: r for r in records
+               if r["type"] == "expectation" and r["status"] == "created"}
+    assert created["x3"]["action"] == "holding_statement" and "action" not in created["x4"]
+    assert created["x1"]["action"] == "brief"
+    met = next(r for r in records if r["type"] == "expectation" and r["id"] == "x3"
+               and r["status"] == "met")
+    assert met["t"] == pytest.approx(100)  # the statement's moment, not the briefing's
+    replayed, again = live_drill({"comms_lead": "Ana"}, scenario=scenario, seed=2, hours=3)
+    for item in inputs_from_log(records):
+        replayed.advance(item.t)
+        apply_input(replayed.world, item)
+    replayed.advance(replayed.end)
+    replayed.finish()
+    assert again.getvalue() == out.getvalue()
+
+
+@pytest.mark.parametrize(("reaction", "action"), [
+    ("Publish a holding statement on X", "holding_statement"),
+    ("Brief customer support with the line to take", "brief"),
+    ("Issue a statement to the press", "statement"),
+    ("Apologise to the customer", "apology"),
+    ("Call the CEO office back with a plan", None),
+])
+def test_a_reaction_names_its_action_in_its_words(reaction: str, action: str | None) -> None:
+    assert expected_action(reaction) == action
+
+
+def test_an_explicit_action_wins_and_a_wrong_one_is_refused(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from drills.cli.main import cli
+
+    scenario = _scenario(tmp_path, '      - {reaction: "Call the CEO back", action: notify}')
+    live, _out = live_drill({"comms_lead": "Ana"}, scenario=scenario, seed=2, hours=1)
+    inject = next(i for i in live.world.scenario.injects if i.id == "msg-0002")
+    assert inject.expect[0].action == "notify"
+    live.finish()
+    wrong = _scenario(tmp_path, '      - {reaction: "Call the CEO back", action: phone}')
+    result = CliRunner().invoke(cli, ["lint", wrong])
+    assert result.exit_code == 2, result.output
+    assert "scenario.yaml:" in result.output and "action" in result.output
