@@ -208,3 +208,133 @@ def test_an_explicit_action_wins_and_a_wrong_one_is_refused(tmp_path: Path) -> N
     result = CliRunner().invoke(cli, ["lint", wrong])
     assert result.exit_code == 2, result.output
     assert "scenario.yaml:" in result.output and "action" in result.output
+
+
+PERSONAS = """personas:
+  - {id: reporter, name: Dana Reyes, handle: dana_courier, followers: 48000, platform: x,
+     kind: journalist}
+  - {id: regulator, name: Civil Aviation Office, handle: caa_uk, followers: 90000,
+     platform: x, kind: regulator}
+messages:
+"""
+
+
+@pytest.fixture()
+def persona_client(tmp_path: Path) -> Iterator[TestClient]:
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "script.yaml").write_text(SCRIPT.read_text().replace("messages:\n", PERSONAS, 1))
+    app = create_app(ServeDB(str(tmp_path / "serve.db")), TOKEN, None,
+                     load_library(str(library)), wall=lambda: 1000.0)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def _events(log: str) -> list[dict[str, Any]]:
+    return [r for r in records_of(log) if r["type"] == "event"]
+
+
+def test_the_facilitator_posts_as_a_persona_and_the_crowd_reacts(
+        persona_client: TestClient, tmp_path: Path) -> None:
+    client = persona_client
+    base, drill = _drill(client)
+    boss = client.get(f"{base}/state", headers=H).json()
+    assert [p["id"] for p in boss["personas"]] == ["reporter", "regulator"]
+    client.post(f"{base}/control", headers=H, json={"op": "advance", "by": "30m"})
+    posted = client.post(f"{base}/post", headers=H, json={
+        "persona": "reporter", "text": "Hearing {brand} lost 400 bags at one airport. True?"})
+    assert posted.status_code == 201, posted.text
+    client.post(f"{base}/control", headers=H, json={"op": "advance", "by": "1m"})
+    community = client.get(f"{base}/state", headers={
+        "X-Join-Code": drill["join"]["community_manager"]}).json()
+    post = next(e for e in community["feed"] if e["handle"] == "dana_courier")
+    assert post["text"] == "Hearing {brand} lost 400 bags at one airport. True?"  # as typed
+    replied = client.post(f"{base}/post", headers=H, json={
+        "handle": "@angry_anna", "followers": 120, "platform": "x", "kind": "customer",
+        "text": "They lost mine too!", "reply_to": post["id"], "sentiment": -0.9})
+    assert replied.status_code == 201, replied.text
+    for body, status, said in (
+            ({"persona": "repoter", "text": "x"}, 409, "did you mean 'reporter'"),
+            ({"handle": "a b", "platform": "x", "text": "x"}, 409, "needs a handle"),
+            ({"handle": "anna", "platform": "myspace", "text": "x"}, 409, "platform must"),
+            ({"persona": "reporter", "text": "x", "followers": "many"}, 422, "whole number"),
+            ({"persona": "reporter", "text": "x", "reply_to": "e999999"}, 409, "no post")):
+        refused = client.post(f"{base}/post", headers=H, json=body)
+        assert (refused.status_code, said in refused.text) == (status, True), refused.text
+    client.post(f"{base}/control", headers=H, json={"op": "advance", "by": "2h"})
+    client.post(f"{base}/control", headers=H, json={"op": "end"})
+    log = client.get(f"{base}/log", headers=H).text
+    events = _events(log)
+    reply = next(e for e in events if e["author"]["handle"] == "angry_anna")
+    assert (reply["kind"], reply["parent"]) == ("reply", post["id"])
+    reactions = [e for e in events if e.get("root") == post["id"] and e["id"] != post["id"]]
+    assert len(reactions) >= 3  # the crowd cascades from a persona's post like any other
+    path = tmp_path / "served.jsonl"
+    path.write_text(log)
+    from drills.api import replay_drill
+
+    assert replay_drill(str(path), library=str(tmp_path / "library")).difference is None
+
+
+def test_the_facilitator_edits_and_schedules_injects_during_the_drill(
+        client: TestClient, tmp_path: Path) -> None:
+    base, drill = _drill(client)
+    boss = client.get(f"{base}/state", headers=H).json()
+    waiting = {i["id"]: i for i in boss["injects"]}
+    assert waiting["msg-0002"]["to"] == ["comms_lead"] and waiting["msg-0002"]["editable"]
+    edited = client.post(f"{base}/inject", headers=H, json={
+        "edit": "msg-0002", "text": "The CEO wants a call in 10 minutes.", "at": "50m",
+        "to": ["community_manager"]})
+    assert edited.status_code == 201, edited.text
+    scheduled = client.post(f"{base}/inject", headers=H, json={
+        "to": ["community_manager"], "in": "40m", "channel": "sms", "from": "Night manager",
+        "subject": "Queue at gate 4", "text": "Passengers filming the queue at gate 4.",
+        "attachments": ["Gate log: 140 passengers waiting since 18:05."]})
+    assert scheduled.status_code == 201, scheduled.text
+    refused = client.post(f"{base}/inject", headers=H, json={
+        "to": ["community_manager"], "at": "5h", "channel": "pigeon", "text": "x"})
+    assert refused.status_code == 409 and "channel must be one of" in refused.text
+    client.post(f"{base}/control", headers=H, json={"op": "advance", "by": "39m"})
+    community = client.get(f"{base}/state", headers={
+        "X-Join-Code": drill["join"]["community_manager"]}).json()
+    assert not any(m["subject"] == "Queue at gate 4" for m in community["messages"])
+    client.post(f"{base}/control", headers=H, json={"op": "advance", "by": "12m"})
+    community = client.get(f"{base}/state", headers={
+        "X-Join-Code": drill["join"]["community_manager"]}).json()
+    lead = client.get(f"{base}/state", headers={
+        "X-Join-Code": drill["join"]["comms_lead"]}).json()
+    by_subject = {m["subject"]: m for m in community["messages"]}
+    sms = by_subject["Queue at gate 4"]
+    assert (sms["channel"], sms["from"], sms["clock"]) == ("sms", "Night manager", "09:40")
+    assert sms["attachments"] == ["Gate log: 140 passengers waiting since 18:05."]
+    ceo = next(m for m in community["messages"] if m["text"].startswith("The CEO wants"))
+    assert ceo["clock"] == "09:50"
+    assert "The CEO" not in json.dumps(lead)  # its recipients were changed
+    late = client.post(f"{base}/inject", headers=H, json={"edit": "msg-0002", "text": "x"})
+    assert late.status_code == 409 and "has already happened" in late.text
+    client.post(f"{base}/control", headers=H, json={"op": "end"})
+    log = client.get(f"{base}/log", headers=H).text
+    ops = [r["op"] for r in records_of(log) if r["type"] == "control"]
+    assert ops[:3] == ["start", "edit", "schedule"]
+    path = tmp_path / "served.jsonl"
+    path.write_text(log)
+    from drills.api import replay_drill
+
+    assert replay_drill(str(path), library=str(tmp_path / "library")).difference is None
+
+
+def test_a_scenarios_personas_are_checked(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from drills.cli.main import cli
+
+    twice = PERSONAS.replace("id: regulator", "id: reporter")
+    path = tmp_path / "twice.yaml"
+    path.write_text(SCRIPT.read_text().replace("messages:\n", twice, 1))
+    result = CliRunner().invoke(cli, ["lint", str(path)])
+    assert result.exit_code == 2 and "persona 'reporter' is given twice" in result.output
+    path.write_text(SCRIPT.read_text().replace("messages:\n",
+                                               PERSONAS.replace("platform: x,", "platform: mx,"),
+                                               1))
+    result = CliRunner().invoke(cli, ["lint", str(path)])
+    assert result.exit_code == 2 and "twice.yaml:" in result.output, result.output

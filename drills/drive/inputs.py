@@ -6,6 +6,7 @@ applying them at the same simulated moments reproduces it byte for byte.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -14,15 +15,26 @@ from drills.sim.facilitator import (
     CLOCK_OPS,
     adhoc_inject,
     clock_control,
+    edit_inject,
+    persona_post,
     project,
+    schedule_message,
     trigger_inject,
     validate,
 )
-from drills.sim.people import PersonAction, acknowledge, act, approve
+from drills.sim.people import PersonAction, PersonError, acknowledge, act, approve
 from drills.sim.world import LIVE_STEPS_PER_MINUTE, World
 
 InputKind = Literal["ack", "approve", "act", "trigger", "inject", "validate", "clock",
-                    "project"]
+                    "project", "edit", "schedule", "persona"]
+#: The facilitator's inputs carried as their fields (JSON), and the fields each keeps.
+SPEC_FIELDS: dict[str, tuple[str, ...]] = {
+    "edit": ("inject", "text", "at", "to"),
+    "schedule": ("to", "text", "at", "sender", "subject", "channel", "attachments"),
+    "persona": ("text", "persona", "handle", "name", "followers", "platform", "kind",
+                "reply_to", "sentiment"),
+}
+_NEEDED = {"edit": ("inject",), "schedule": ("to", "text"), "persona": ("text",)}
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,8 @@ class PersonInput:
     adhoc: tuple[str, str, str] | None = None
     #: A control of time: its op and value (speed, or minutes of an advance).
     clock: tuple[str, float | None] | None = None
+    #: An inject edit, a scheduled message or a persona's post: its fields as JSON.
+    spec: str | None = None
 
 
 def apply_input(world: World, item: PersonInput) -> None:
@@ -45,6 +59,20 @@ def apply_input(world: World, item: PersonInput) -> None:
         assert item.clock is not None
         clock_control(world, *item.clock)
         return  # time is the session's: the world only keeps the record
+    if item.kind in SPEC_FIELDS:
+        assert item.spec is not None
+        fields = json.loads(item.spec)
+        missing = [key for key in _NEEDED[item.kind] if key not in fields]
+        if missing:  # a hand-edited log's record
+            raise PersonError(f"the {item.kind} needs {', '.join(missing)}")
+        if item.kind == "edit":
+            edit_inject(world, **fields)
+        elif item.kind == "schedule":
+            schedule_message(world, **fields)
+        else:
+            persona_post(world, **fields)
+        world.settle()
+        return
     if item.kind == "project":
         assert item.inject is not None
         project(world, item.inject)
@@ -101,6 +129,12 @@ def _control(record: Record) -> PersonInput:
         value = record.get("speed", record.get("minutes"))
         return PersonInput(t, "facilitator", "clock", clock=(
             str(op), float(value) if isinstance(value, (int, float)) else None))
+    if op in SPEC_FIELDS:
+        fields = {("sender" if key == "from" else key): value for key, value in record.items()
+                  if key != "inject" or op == "edit"}
+        kind: InputKind = "edit" if op == "edit" else "schedule" if op == "schedule" \
+            else "persona"
+        return PersonInput(t, "facilitator", kind, spec=spec_of(kind, fields))
     if op == "project":
         return PersonInput(t, "facilitator", "project", inject=str(record.get("item") or ""))
     if record.get("op") == "trigger":
@@ -111,6 +145,14 @@ def _control(record: Record) -> PersonInput:
                                   ""))
     return PersonInput(t, "facilitator", "inject", adhoc=(
         str(record.get("to")), str(record.get("kind")), str(record.get("text"))))
+
+
+def spec_of(kind: str, fields: dict[str, Any]) -> str:
+    """The JSON an edit, a scheduled message or a persona's post is carried as (its known
+    fields only, None left out, keys sorted: the same input gives the same text)."""
+    keep = SPEC_FIELDS[kind]
+    return json.dumps({k: v for k, v in sorted(fields.items()) if k in keep and v is not None},
+                      ensure_ascii=False)
 
 
 def action_of(record: Record) -> PersonAction:

@@ -145,6 +145,26 @@ class Inject:
     channel: str | None = None
     attachments: tuple[str, ...] = ()
     expect: tuple[Expectation, ...] = ()
+    #: A persona's reply: the post it answers (it joins that thread).
+    reply_to: str | None = None
+
+
+#: What a persona may be: each reads the feed differently.
+PERSONA_KINDS = ("journalist", "influencer", "regulator", "customer", "employee", "activist",
+                 "politician", "public")
+
+
+@dataclass(frozen=True)
+class Persona:
+    """Someone the facilitator (or a role-player) posts as in the public feed: a journalist,
+    an influencer, a regulator, an angry customer. The crowd reacts to them like to anyone."""
+
+    id: str
+    name: str
+    handle: str
+    followers: int
+    platform: str
+    kind: str = "public"
 
 
 @dataclass(frozen=True)
@@ -182,6 +202,7 @@ class Scenario:
     outlets: tuple[str, ...] = ()
     claims: tuple[str, ...] = ()
     breaks: tuple[Break, ...] = ()
+    personas: tuple[Persona, ...] = ()
     effects: dict[str, Effect] = field(default_factory=dict)
     translations: dict[str, dict[str, object]] = field(default_factory=dict)
     source: str = ""

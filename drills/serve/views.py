@@ -24,7 +24,8 @@ def event_view(live: LiveDrill, event: Record) -> dict[str, Any]:
     author = event.get("author") or {}
     return {"id": event["id"], "clock": live.clock(float(event["t"])).split()[1],
             "subject": event.get("subject"), "from": event.get("from"),
-            "attachments": event.get("attachments") or [],
+            "attachments": event.get("attachments") or [], "channel": event.get("channel"),
+            "parent": event.get("parent"),
             "kind": event["kind"], "platform": event["platform"],
             "handle": author.get("handle", "") if isinstance(author, dict) else "",
             "text": str(event.get("text", "")), "sentiment": event.get("sentiment", 0.0),
@@ -107,8 +108,14 @@ def facilitator_view(live: LiveDrill, status: str, speed: float,
                         "member": r.get("member"), "reason": r.get("reason")}
                        for r in live.display.news if r["type"] == "violation"][-20:],
         "injects": [{"id": i.id, "kind": i.kind,
-                     "at": live.clock(i.at).split()[1] if i.at is not None else "when due"}
+                     "at": live.clock(i.at).split()[1] if i.at is not None else "when due",
+                     "text": i.text, "to": list(i.to), "subject": i.subject,
+                     "editable": i.trigger is None}
                     for i in triggerable(world)],
+        "personas": [{"id": p.id, "name": p.name, "handle": p.handle,
+                      "followers": p.followers, "platform": p.platform, "kind": p.kind}
+                     for p in world.scenario.personas],
+        "roles": sorted(world.rulebook.roles),
         "score": score,
         "projected": projected(live),
         "humans": dict(world.config.humans),

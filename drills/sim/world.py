@@ -21,6 +21,7 @@ import math
 import random
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import replace
 from typing import Any
 
 import simpy
@@ -245,6 +246,35 @@ class World:
         self.monitoring.adhoc_to[inject_id] = to
         self.crisis.feed.schedule_inject(inject, self.env.now)
         return inject_id
+
+    def edit_inject(self, inject: Inject, at: float, changed: dict[str, Any]) -> None:
+        """A facilitator's edit of a waiting inject (its text, time or recipients), logged
+        with what changed: the edit replaces the original, due at ``at``."""
+        self._control("edit", inject.id, changed)
+        feed = self.crisis.feed
+        feed.edits[inject.id] = inject
+        feed.schedule_inject(inject, at)
+
+    def schedule_message(self, inject: Inject, at: float, fields: dict[str, Any]) -> str:
+        """A facilitator's message to roles, due at ``at`` (now or later); returns its id."""
+        self._adhoc += 1
+        inject = replace(inject, id=f"adhoc-{self._adhoc}")
+        self._control("schedule", inject.id, fields)
+        self.crisis.feed.schedule_inject(inject, at)
+        return inject.id
+
+    def persona_post(self, inject: Inject, fields: dict[str, Any]) -> str:
+        """A post (or a reply) in the public feed as a persona, now; the crowd reacts to it
+        like to any post. Returns its inject id (its post's id comes when it appears)."""
+        self._adhoc += 1
+        inject = replace(inject, id=f"post-{self._adhoc}")
+        self._control("persona", inject.id, fields)
+        self.crisis.feed.schedule_inject(inject, self.env.now)
+        return inject.id
+
+    def _control(self, op: str, inject_id: str, fields: dict[str, Any]) -> None:
+        self.sink.write({"type": "control", "t": round(self.env.now, 3), "op": op,
+                         "inject": inject_id, **fields})
 
     def clock_control(self, op: str, value: float | None = None) -> None:
         """A facilitator's control of time (start, pause, resume, speed, advance). It changes
