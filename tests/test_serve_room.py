@@ -338,3 +338,32 @@ def test_a_scenarios_personas_are_checked(tmp_path: Path) -> None:
                                                1))
     result = CliRunner().invoke(cli, ["lint", str(path)])
     assert result.exit_code == 2 and "twice.yaml:" in result.output, result.output
+
+
+def test_a_library_scenario_is_recorded_and_its_log_replays_elsewhere(tmp_path: Path) -> None:
+    """Issue 19 item 6: a served drill of a --library scenario goes into the history store
+    when it ends, and its log replays from another folder with `--library`."""
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "script.yaml").write_text(SCRIPT.read_text())
+    history = tmp_path / "history.db"
+    app = create_app(ServeDB(str(tmp_path / "serve.db")), TOKEN, str(history),
+                     load_library(str(library)), wall=lambda: 1000.0)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        base, _made = _drill(client)
+        client.post(f"{base}/control", headers=H, json={"op": "advance", "by": "30m"})
+        client.post(f"{base}/control", headers=H, json={"op": "end"})
+        log = client.get(f"{base}/log", headers=H).text
+        score = client.get(f"{base}/score", headers=H).json()
+    from drills.api import drill_history, replay_drill
+
+    recorded = drill_history(db=str(history))
+    assert [(d["scenario"], d["score"]) for d in recorded] == [
+        ("script-messages", score["score"])]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "copy.yaml").write_text(SCRIPT.read_text())  # another name, same content
+    path = tmp_path / "logs" / "served.jsonl"
+    path.parent.mkdir()
+    path.write_text(log)
+    assert replay_drill(str(path), library=str(elsewhere)).difference is None
