@@ -6,6 +6,7 @@ expects. Through the API, on a wall clock the test moves (no test here sleeps)."
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -367,3 +368,80 @@ def test_a_library_scenario_is_recorded_and_its_log_replays_elsewhere(tmp_path: 
     path.parent.mkdir()
     path.write_text(log)
     assert replay_drill(str(path), library=str(elsewhere)).difference is None
+
+
+@pytest.mark.parametrize(("field", "value", "said"), [
+    ("followers", "many", "'followers' must be a whole number"),
+    ("sentiment", "bad", "'sentiment' must be a number"),
+    ("handle", 5, "'handle' must be a string"),
+    ("text", None, "the persona needs text"),
+])
+def test_a_hand_edited_control_in_a_log_is_one_line_not_a_traceback(
+        tmp_path: Path, field: str, value: Any, said: str) -> None:
+    from click.testing import CliRunner
+
+    from drills.cli.main import cli
+
+    live, out = live_drill({"comms_lead": "Ana"}, seed=2, hours=1)
+    live.advance(5)
+    item = PersonInput(0.0, "facilitator", "persona", spec=json.dumps(
+        {"handle": "dana", "platform": "x", "text": "Is it true?", "followers": 10}))
+    apply_input(live.world, item)
+    live.advance(live.end)
+    live.finish()
+    lines = out.getvalue().splitlines()
+    number, record = next((n, json.loads(line)) for n, line in enumerate(lines, 1)
+                          if '"op": "persona"' in line or '"op":"persona"' in line)
+    if value is None:
+        del record[field]
+    else:
+        record[field] = value
+    lines[number - 1] = json.dumps(record)
+    path = tmp_path / "edited.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(cli, ["replay", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"edited.jsonl:{number}:" in result.output and said in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_restart_brings_back_the_controls_edits_and_personas(tmp_path: Path) -> None:
+    """The server stops and starts again on its database: the drill comes back with every
+    control, edit, scheduled message and persona post, and its log goes on from the same
+    prefix."""
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "script.yaml").write_text(SCRIPT.read_text())
+
+    def app() -> Any:
+        return create_app(ServeDB(str(tmp_path / "serve.db")), TOKEN, None,
+                          load_library(str(library)), wall=lambda: 1000.0)
+
+    with TestClient(app(), raise_server_exceptions=False) as client:
+        base, _made = _drill(client)
+        for path, body in (
+                ("control", {"op": "speed", "speed": 5}), ("control", {"op": "pause"}),
+                ("inject", {"edit": "msg-0002", "at": "40m"}),
+                ("inject", {"to": ["comms_lead"], "in": "1h", "channel": "sms", "text": "Hi"}),
+                ("control", {"op": "advance", "by": "20m"}),
+                ("post", {"handle": "dana", "platform": "x", "text": "True?"}),
+                ("control", {"op": "advance", "by": "5m"})):
+            answered = client.post(f"{base}/{path}", headers=H, json=body)
+            assert answered.status_code in (200, 201), answered.text
+        before = client.get(f"{base}/log", headers=H).text
+    with TestClient(app(), raise_server_exceptions=False) as client:
+        deadline = time.monotonic() + 60
+        state = client.get(f"{base}/state", headers=H).json()
+        while "now" not in state and time.monotonic() < deadline:  # the drill replays
+            time.sleep(0.01)
+            state = client.get(f"{base}/state", headers=H).json()
+        assert state["status"] == "paused" and state["now"] == pytest.approx(25)
+        assert {i["id"]: i["at"] for i in state["injects"]}["msg-0002"] == "09:40"
+        client.post(f"{base}/control", headers=H, json={"op": "end"})
+        after = client.get(f"{base}/log", headers=H).text
+    assert after.startswith(before)
+    path = tmp_path / "served.jsonl"
+    path.write_text(after)
+    from drills.api import replay_drill
+
+    assert replay_drill(str(path), library=str(library)).difference is None

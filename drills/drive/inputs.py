@@ -7,6 +7,7 @@ applying them at the same simulated moments reproduces it byte for byte.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -35,6 +36,23 @@ SPEC_FIELDS: dict[str, tuple[str, ...]] = {
                 "reply_to", "sentiment"),
 }
 _NEEDED = {"edit": ("inject",), "schedule": ("to", "text"), "persona": ("text",)}
+#: What each field must be (a hand-edited log may say anything).
+_NUMBERS = ("at", "sentiment")
+_LISTS = ("to", "attachments")
+
+
+def _field_problem(key: str, value: Any) -> str | None:
+    if key in _NUMBERS:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and \
+            math.isfinite(value)
+        return None if ok else "a number"
+    if key in _LISTS:
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return None if ok else "a list of strings"
+    if key == "followers":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else "a whole number"
+    return None if isinstance(value, str) else "a string"
 
 
 @dataclass(frozen=True)
@@ -65,6 +83,10 @@ def apply_input(world: World, item: PersonInput) -> None:
         missing = [key for key in _NEEDED[item.kind] if key not in fields]
         if missing:  # a hand-edited log's record
             raise PersonError(f"the {item.kind} needs {', '.join(missing)}")
+        for key, value in fields.items():
+            problem = _field_problem(key, value)
+            if problem is not None:
+                raise PersonError(f"the {item.kind}'s {key!r} must be {problem}")
         if item.kind == "edit":
             edit_inject(world, **fields)
         elif item.kind == "schedule":
