@@ -445,3 +445,6 @@ def test_a_restart_brings_back_the_controls_edits_and_personas(tmp_path: Path) -
     from drills.api import replay_drill
 
     assert replay_drill(str(path), library=str(library)).difference is None
+    from drills.api import extract_actions
+
+    assert "facilitator" not in extract_actions(str(path)).split("actions:")[1]
