@@ -356,12 +356,14 @@ def test_the_imported_drill_plays_in_the_terminal_and_replays(tmp_path: Path) ->
         "porte-parole, ne rien confirmer - act on e8" in out
     assert "stopped waiting at mon 10:00: something needs you" in out
     assert re.search(r"EXPECT +x3 +Renvoyer", out) and "act on e8" in out
-    assert "meets x3: Renvoyer vers le porte-parole" in out
+    # The reaction names no action: the briefing flags it for the facilitator, not met.
+    assert "meets x3" not in out
     # The lunch break stops the clock where the script put it.
     assert "now mon 12:00" in out and "BREAK Pause (90 min): the clock stops" in out
     records = [json.loads(line) for line in log.read_text().splitlines()]
     judged = [r for r in records if r["type"] == "expectation" and r["id"] == "x3"]
-    assert judged[-1]["status"] == "met" and judged[-1]["by"] == "Zoé"
+    assert judged[-1]["status"] == "unvalidated" and judged[-1]["by"] == "Zoé"
+    assert judged[-1]["comment"].startswith("Zoé acted with brief")
     replay = _invoke(["replay", str(log), "--no-store"])
     assert replay.exit_code == 0 and "identical" in replay.output, replay.output
 
@@ -417,7 +419,8 @@ def test_the_imported_drill_is_served_from_its_folder(tmp_path: Path) -> None:
         client.post(f"{base}/control", headers=headers, json={"op": "end"})
         score = client.get(f"{base}/score", headers=headers).json()
     x3 = next(o for o in score["objectives"] if o["inject"] == "msg-0003")
-    assert x3["status"] == "met" and x3["by"] == "direction communication"  # the join name
+    # flagged for the facilitator (the reaction names no action), by the join name
+    assert x3["status"] == "unvalidated" and x3["by"] == "direction communication"
 
 
 def test_no_background_leaves_the_feed_to_the_script(tmp_path: Path) -> None:

@@ -152,7 +152,10 @@ def test_a_tabletop_meets_objectives_by_the_scripts_numbers(tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     by_id = {o["id"]: o for o in json.loads(result.stdout)["objectives"]}
     assert (by_id["x1"]["status"], by_id["x1"]["by"]) == ("met", "Ana")  # 10 min after
-    assert (by_id["x3"]["status"], by_id["x3"]["by"]) == ("partly", "Ana")  # 30 min > 15m
+    # "Call the CEO office back" names no action: the briefing flags it for the facilitator
+    assert (by_id["x3"]["status"], by_id["x3"]["by"]) == ("unvalidated", "Ana")
+    assert by_id["x3"]["comment"] == "Ana acted with brief, 30m after (15m allowed): " \
+        "the facilitator judges"
     records = [json.loads(line) for line in log.read_text().splitlines()]
     acted = [r for r in records if r["type"] == "action" and r.get("human")]
     assert all(r["event"].startswith("e") for r in acted)  # the log names the event

@@ -153,7 +153,9 @@ def test_wrong_typed_inputs_to_a_running_drill_are_422(client: TestClient) -> No
     for path, body in (("control", {"op": "speed", "speed": float("inf")}),
                        ("control", {"op": "speed", "speed": True}),
                        ("inject", {"inject": 5}),
-                       ("inject", {"to": ["legal"], "text": "x"}),
+                       ("inject", {"to": [5], "text": "x"}),  # a list of roles is a message
+                       ("inject", {"edit": 3, "text": "x"}),
+                       ("post", {"persona": "x", "text": "y", "followers": True}),
                        ("validate", {"objective": 1, "status": "met"})):
         response = client.post(f"{base}/{path}", content=json.dumps(body), headers=JSON)
         assert response.status_code == 422, (path, body, response.text)

@@ -8,16 +8,14 @@ Model (sources and derivations in docs/feed-model.md):
   ``branching x mark(author) x arousal factor``; the mark is ``followers ** beta`` over its
   crowd mean (Rizoiu et al. 2017) and the arousal factor ``(0.5 + arousal)`` over its mean
   (high-arousal posts spread more, Herhausen et al. 2019), so the mean offspring is exactly
-  the phase's branching factor.
-  Subcritical (< 1) always; near-critical in viral phases.
+  the phase's branching factor; subcritical (< 1) always, near-critical in viral phases.
 * Offspring delays follow the SEISMIC kernel (Zhao et al. 2015), stretched per platform by
   its attention half-life (X fastest).
 * Reshares are attributed to the original post (``parent`` = the cascade's root), as Twitter
   does (Kwak et al. 2010: 96% of retweets are depth 1); replies keep their real parent.
 
-Pure and seeded: no I/O, no clock, one ``random.Random`` per drill. Events come out in time
-order; ``add_modifier`` changes the crowd from a moment on (already scheduled reactions keep
-the mood they were drawn with).
+Pure and seeded (no I/O, no clock, one ``random.Random`` per drill); events come out in time
+order. ``add_modifier`` changes the crowd from a moment on (scheduled reactions keep theirs).
 """
 
 from __future__ import annotations
@@ -206,6 +204,7 @@ class FeedGenerator:
         self._heap: list[tuple[float, int, int, Any]] = []
         #: Ids of the injects already emitted (each is emitted once).
         self.emitted: set[str] = set()
+        self.edits: dict[str, Inject] = {}  #: a facilitator's edits of waiting injects
         self._seq = 0
         self._count = 0
         self._now = 0.0
@@ -269,7 +268,7 @@ class FeedGenerator:
     def pending_injects(self) -> list[Inject]:
         """Scheduled injects not yet emitted, in time order (what "trigger now" offers)."""
         return [p for t, code, _s, p in sorted(self._heap, key=lambda x: (x[0], x[2]))
-                if code == _INJECT and p.id not in self.emitted]
+                if code == _INJECT and p.id not in self.emitted and self.edits.get(p.id, p) is p]
 
     def schedule_inject(self, inject: Inject, t: float) -> None:
         """Emit ``inject`` at minute ``t`` (conditional injects, decided by the caller)."""
@@ -302,8 +301,8 @@ class FeedGenerator:
                     yield self._reaction(t, payload)
                 elif code == _BOUNDARY:
                     self._refresh(t)
-                elif payload.id not in self.emitted:
-                    # Once only: a facilitator may have triggered a scripted inject early.
+                elif payload.id not in self.emitted and \
+                        self.edits.get(payload.id, payload) is payload:
                     self.emitted.add(payload.id)
                     yield self._inject_event(t, payload)
             else:
@@ -515,6 +514,8 @@ class FeedGenerator:
     def _inject_event(self, t: float, inject: Inject) -> Event:
         """A scripted or triggered event; public ones start cascades like any post."""
         event = self._scripted_event(t, inject)
+        if inject.reply_to is not None:
+            event.update(kind="reply", parent=inject.reply_to)
         if inject.to:
             event.update({"to": list(inject.to), "from": inject.sender,
                           "subject": inject.subject, "channel": inject.channel,

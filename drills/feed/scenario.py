@@ -80,6 +80,33 @@ class Break:
     title: str = ""
 
 
+#: Words of an expected reaction that name the action meeting it (the first found wins;
+#: the more specific come first: "holding statement" before "statement").
+_ACTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("holding_statement", ("holding statement", "holding line")),
+    ("correct_misinformation", ("correct", "debunk", "misinformation")),
+    ("compensation_offer", ("compensat", "refund")),
+    ("move_private", ("private", "direct message", "dm ")),
+    ("delete_comment", ("delete", "remove the comment")),
+    ("apology", ("apolog",)),
+    ("update", ("update",)),
+    ("statement", ("statement", "press release")),
+    ("brief", ("brief",)),
+    ("notify", ("notify", "inform", "alert")),
+    ("reply", ("reply", "respond publicly")),
+    ("deny", ("deny", "denial")),
+)
+
+
+def expected_action(reaction: str) -> str | None:
+    """The action an expected reaction names in its words (``Publish a holding statement``
+    -> holding_statement), or None: then any action on the message flags it for the
+    facilitator to judge."""
+    words = reaction.lower() + " "
+    return next((action for action, keys in _ACTION_WORDS if any(k in words for k in keys)),
+                None)
+
+
 @dataclass(frozen=True)
 class Expectation:
     """What a message expects of a role (an exercise objective, as in OpenAEV)."""
@@ -88,6 +115,8 @@ class Expectation:
     role: str
     within: float | None = None
     points: float = 1.0
+    #: The action that meets it (None: any action on the message, judged by the facilitator).
+    action: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +145,26 @@ class Inject:
     channel: str | None = None
     attachments: tuple[str, ...] = ()
     expect: tuple[Expectation, ...] = ()
+    #: A persona's reply: the post it answers (it joins that thread).
+    reply_to: str | None = None
+
+
+#: What a persona may be: each reads the feed differently.
+PERSONA_KINDS = ("journalist", "influencer", "regulator", "customer", "employee", "activist",
+                 "politician", "public")
+
+
+@dataclass(frozen=True)
+class Persona:
+    """Someone the facilitator (or a role-player) posts as in the public feed: a journalist,
+    an influencer, a regulator, an angry customer. The crowd reacts to them like to anyone."""
+
+    id: str
+    name: str
+    handle: str
+    followers: int
+    platform: str
+    kind: str = "public"
 
 
 @dataclass(frozen=True)
@@ -153,6 +202,7 @@ class Scenario:
     outlets: tuple[str, ...] = ()
     claims: tuple[str, ...] = ()
     breaks: tuple[Break, ...] = ()
+    personas: tuple[Persona, ...] = ()
     effects: dict[str, Effect] = field(default_factory=dict)
     translations: dict[str, dict[str, object]] = field(default_factory=dict)
     source: str = ""

@@ -19,8 +19,10 @@ from drills.feed.scenario import (
     Expectation,
     Inject,
     InjectTrigger,
+    Persona,
     Phase,
     Scenario,
+    expected_action,
 )
 from drills.inputs.checked import (
     Checked,
@@ -269,6 +271,22 @@ class _Builder:
             ))
         return tuple(injects)
 
+    def personas(self) -> tuple[Persona, ...]:
+        """The people a facilitator may post as (the schema checked their fields)."""
+        found: dict[str, Persona] = {}
+        for i, item in enumerate(list_or_empty(self.raw.get("personas"))):
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                continue
+            if item["id"] in found:
+                self.error(("personas", i, "id"), f"persona {item['id']!r} is given twice")
+                continue
+            handle = str(item.get("handle", "")).lstrip("@")
+            found[item["id"]] = Persona(item["id"], str(item.get("name") or handle), handle,
+                                        int(number_or(item.get("followers"), 0)),
+                                        str(item.get("platform")),
+                                        str(item.get("kind", "public")))
+        return tuple(found.values())
+
     def breaks(self, duration: float) -> tuple[Break, ...]:
         found = []
         for i, item in enumerate(list_or_empty(self.raw.get("breaks"))):
@@ -297,8 +315,11 @@ class _Builder:
                            "(role: ...), or address the message to one role (to: ...)")
                 continue
             within = self.minutes(spec.get("within")) if "within" in spec else None
+            action = spec.get("action")
             expects.append(Expectation(spec["reaction"], role, within,
-                                       number_or(spec.get("points"), 1.0)))
+                                       number_or(spec.get("points"), 1.0),
+                                       action if isinstance(action, str)
+                                       else expected_action(spec["reaction"])))
         if item.get("kind") == "message" and not to:
             self.error(where, "a message needs 'to': the role or roles it is for")
         if item.get("kind") == "message" and not isinstance(item.get("text"), str):
@@ -458,7 +479,7 @@ class _Builder:
             outlets=self.texts(("outlets",), raw.get("outlets"), MESSAGE_PLACEHOLDERS),
             claims=self.texts(("claims",), raw.get("claims"), MESSAGE_PLACEHOLDERS),
             effects=self.effects(), translations=self.translations(), source=self.doc.path,
-            breaks=self.breaks(duration),
+            breaks=self.breaks(duration), personas=self.personas(),
         )
         too_big = drill_size_problem(scenario)
         if too_big is not None:

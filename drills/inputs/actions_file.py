@@ -160,6 +160,8 @@ def actions_yaml(humans: dict[str, str], items: list[PersonInput], source: str,
     lines += [f"  {role}: {_q(name)}" for role, name in sorted(humans.items())]
     lines.append("actions:" if items else "actions: []")
     for item in items:
+        if item.kind in ("clock", "project", "edit", "schedule", "persona"):
+            continue  # the facilitator's controls: the log keeps them, a run needs none
         fields = [f"at: {_at(item.t)}", f"member: {_q(item.member)}"]
         action = item.action
         if action is not None:

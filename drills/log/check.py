@@ -25,7 +25,8 @@ OBLIGATION_STATUSES = ("created", "paged", "acknowledged", "escalated", "waiting
                        "overdue", "done", "missed", "open", "cancelled")
 EPISODE_STATUSES = ("start", "end", "open")
 #: What a facilitator did: trigger a scripted inject, or add an ad-hoc one.
-CONTROL_OPS = ("trigger", "inject", "validate")
+CONTROL_OPS = ("trigger", "inject", "validate", "start", "pause", "resume", "speed",
+               "advance", "project", "edit", "schedule", "persona")
 #: Header fields only crisis-drills writes. A log that has them all was written by the tool,
 #: and a record out of time order there means the file was damaged: it is refused. A
 #: hand-written log is sorted by time instead (a facilitator writes each story together).
@@ -286,7 +287,8 @@ class LogChecker:
         op = record.get("op")
         if op not in CONTROL_OPS:
             raise self.fail(f"'op' is {_one_of(op, CONTROL_OPS)}")
-        if not isinstance(record.get("inject"), str):
+        if op not in ("start", "pause", "resume", "speed", "advance", "project") and \
+                not isinstance(record.get("inject"), str):
             raise self.fail("a control record names its 'inject' (a string)")
         if op == "inject":
             for key in ("to", "kind", "text"):

@@ -18,9 +18,14 @@ from drills.serve.runner import DrillRunner
 from drills.serve.validate import (
     CONTROL_OPS,
     coach_body,
+    edit_input,
     inject_input,
+    is_message,
     json_body,
+    message_input,
     person_input,
+    persona_input,
+    project_input,
     speed_of,
     verdict_input,
 )
@@ -79,6 +84,9 @@ async def control(request: Request) -> Response:
     op = body.get("op")
     if op not in CONTROL_OPS:
         raise api_error(422, f"op must be one of {', '.join(CONTROL_OPS)}")
+    if op == "project":
+        item = project_input(body)
+        return JSONResponse(await answer(runner, "input", item=item))
     args: dict[str, Any] = {"op": op}
     if op == "speed":
         args["speed"] = speed_of(body)
@@ -91,9 +99,22 @@ async def control(request: Request) -> Response:
 
 
 async def inject(request: Request) -> Response:
+    """A scripted inject now (``inject``), an edit of a waiting one (``edit``), a message to
+    roles now or later (``to`` with ``at``, ``in``, ``channel``...), or the ad-hoc form."""
     server = facilitator(request)
     runner = server.runner(request.path_params["drill_id"])
-    item = inject_input(await json_body(request))
+    body = await json_body(request)
+    now = runner.live.now
+    item = edit_input(body, now) if "edit" in body else \
+        message_input(body, now) if is_message(body) else inject_input(body)
+    return JSONResponse(await answer(runner, "input", item=item), status_code=201)
+
+
+async def persona_post(request: Request) -> Response:
+    """A post or a reply in the public feed as a persona."""
+    server = facilitator(request)
+    runner = server.runner(request.path_params["drill_id"])
+    item = persona_input(await json_body(request))
     return JSONResponse(await answer(runner, "input", item=item), status_code=201)
 
 

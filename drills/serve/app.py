@@ -55,6 +55,7 @@ def routes() -> list[Route | Mount]:
         Route("/api/drills", api.create_drill, methods=["POST"]),
         Route("/api/drills/{drill_id}/control", api.control, methods=["POST"]),
         Route("/api/drills/{drill_id}/inject", api.inject, methods=["POST"]),
+        Route("/api/drills/{drill_id}/post", api.persona_post, methods=["POST"]),
         Route("/api/drills/{drill_id}/validate", api.validate_objective, methods=["POST"]),
         Route("/api/drills/{drill_id}/state", api.state),
         Route("/api/drills/{drill_id}/actions", api.actions, methods=["POST"]),

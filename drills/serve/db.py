@@ -145,4 +145,6 @@ def _input_of(data: dict[str, Any]) -> PersonInput:
                                if action.get("channels") is not None else None})
         if action else None,
         inject=data.get("inject"), adhoc=tuple(adhoc) if adhoc else None,
-        text=data.get("text"))
+        text=data.get("text"),
+        clock=(str(data["clock"][0]), data["clock"][1]) if data.get("clock") else None,
+        spec=data.get("spec"))

@@ -36,7 +36,7 @@ async def facilitator_page(request: Request) -> Response:
     bar (history, screen shares, the Referer) no longer carries it."""
     token = request.query_params.get("token")
     if token is None:
-        return render("facilitator", scripts=["common", "facilitator"])
+        return render("facilitator", scripts=["common", "facilitator", "facilitator_room"])
     if not token_valid(server_of(request), token):
         page = _message("Wrong facilitator link",
                         "This link does not carry this server's token. Use the one "

@@ -189,6 +189,9 @@ class DrillRunner(threading.Thread):
     def _op_control(self, op: str, speed: float | None = None,
                     minutes: float | None = None) -> Any:
         session = self.session
+        if op != "end":  # logged where it is applied, and stored: replay writes it again
+            value = speed if op == "speed" else minutes if op == "advance" else None
+            self._input(PersonInput(0.0, "facilitator", "clock", clock=(op, value)))
         if op == "start" or op == "resume":
             session.resume()
             self.status = "running"

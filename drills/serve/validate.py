@@ -14,8 +14,9 @@ from typing import Any, TypeGuard
 
 from starlette.requests import ClientDisconnect, Request
 
-from drills.drive.inputs import PersonInput
+from drills.drive.inputs import PersonInput, spec_of
 from drills.feed.limits import MAX_DRILL_HOURS
+from drills.inputs.durations import parse_span
 from drills.serve.errors import api_error
 from drills.sim.people import MAX_TEXT, PersonAction
 
@@ -30,7 +31,7 @@ MAX_NAME = 200
 SPEC_FIELDS = ("scenario", "rulebook", "team", "seed", "start", "humans", "speed", "hours",
                "locale")
 ACTION_FIELDS = {"action", "obligation", "event", "channels", "text", "comment"}
-CONTROL_OPS = ("start", "pause", "resume", "end", "speed", "advance")
+CONTROL_OPS = ("start", "pause", "resume", "end", "speed", "advance", "project")
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
 _BRACKETS = re.compile(rb"[\[\]{}]")
 
@@ -181,6 +182,99 @@ def inject_input(body: dict[str, Any]) -> PersonInput:
     if not (isinstance(to, str) and isinstance(kind, str) and isinstance(text, str)):
         raise api_error(422, "an ad-hoc inject needs 'to' (a role), 'kind' and 'text'")
     return PersonInput(0.0, "facilitator", "inject", adhoc=(to, kind, text))
+
+
+#: What turns an inject body into a scheduled message (else: the ad-hoc form of old).
+_MESSAGE_KEYS = ("at", "in", "channel", "subject", "from", "attachments")
+
+
+def _minutes(body: dict[str, Any], key: str) -> float | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    try:
+        return parse_span(str(value)) if not isinstance(value, bool) else parse_span("")
+    except ValueError as exc:
+        raise api_error(422, f"{key!r}: {exc}") from None
+
+
+def _when(body: dict[str, Any], now: float) -> float | None:
+    """``at`` (from the drill's start, like a scenario's) or ``in`` (from now)."""
+    at, later = _minutes(body, "at"), _minutes(body, "in")
+    if at is not None and later is not None:
+        raise api_error(422, "give 'at' (from the start) or 'in' (from now), not both")
+    return at if at is not None else None if later is None else now + later
+
+
+def _strings(body: dict[str, Any], key: str, most: int = MAX_NAME) -> str | None:
+    value = body.get(key)
+    if value is not None and (not isinstance(value, str) or len(value) > most):
+        raise api_error(422, f"{key!r} must be a string of at most {most:,} characters")
+    return value
+
+
+def edit_input(body: dict[str, Any], now: float) -> PersonInput:
+    """``{edit: ID, text?, at?|in?, to?}``: a waiting inject's text, time or recipients."""
+    inject = body.get("edit")
+    if not isinstance(inject, str):
+        raise api_error(422, "'edit' must be the id of a waiting inject")
+    to = body.get("to")
+    if to is not None and not (isinstance(to, list) and all(isinstance(r, str) for r in to)):
+        raise api_error(422, "'to' must be a list of roles")
+    return PersonInput(0.0, "facilitator", "edit", spec=spec_of("edit", {
+        "inject": inject, "text": _strings(body, "text", MAX_BODY), "at": _when(body, now),
+        "to": to}))
+
+
+def message_input(body: dict[str, Any], now: float) -> PersonInput:
+    """``{to, text, at?|in?, from?, subject?, channel?, attachments?}``: a message to roles,
+    now or later."""
+    to = body.get("to")
+    to = [to] if isinstance(to, str) else to
+    if not (isinstance(to, list) and to and all(isinstance(r, str) for r in to)):
+        raise api_error(422, "'to' must name a role, or a list of roles")
+    text = _strings(body, "text", MAX_BODY)
+    if text is None:
+        raise api_error(422, "a message needs a 'text'")
+    attachments = body.get("attachments") or []
+    if not (isinstance(attachments, list) and all(isinstance(a, str) for a in attachments)):
+        raise api_error(422, "'attachments' must be a list of texts")
+    return PersonInput(0.0, "facilitator", "schedule", spec=spec_of("schedule", {
+        "to": to, "text": text, "at": _when(body, now), "sender": _strings(body, "from"),
+        "subject": _strings(body, "subject"), "channel": _strings(body, "channel"),
+        "attachments": attachments}))
+
+
+def persona_input(body: dict[str, Any]) -> PersonInput:
+    """``{persona?: ID, handle?, name?, followers?, platform?, kind?, text, reply_to?,
+    sentiment?}``: a post in the public feed as a persona (the scenario's, or typed in)."""
+    followers, sentiment = body.get("followers"), body.get("sentiment", -0.5)
+    if followers is not None and (isinstance(followers, bool) or not isinstance(followers, int)):
+        raise api_error(422, "'followers' must be a whole number")
+    if isinstance(sentiment, bool) or not isinstance(sentiment, (int, float)) or \
+            not math.isfinite(sentiment):
+        raise api_error(422, "'sentiment' must be a number from -1 to 1")
+    text = _strings(body, "text", MAX_BODY)
+    if text is None:
+        raise api_error(422, "a post needs a 'text'")
+    return PersonInput(0.0, "facilitator", "persona", spec=spec_of("persona", {
+        "text": text, "persona": _strings(body, "persona"), "handle": _strings(body, "handle"),
+        "name": _strings(body, "name"), "followers": followers,
+        "platform": _strings(body, "platform"), "kind": _strings(body, "kind"),
+        "reply_to": _strings(body, "reply_to"), "sentiment": float(sentiment)}))
+
+
+def is_message(body: dict[str, Any]) -> bool:
+    return any(key in body for key in _MESSAGE_KEYS) or isinstance(body.get("to"), list)
+
+
+def project_input(body: dict[str, Any]) -> PersonInput:
+    """``{op: project, item: ID}``: a post's or an action's id on the room wall ("" clears)."""
+    item = body.get("item")
+    if not isinstance(item, str) or len(item) > MAX_NAME:
+        raise api_error(422, "'item' must be the id of a post (e812) or an action (a3), "
+                             "or \"\" to clear the wall")
+    return PersonInput(0.0, "facilitator", "project", inject=item)
 
 
 def verdict_input(body: dict[str, Any]) -> PersonInput:

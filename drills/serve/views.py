@@ -13,7 +13,7 @@ from drills.log.records import Record
 from drills.sim.facilitator import triggerable
 from drills.sim.people import person
 from drills.sim.world import OpenObligation
-from drills.vocabulary import EVENT_ACTIONS, PUBLIC_ACTIONS, PUBLIC_STATEMENTS
+from drills.vocabulary import EVENT_ACTIONS, PRIVATE_CHANNELS, PUBLIC_ACTIONS, PUBLIC_STATEMENTS
 
 FEED_SHOWN = 80
 ACTIONS_SHOWN = 40
@@ -24,12 +24,37 @@ def event_view(live: LiveDrill, event: Record) -> dict[str, Any]:
     author = event.get("author") or {}
     return {"id": event["id"], "clock": live.clock(float(event["t"])).split()[1],
             "subject": event.get("subject"), "from": event.get("from"),
-            "attachments": event.get("attachments") or [],
+            "attachments": event.get("attachments") or [], "channel": event.get("channel"),
+            "parent": event.get("parent"),
             "kind": event["kind"], "platform": event["platform"],
             "handle": author.get("handle", "") if isinstance(author, dict) else "",
             "text": str(event.get("text", "")), "sentiment": event.get("sentiment", 0.0),
             "reach": event.get("reach", 0), "to": event.get("to"),
             "policy": bool(event.get("violates_policy"))}
+
+
+def seen_by(event: Record, role: str) -> bool:
+    """A message addressed to roles (``to``) is theirs (and the facilitator's) alone."""
+    to = event.get("to")
+    return not to or role in to or "all" in to
+
+
+def public(event: Record) -> bool:
+    """What the room wall may show unasked: the public feed, no message, nothing private."""
+    return not event.get("to") and event.get("platform") not in PRIVATE_CHANNELS
+
+
+def projected(live: LiveDrill) -> dict[str, Any] | None:
+    """What the facilitator shows on the room wall: a post, or a team's action."""
+    item = live.world.projected
+    if not item:
+        return None
+    event = live.world.post(item)
+    if event is not None:
+        return dict(event_view(live, event), type="post", to=None)
+    record = next((r for r in live.display.news
+                   if r["type"] == "action" and r.get("id") == item), None)
+    return None if record is None else dict(_action_view(live, record), type="action")
 
 
 def _obligation(live: LiveDrill, ob: OpenObligation) -> dict[str, Any]:
@@ -85,9 +110,16 @@ def facilitator_view(live: LiveDrill, status: str, speed: float,
                         "member": r.get("member"), "reason": r.get("reason")}
                        for r in live.display.news if r["type"] == "violation"][-20:],
         "injects": [{"id": i.id, "kind": i.kind,
-                     "at": live.clock(i.at).split()[1] if i.at is not None else "when due"}
+                     "at": live.clock(i.at).split()[1] if i.at is not None else "when due",
+                     "text": i.text, "to": list(i.to), "subject": i.subject,
+                     "editable": i.trigger is None}
                     for i in triggerable(world)],
+        "personas": [{"id": p.id, "name": p.name, "handle": p.handle,
+                      "followers": p.followers, "platform": p.platform, "kind": p.kind}
+                     for p in world.scenario.personas],
+        "roles": sorted(world.rulebook.roles),
         "score": score,
+        "projected": projected(live),
         "humans": dict(world.config.humans),
         "objectives": [dict(o, when=live.clock(float(o["when"])).split()[1]
                             if o["when"] is not None else None)
@@ -110,7 +142,7 @@ def role_view(live: LiveDrill, role: str, status: str, speed: float) -> dict[str
             else entry["left_text"]
         inbox.append(entry)
     messages = [event_view(live, e) for e in live.display.feed
-                if role in (e.get("to") or ()) or "all" in (e.get("to") or ())][-20:]
+                if e.get("to") and seen_by(e, role)][-20:]
     templates = {}
     for name_ in sorted(world.rulebook.templates):
         text = world.rulebook.template_text(name_, None, world.lang)
@@ -128,7 +160,7 @@ def role_view(live: LiveDrill, role: str, status: str, speed: float) -> dict[str
         "role": role, "name": name, "roles": list(member.roles), "inbox": inbox,
         "messages": messages, "expected": expected,
         "feed": [dict(event_view(live, e), actionable=e["platform"] not in ("internal",))
-                 for e in list(live.display.feed)[-FEED_SHOWN:]],
+                 for e in [e for e in live.display.feed if seen_by(e, role)][-FEED_SHOWN:]],
         "event_actions": sorted(EVENT_ACTIONS), "public_actions": sorted(PUBLIC_ACTIONS),
         "templates": templates, "statements": statements(live),
         "platforms": sorted(world.scenario.platforms),
@@ -142,7 +174,9 @@ def room_view(live: LiveDrill, status: str, speed: float) -> dict[str, Any]:
     view = _common(live, status, speed)
     signals = live.signals
     view.update({"trending": {k: round(signals.get(k, 0.0), 3) for k in _TRENDING},
-                 "feed": [event_view(live, e) for e in list(live.display.feed)[-30:]],
+                 "feed": [event_view(live, e)
+                          for e in [e for e in live.display.feed if public(e)][-30:]],
+                 "projected": projected(live),
                  "statements": statements(live)})
     return view
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from drills.feed.scenario import Expectation, Inject
+from drills.inputs.durations import countdown as minutes
 from drills.log.records import Record
 from drills.team.model import Member
 
@@ -48,7 +49,8 @@ class Objectives:
             world.sink.write({"type": "expectation", "t": event["t"], "id": x.id,
                               "status": "created", "inject": inject.id, "event": event["id"],
                               "role": spec.role, "reaction": spec.reaction,
-                              "within": spec.within, "points": spec.points})
+                              "within": spec.within, "points": spec.points,
+                              **({"action": spec.action} if spec.action else {})})
             if spec.role not in world.humans:
                 world.env.process(self._react(x))
 
@@ -68,14 +70,32 @@ class Objectives:
         return "met" if within is None or self.world.env.now - x.created <= within + 1e-9 \
             else "partly"
 
-    def met_by(self, event_id: str, member: Member) -> list[OpenExpectation]:
-        """A person acted on ``event_id``: it meets what the message expected of their
-        roles. Returns the objectives it met."""
-        met = [x for x in self.open.values()
-               if x.event == event_id and x.spec.role in member.roles]
-        for x in met:
-            self.judge(x, self.timing(x), member.name)
-        return met
+    def met_by(self, event_id: str, member: Member,
+               action: str | None = None) -> list[OpenExpectation]:
+        """A person acted on ``event_id`` with ``action``: it meets what the message
+        expected of their roles when that is the action expected (a briefing does not meet
+        an objective that expects a holding statement; it stays open). An objective that
+        names no action is flagged for the facilitator to judge (``unvalidated``, with the
+        action said). Returns the objectives it met (not the flagged ones)."""
+        mine = [x for x in self.open.values()
+                if x.event == event_id and x.spec.role in member.roles]
+        done = []
+        for x in mine:
+            wanted = x.spec.action
+            if action is None or wanted == action:
+                self.judge(x, self.timing(x), member.name)
+                done.append(x)
+            elif wanted is None:
+                self.judge(x, "unvalidated", member.name, self._flag(x, member, action))
+        return done
+
+    def _flag(self, x: OpenExpectation, member: Member, action: str) -> str:
+        """Why an objective waits for the facilitator: who did what, and when."""
+        late = ""
+        if self.timing(x) == "partly" and x.spec.within is not None:
+            late = (f", {minutes(self.world.env.now - x.created)} after "
+                    f"({minutes(x.spec.within)} allowed)")
+        return f"{member.name} acted with {action}{late}: the facilitator judges"
 
     def validate(self, x_id: str, status: str, comment: str) -> None:
         """The facilitator's verdict on ``x_id`` (it corrects the world's), logged as the

@@ -206,7 +206,7 @@ def act(world: World, name: str, request: PersonAction) -> Acted:
     record = world.act(member, action, ob=ob, event=event, approvals_ok=approvals_ok,
                        by_person=(role, list(channels), text))
     # Acting on a message meets what it expected of their roles.
-    met = world.meet_objectives(event["id"], member) if event is not None else []
+    met = world.meet_objectives(event["id"], member, action) if event is not None else []
     if ob is not None:
         world.complete(ob, member)
     return Acted(ob, record, tuple(met))

@@ -21,6 +21,7 @@ import math
 import random
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import replace
 from typing import Any
 
 import simpy
@@ -82,6 +83,8 @@ class World:
         self._stack: ExitStack | None = None
         #: Ad-hoc injects a facilitator added so far.
         self._adhoc = 0
+        #: What the facilitator shows on the room wall (a post's or an action's id).
+        self.projected: str | None = None
         self.finished = False
         self.summary = DrillSummary()
         self.escalation = Escalation(
@@ -229,10 +232,12 @@ class World:
         return self.actions.act(member, action, ob=ob, event=event, approvals_ok=approvals_ok,
                                 note=note, by_person=by_person)
 
-    def meet_objectives(self, event_id: str, member: Member) -> list[OpenExpectation]:
-        """``member`` acted on ``event_id``: the objectives it expected of their roles are
-        met (or partly, if late). Returns them."""
-        return self.objectives.met_by(event_id, member)
+    def meet_objectives(self, event_id: str, member: Member,
+                        action: str | None = None) -> list[OpenExpectation]:
+        """``member`` acted on ``event_id`` with ``action``: the objectives that expected it
+        of their roles are met (or partly, if late); one that names no action is flagged
+        for the facilitator. Returns them."""
+        return self.objectives.met_by(event_id, member, action)
 
     def complete(self, ob: OpenObligation, member: Member) -> None:
         """``member`` did ``ob``: it is done, and a recurring one's next instance is due."""
@@ -256,6 +261,48 @@ class World:
         self.monitoring.adhoc_to[inject_id] = to
         self.crisis.feed.schedule_inject(inject, self.env.now)
         return inject_id
+
+    def edit_inject(self, inject: Inject, at: float, changed: dict[str, Any]) -> None:
+        """A facilitator's edit of a waiting inject (its text, time or recipients), logged
+        with what changed: the edit replaces the original, due at ``at``."""
+        self._control("edit", inject.id, changed)
+        feed = self.crisis.feed
+        feed.edits[inject.id] = inject
+        feed.schedule_inject(inject, at)
+
+    def schedule_message(self, inject: Inject, at: float, fields: dict[str, Any]) -> str:
+        """A facilitator's message to roles, due at ``at`` (now or later); returns its id."""
+        self._adhoc += 1
+        inject = replace(inject, id=f"adhoc-{self._adhoc}")
+        self._control("schedule", inject.id, fields)
+        self.crisis.feed.schedule_inject(inject, at)
+        return inject.id
+
+    def persona_post(self, inject: Inject, fields: dict[str, Any]) -> str:
+        """A post (or a reply) in the public feed as a persona, now; the crowd reacts to it
+        like to any post. Returns its inject id (its post's id comes when it appears)."""
+        self._adhoc += 1
+        inject = replace(inject, id=f"post-{self._adhoc}")
+        self._control("persona", inject.id, fields)
+        self.crisis.feed.schedule_inject(inject, self.env.now)
+        return inject.id
+
+    def _control(self, op: str, inject_id: str, fields: dict[str, Any]) -> None:
+        self.sink.write({"type": "control", "t": round(self.env.now, 3), "op": op,
+                         "inject": inject_id, **fields})
+
+    def clock_control(self, op: str, value: float | None = None) -> None:
+        """A facilitator's control of time (start, pause, resume, speed, advance). It changes
+        nothing in the world, but the log keeps it: the report's timeline shows it, and a
+        replay writes it again at the same moment."""
+        fields: dict[str, Any] = {"speed": value} if op == "speed" else \
+            {"minutes": value} if op == "advance" else {}
+        self.log("control", op=op, **fields)
+
+    def project(self, item: str) -> None:
+        """The facilitator shows ``item`` (a post's or an action's id) on the room wall."""
+        self.projected = item
+        self.log("control", op="project", item=item)
 
     def validate_objective(self, x_id: str, status: str, comment: str = "") -> None:
         """The facilitator's verdict on objective ``x_id`` (it corrects the world's)."""

@@ -66,6 +66,7 @@ function open(id, drill) {
     }
   }
   fill(join, items);
+  roomControls(drill);
   const room = document.getElementById("room-link");
   room.textContent = `${location.origin}/room/${drill.room}`;
   room.href = `/room/${drill.room}`;
@@ -107,6 +108,7 @@ async function trigger(id) {
 
 function render(state) {
   header(state);
+  renderRoomControls(state);
   if (state.status !== lastStatus) { lastStatus = state.status; listDrills(); }
   if (state.status === "ended") {
     const link = document.getElementById("report-link");
@@ -123,7 +125,7 @@ function render(state) {
     el("div", {class: "sub"}, `timeliness ${score.subscores.timeliness} · adherence ${score.subscores.adherence} · conduct ${score.subscores.conduct}`),
     el("ol", {class: "improve"}, ...score.improvements.map((t) => el("li", {}, t)))] : [el("p", {}, "The score appears once the drill runs.")]);
   fill(document.getElementById("injects"), (state.injects || []).map((i) =>
-    el("li", {}, el("button", {onclick: () => trigger(i.id)}, "Trigger now"), ` ${i.id} · ${i.kind.replace(/_/g, " ")} · ${i.at}`)));
+    el("li", {}, el("button", {onclick: () => trigger(i.id)}, "Trigger now"), ` ${i.id} · ${i.kind.replace(/_/g, " ")} · ${i.at}`, injectExtra(i))));
   fill(document.getElementById("obligations"), (state.obligations || []).map((o) =>
     el("tr", {class: o.late ? "late" : ""}, el("td", {}, o.id), el("td", {}, o.action.replace(/_/g, " ")),
       el("td", {}, o.acting || o.role, o.paged ? ` (paged: ${o.paged})` : ""), el("td", {}, o.due),
@@ -141,8 +143,8 @@ function render(state) {
     }));
   }
   fill(document.getElementById("signals"), Object.entries(state.signals || {}).flatMap(([k, v]) => [el("dt", {}, k.replace(/_/g, " ")), el("dd", {}, v)]));
-  fill(document.getElementById("feed"), (state.feed || []).slice().reverse().map((e) => postItem(e)));
-  const acts = (state.actions || []).slice().reverse().map(actionItem);
+  fill(document.getElementById("feed"), (state.feed || []).slice().reverse().map((e) => postItem(e, feedExtra(e))));
+  const acts = (state.actions || []).slice().reverse().map((a) => { const item = actionItem(a); item.append(projectButton(a.id)); return item; });
   for (const v of (state.violations || []).slice().reverse()) acts.unshift(el("li", {class: "violation"}, `${v.clock} violation by ${v.member}: ${v.reason}`));
   fill(document.getElementById("actions"), acts);
 }
