@@ -33,9 +33,12 @@ def messages_in_code() -> set[str]:
     position = {"t": 1, "w": 0, "N_": 0}
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-                    node.func.id in position and len(node.args) > position[node.func.id]:
-                message = node.args[position[node.func.id]]
+            func = node.func if isinstance(node, ast.Call) else None
+            name = func.id if isinstance(func, ast.Name) else \
+                func.attr if isinstance(func, ast.Attribute) and func.attr == "w" else None
+            if isinstance(node, ast.Call) and name in position and \
+                    len(node.args) > position[name]:
+                message = node.args[position[name]]
                 if isinstance(message, ast.Constant) and isinstance(message.value, str):
                     found.add(message.value)
                 elif isinstance(message, ast.JoinedStr):
@@ -143,3 +146,33 @@ def test_the_world_s_reasons_are_said_in_the_drill_s_language() -> None:
     assert say_reason("no legal available at tue 19:02", "en") == \
         "no legal available at tue 19:02"
     assert say_reason("our own words", "sv") == "our own words"
+
+
+#: English words of the play screens that must not appear in a Swedish session's output
+#: (post texts are the crowd's own words, and Swedish ones here).
+ENGLISH_UI = ("PAGE ", "NEW o", "due ", "acknowledged", "stopped waiting", "severity",
+              "speed ", "Nothing waits", "fulfils", "You play", "BRIEFING", "The situation",
+              "What to improve", "Score ", "Obligations", "did ", "went to the backup",
+              "which no obligation", "ending the drill", "coach:")
+
+
+def test_a_swedish_play_session_speaks_swedish(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from drills.cli.main import cli
+
+    commands = ("inbox\nwait 3h20m\nack\ndo o2\n"
+                "act holding_statement : Vi vet om dataläckan. Nästa uppdatering senast "
+                "15.30.\nwait 30m\ninbox\nquit\n")
+    result = CliRunner().invoke(cli, [
+        "play", "--plain", "--speed", "0", "--scenario", "sv-data-breach", "--seed", "7",
+        "--start", "tis 10:00", "--hours", "10", "--role", "comms_lead", "--as", "Ann",
+        "--log", str(tmp_path / "sv.jsonl")], input=commands)
+    assert result.exit_code == 0, result.output
+    screens = "\n".join(line for line in result.output.splitlines()
+                        if not line.startswith(">"))  # the commands typed stay English
+    for word in ENGLISH_UI:
+        assert word not in screens, word
+    for word in ("GENOMGÅNG", "LARM o2", "kvitterat o2", "uppfyller o2", "Din poäng",
+                 "Att förbättra", "tis 13.15"):
+        assert word in screens, word

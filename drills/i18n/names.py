@@ -26,6 +26,11 @@ _ENGLISH: dict[str, str] = {
     "correct_misinformation": "correction of misinformation", "reply": "reply",
     "move_private": "move to a private channel", "compensation_offer": "compensation offer",
     "delete_comment": "deleted comment", "argue": "argument", "deny": "denial",
+    # event kinds
+    "press_inquiry": "press inquiry", "influencer_post": "influencer post",
+    "misinformation": "misinformation", "regulator_inquiry": "regulator inquiry",
+    "employee_leak": "employee leak", "internal_report": "internal report",
+    "message": "message", "mention": "mention", "reshare": "reshare",
     # SCCT strategies and clusters
     "rebuild": "rebuild", "diminish": "diminish", "bolster": "bolster",
     "instruct": "instruct", "victim": "victim", "accidental": "accidental",

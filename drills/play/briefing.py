@@ -9,29 +9,33 @@ to a simulated backup. Every front end shows the same lines (``--plain`` and the
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from drills.drive.session import LiveSession
 from drills.feed.describe import fill_known
+from drills.i18n.catalogue import N_, t
+from drills.i18n.formats import week_time
+from drills.i18n.names import display_name
 
 #: What each action means, in words a trainee reads once before the drill.
 ACTION_MEANING: dict[str, str] = {
-    "acknowledge": "say you have seen the page and own it ('ack')",
-    "notify": "tell the next person up the chain (internal, no text needed)",
-    "route": "hand a message (a journalist, a letter) to the role that answers it",
-    "approve": "read a colleague's draft and let it go out",
-    "brief": "brief a colleague or executive on the situation (internal)",
-    "holding_statement": "a first public statement: we know, we take it seriously, next "
-                         "update by a time",
-    "update": "a public update on what is new, on the rhythm you promised",
-    "apology": "a public apology: take responsibility, say what you do about it",
-    "statement": "a full public statement",
-    "correct_misinformation": "correct a false claim in public, with the facts",
-    "reply": "answer one post or comment in public ('act reply on e812 : ...')",
-    "move_private": "take a complaint to private messages",
-    "compensation_offer": "offer compensation (privately, not in the comments)",
-    "delete_comment": "delete a comment (forbidden unless it breaks the rules)",
-    "argue": "argue with the public (forbidden)",
-    "deny": "deny in public",
+    "acknowledge": N_("say you have seen the page and own it ('ack')"),
+    "notify": N_("tell the next person up the chain (internal, no text needed)"),
+    "route": N_("hand a message (a journalist, a letter) to the role that answers it"),
+    "approve": N_("read a colleague's draft and let it go out"),
+    "brief": N_("brief a colleague or executive on the situation (internal)"),
+    "holding_statement": N_("a first public statement: we know, we take it seriously, next "
+                         "update by a time"),
+    "update": N_("a public update on what is new, on the rhythm you promised"),
+    "apology": N_("a public apology: take responsibility, say what you do about it"),
+    "statement": N_("a full public statement"),
+    "correct_misinformation": N_("correct a false claim in public, with the facts"),
+    "reply": N_("answer one post or comment in public ('act reply on e812 : ...')"),
+    "move_private": N_("take a complaint to private messages"),
+    "compensation_offer": N_("offer compensation (privately, not in the comments)"),
+    "delete_comment": N_("delete a comment (forbidden unless it breaks the rules)"),
+    "argue": N_("argue with the public (forbidden)"),
+    "deny": N_("deny in public"),
 }
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9])")
@@ -50,15 +54,26 @@ def briefing(session: LiveSession, name: str, roles: tuple[str, ...]) -> list[st
     scenario, book = world.scenario, world.rulebook
     constants = world.crisis.feed.constants
     brand = constants.get("brand", "")
-    lines = [f"BRIEFING: {scenario.title}" + (f" ({brand})" if brand else ""),
-             f"It is {live.clock()}; the drill ends {live.clock(live.end)}."]
+    lang = world.lang
+    w = partial(t, lang)
+    names = book.role_names()
+
+    def shown(role: str | None) -> str:
+        return str(role) if lang == "en" else display_name(str(role), lang, names)
+
+    lines = [w("BRIEFING: {title}", title=scenario.title) + (f" ({brand})" if brand else ""),
+             w("It is {now}; the drill ends {end}.", now=week_time(live.clock(), lang),
+               end=week_time(live.clock(live.end), lang))]
     if scenario.description:
-        lines.append("The situation: " + situation(fill_known(scenario.description, constants)))
+        lines.append(w("The situation: {text}", text=situation(
+            fill_known(scenario.description, constants))))
     for role in roles:
         spec = book.roles.get(role)
-        backup = f"; a page you do not acknowledge within {spec.ack_within:g} min goes to " \
-                 f"{spec.backup}" if spec is not None and spec.backup else ""
-        lines.append(f"You are {name}, {role}{backup}.")
+        backup = w("; a page you do not acknowledge within {minutes} min goes to {backup}",
+                   minutes=f"{spec.ack_within:g}", backup=shown(spec.backup)) \
+            if spec is not None and spec.backup else ""
+        lines.append(w("You are {name}, {role}{backup}.", name=name, role=shown(role),
+                       backup=backup))
         asked: dict[str, list[str]] = {}
         for rule in book.rules:
             if not rule.enabled:
@@ -69,21 +84,24 @@ def briefing(session: LiveSession, name: str, roles: tuple[str, ...]) -> list[st
         approvals = sorted({rule.id for rule in book.rules for ob in rule.require
                             if role in ob.approve})
         if not asked and not approvals:
-            lines.append("  The rulebook asks nothing of this role directly: watch, and act "
-                         "where you can help.")
+            lines.append(w("  The rulebook asks nothing of this role directly: watch, and "
+                           "act where you can help."))
         for action, rules in asked.items():
-            meaning = ACTION_MEANING.get(action, action.replace("_", " "))
-            lines.append(f"  {action}: {meaning} (rules {', '.join(dict.fromkeys(rules))})")
+            meaning = t(lang, ACTION_MEANING[action]) if action in ACTION_MEANING else \
+                action.replace("_", " ")
+            lines.append(w("  {action}: {meaning} (rules {rules})", action=action,
+                           meaning=meaning, rules=", ".join(dict.fromkeys(rules))))
         if approvals:
-            lines.append(f"  approve: {ACTION_MEANING['approve']} (rules "
-                         f"{', '.join(approvals)})")
+            lines.append(w("  {action}: {meaning} (rules {rules})", action="approve",
+                           meaning=t(lang, ACTION_MEANING["approve"]),
+                           rules=", ".join(approvals)))
     if session.speed == 0:
-        lines.append("Time: the clock stands still until you 'wait' (wait 10m, wait 1h); "
-                     "a wait stops early for a page and when your work falls due.")
+        lines.append(w("Time: the clock stands still until you 'wait' (wait 10m, wait 1h); "
+                       "a wait stops early for a page and when your work falls due."))
     else:
-        lines.append(f"Time: {session.speed:g} simulated seconds pass each second "
-                     f"(an hour takes {60 / session.speed:.3g} min); 'pause', 'speed X' "
-                     "and 'wait' change it.")
-    lines.append("'help' lists the commands; 'inbox' shows what waits for you; 'show ID' "
-                 "prints one post whole.")
+        lines.append(w("Time: {speed} simulated seconds pass each second (an hour takes "
+                       "{minutes} min); 'pause', 'speed X' and 'wait' change it.",
+                       speed=f"{session.speed:g}", minutes=f"{60 / session.speed:.3g}"))
+    lines.append(w("'help' lists the commands; 'inbox' shows what waits for you; 'show ID' "
+                   "prints one post whole."))
     return lines

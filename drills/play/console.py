@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from tabulate import tabulate
 
 from drills.drive.live import InboxItem
 from drills.drive.session import STEP, LiveSession
+from drills.i18n.catalogue import t
+from drills.i18n.formats import week_time
+from drills.i18n.names import display_name
+from drills.i18n.reasons import say_reason
 from drills.inputs.durations import countdown as _minutes
 from drills.log.records import Record
 from drills.play.commands import USAGE, Command, CommandError, parse_command
@@ -54,6 +59,23 @@ class Console:
         self._mine: dict[str, str] = {}
         #: Next updates the person promised in a statement: (minute, the action's id).
         self.promises: list[tuple[float, str]] = []
+        #: The drill's language: everything the person reads is said in it (drills/i18n).
+        self.lang = self.live.world.lang
+        self.w = partial(t, self.lang)
+        self._names = self.live.world.rulebook.role_names()
+
+    def shown(self, name: str) -> str:
+        """An id (role, action, kind) as this drill's language shows it (English: the id)."""
+        if self.lang == "en":
+            return name
+        return display_name(name, self.lang, self._names)
+
+    def at(self, moment: float | None = None) -> str:
+        """A drill clock time (``fri 17:30``) as the language writes it (``fre 17.30``)."""
+        return week_time(self.live.clock(moment), self.lang)
+
+    def hour(self, moment: float) -> str:
+        return self.at(moment).split()[1]
 
     def briefing(self) -> list[str]:
         """What the person is told before the drill starts (drills/play/briefing.py)."""
@@ -76,11 +98,12 @@ class Console:
         reached = self.session.tick()
         lines = self.news()
         if self.session.take_page_pause():
-            lines.append(f"[{self.live.clock()}] PAUSED: something pages you; the clock "
-                         "stops ('resume' goes on)")
+            lines.append(f"[{self.at()}] " + self.w("PAUSED: something pages you; the clock "
+                                                    "stops ('resume' goes on)"))
         if reached is not None:
-            lines.append(f"[{self.live.clock()}] BREAK {reached.title or 'in the script'} "
-                         f"({reached.minutes:g} min): the clock stops; 'resume' goes on")
+            lines.append(f"[{self.at()}] " + self.w(
+                "BREAK {title} ({minutes} min): the clock stops; 'resume' goes on",
+                title=reached.title or self.w("in the script"), minutes=f"{reached.minutes:g}"))
         return lines
 
     def news(self) -> list[str]:
@@ -91,13 +114,15 @@ class Console:
         for record in fresh:
             text = self._describe(record)
             if text:
-                lines.append(f"[{self.live.clock(float(record['t']))}] {text}")
+                lines.append(f"[{self.at(float(record['t']))}] {text}")
         return lines
 
     def status(self) -> str:
-        state = "paused" if self.session.paused else f"speed {self.session.speed:g}x"
-        return (f"{self.live.clock()}  severity {self.live.severity}  {state}  "
-                f"(ends {self.live.clock(self.live.end)})")
+        state = self.w("paused") if self.session.paused else \
+            self.w("speed {speed}x", speed=f"{self.session.speed:g}")
+        return self.w("{now}  severity {severity}  {state}  (ends {end})", now=self.at(),
+                      severity=self.shown(self.live.severity), state=state,
+                      end=self.at(self.live.end))
 
     # -- commands -------------------------------------------------------------------------------
 
@@ -132,10 +157,12 @@ class Console:
         return handler(command)
 
     def _cmd_help(self, _command: Command) -> Reply:
-        return Reply(["Commands:", *(f"  {usage}" for usage in USAGE.values()),
-                      "Ids: o3 is an obligation (see 'inbox'), e812 a post (see 'feed').",
-                      "A text after ':' goes on over the next lines (a pasted statement) "
-                      "until an empty line or a line that begins with a command."])
+        return Reply([self.w("Commands:"), *(f"  {usage}" for usage in USAGE.values()),
+                      self.w("Ids: o3 is an obligation (see 'inbox'), e812 a post (see "
+                             "'feed')."),
+                      self.w("A text after ':' goes on over the next lines (a pasted "
+                             "statement) until an empty line or a line that begins with a "
+                             "command.")])
 
     def _cmd_inbox(self, _command: Command) -> Reply:
         return Reply([self.status(), *self.inbox_lines()])
@@ -146,70 +173,91 @@ class Console:
         rows = [self._inbox_row(i) for i in items] + [
             self._expected_row(x) for x in self.live.expected_of(self.name)]
         if not rows:
-            return ["Nothing waits for you."]
+            return [self.w("Nothing waits for you.")]
         if compact:
             lines = []
             for label, ob_id, action, role, when, notes in rows:
                 lines += [f"{label:<8}{ob_id:<6}{action} ({role})",
                           f"{'':<14}{when}" + (f"; {notes}" if notes else "")]
             return lines
-        return tabulate(rows, headers=["", "id", "what", "role", "when", "notes"],
+        return tabulate(rows, headers=["", "id", self.w("what"), self.w("role"),
+                                       self.w("when"), self.w("notes")],
                         tablefmt="plain").splitlines()
 
     def _expected_row(self, x: OpenExpectation) -> list[str]:
         """A message's expected reaction: met by acting on the message."""
         within = x.spec.within
         left = None if within is None else x.created + within - self.live.now
-        when = "no time limit" if left is None else f"due in {_minutes(left)}" if left >= 0 \
-            else f"late by {_minutes(-left)} (partly met at best)"
-        return ["EXPECT", x.id, x.spec.reaction[:60], x.spec.role, when,
-                f"act on {x.event} (e.g. 'act brief on {x.event} : ...')"]
+        if left is None:
+            when = self.w("no time limit")
+        elif left >= 0:
+            when = self.w("due in {left}", left=_minutes(left))
+        else:
+            when = self.w("late by {late} (partly met at best)", late=_minutes(-left))
+        return [self.w("EXPECT"), x.id, x.spec.reaction[:60], self.shown(x.spec.role), when,
+                self.w("act on {event} (e.g. 'act brief on {event} : ...')", event=x.event)]
 
     def _inbox_row(self, item: InboxItem) -> list[str]:
         ob = item.ob
         left = item.left
         if item.kind == "page":
             backup = self.live.world.rulebook.roles[item.role].backup
-            when = f"ack within {_minutes(left)}" + (f" (then {backup})" if backup else "")
+            when = self.w("ack within {left}", left=_minutes(left)) + (
+                self.w(" (then {backup})", backup=self.shown(backup)) if backup else "")
         elif left >= 0:
-            when = f"due in {_minutes(left)} ({self.live.clock(ob.due).split()[1]})"
+            when = self.w("due in {left} ({at})", left=_minutes(left), at=self.hour(ob.due))
         else:
-            when = f"OVERDUE by {_minutes(-left)}"
+            when = self.w("OVERDUE by {late}", late=_minutes(-left))
         notes = []
         if item.kind != "approval":
             for approver in ob.spec.approve:
-                notes.append(f"{approver} " + (
-                    "approved" if ob.approved.get(approver) else
-                    f"rejected: {ob.rejected[approver]}" if approver in ob.rejected else
-                    "waiting" if ob.rounds else f"not asked ('draft {ob.id} : TEXT')"))
+                if ob.approved.get(approver):
+                    state = self.w("approved")
+                elif approver in ob.rejected:
+                    state = self.w("rejected: {comment}", comment=ob.rejected[approver])
+                elif ob.rounds:
+                    state = self.w("waiting")
+                else:
+                    state = self.w("not asked ('draft {id} : TEXT')", id=ob.id)
+                notes.append(f"{self.shown(approver)} {state}")
             if ob.spec.channels is not None:
-                notes.append("via " + ",".join(self.live.world.channels(ob.spec)))
+                notes.append(self.w("via {channels}",
+                                    channels=",".join(self.live.world.channels(ob.spec))))
             if ob.event:
-                notes.append(f"on {ob.event}")
+                notes.append(self.w("on {event}", event=ob.event))
         else:
-            notes.append(f"draft: \"{ob.draft}\"" if ob.draft else "no text to read")
-        label = {"page": "PAGE", "obligation": "TO DO" if ob.acknowledged else "NEW",
-                 "approval": "APPROVE"}[item.kind]
-        return [label, ob.id, ob.spec.action, item.role, when, "; ".join(notes)]
+            notes.append(self.w("draft: \"{text}\"", text=ob.draft) if ob.draft else
+                         self.w("no text to read"))
+        if item.kind == "page":
+            label = self.w("PAGE")
+        elif item.kind == "approval":
+            label = self.w("APPROVE")
+        else:
+            label = self.w("TO DO") if ob.acknowledged else self.w("NEW")
+        return [label, ob.id, self.shown(ob.spec.action), self.shown(item.role), when,
+                "; ".join(notes)]
 
     def _cmd_feed(self, command: Command) -> Reply:
         platform = command.arg or self.platform
         if platform is not None and platform not in EVENT_PLATFORMS:
-            raise CommandError(f"unknown platform {platform!r}; platforms: "
-                               + ", ".join(EVENT_PLATFORMS))
+            raise CommandError(self.w("unknown platform {platform}; platforms: {platforms}",
+                                      platform=repr(platform),
+                                      platforms=", ".join(EVENT_PLATFORMS)))
         events = self.live.feed(10 if command.count is None else command.count, platform)
         if not events:
-            return Reply(["(no posts yet" + (f" on {platform})" if platform else ")")])
+            return Reply([self.w("(no posts yet on {platform})", platform=platform)
+                          if platform else self.w("(no posts yet)")])
         return Reply([self.event_line(e) for e in events])
 
     def event_line(self, event: Record) -> str:
         author = event.get("author") or {}
         handle = author.get("handle") if isinstance(author, dict) else None
-        kind = "" if event["kind"] in ("mention", "reply", "reshare") else f" [{event['kind']}]"
+        kind = "" if event["kind"] in ("mention", "reply", "reshare") else \
+            f" [{self.shown(event['kind'])}]"
         text = " ".join(str(event.get("text", "")).split())
         if len(text) > _TEXT_SHOWN:
             text = text[:_TEXT_SHOWN - 1] + "…"
-        return (f"{event['id']:>6} {self.live.clock(float(event['t'])).split()[1]} "
+        return (f"{event['id']:>6} {self.hour(float(event['t']))} "
                 f"{event['platform']:<9} {('@' + handle) if handle else '':<16} "
                 f"{float(event['sentiment']):+.1f}{kind} {text}")
 
@@ -222,27 +270,31 @@ class Console:
     def _cmd_ack(self, command: Command) -> Reply:
         ob = self.live.ack(self.name, command.arg)
         if ob.done is not None:
-            return Reply([f"acknowledged {ob.id}: done ({self._timing(ob)})"])
-        return Reply([f"acknowledged {ob.id}: {ob.spec.action}, due "
-                      f"{self.live.clock(ob.due).split()[1]} - 'do {ob.id}' when it is done"])
+            return Reply([self.w("acknowledged {id}: done ({timing})", id=ob.id,
+                                 timing=self._timing(ob))])
+        return Reply([self.w("acknowledged {id}: {action}, due {at} - 'do {id}' when it is "
+                             "done", id=ob.id, action=self.shown(ob.spec.action),
+                             at=self.hour(ob.due))])
 
     def _cmd_approve(self, command: Command) -> Reply:
         ob = self.live.approve(self.name, command.arg)
-        return Reply([f"approved {ob.id} ({ob.spec.action})"])
+        return Reply([self.w("approved {id} ({action})", id=ob.id,
+                             action=self.shown(ob.spec.action))])
 
     def _cmd_reject(self, command: Command) -> Reply:
         ob = reject(self.live.world, self.name, command.arg, command.text or "")
         self.live.world.settle()
-        return Reply([f"rejected {ob.id} ({ob.spec.action}): the drafter revises it and "
-                      "asks again"])
+        return Reply([self.w("rejected {id} ({action}): the drafter revises it and asks again",
+                             id=ob.id, action=self.shown(ob.spec.action))])
 
     def _cmd_draft(self, command: Command) -> Reply:
         assert command.arg is not None
         ob = draft(self.live.world, self.name, command.arg, command.text)
         self.live.world.settle()
-        return Reply([f"drafted {ob.id} (round {ob.rounds}): asked "
-                      + ", ".join(ob.spec.approve) + f" to read it; 'do {ob.id}' publishes "
-                      "it once approved"])
+        return Reply([self.w("drafted {id} (round {round}): asked {approvers} to read it; "
+                             "'do {id}' publishes it once approved", id=ob.id,
+                             round=ob.rounds, approvers=", ".join(
+                                 self.shown(a) for a in ob.spec.approve))])
 
     def _cmd_do(self, command: Command) -> Reply:
         assert command.arg is not None
@@ -263,40 +315,44 @@ class Console:
         ob, record, met = acted.obligation, acted.record, acted.met
         if record is None:  # acknowledging was the whole of it
             assert ob is not None
-            return Reply([f"acknowledged {ob.id}: done ({self._timing(ob)})"])
+            return Reply([self.w("acknowledged {id}: done ({timing})", id=ob.id,
+                                 timing=self._timing(ob))])
         channels = ", ".join(record.get("channels") or []) or "-"
-        unasked = ", made before anyone asked: proactive, it counts" \
-            if request.action in STATEMENT_ACTIONS else ", which no obligation asked for"
-        lines = [f"{record['id']}: {request.action}"
-                 + (f" on {record['event']}" if record.get("event") else "")
-                 + (f" via {channels}" if request.action in PUBLIC_ACTIONS else "")
-                 + (f", fulfils {ob.id} ({self._timing(ob)})" if ob else
-                    "" if met else unasked)]
+        unasked = self.w(", made before anyone asked: proactive, it counts") \
+            if request.action in STATEMENT_ACTIONS else self.w(", which no obligation asked for")
+        lines = [f"{record['id']}: {self.shown(request.action)}"
+                 + (self.w(" on {event}", event=record["event"]) if record.get("event") else "")
+                 + (self.w(" via {channels}", channels=channels)
+                    if request.action in PUBLIC_ACTIONS else "")
+                 + (self.w(", fulfils {id} ({timing})", id=ob.id, timing=self._timing(ob))
+                    if ob else "" if met else unasked)]
         promise = promised_at(record.get("text"), self.live.config.start,
                               self.live.now) \
             if request.action in STATEMENT_ACTIONS else None
         if promise is not None:
             self.promises.append((promise, str(record["id"])))
-            lines.append(f"  you promised the next update by "
-                         f"{self.live.clock(promise).split()[1]}: 'wait' reminds you")
-        lines += [f"  meets {x.id}: {x.spec.reaction}" for x in met]
+            lines.append(self.w("  you promised the next update by {at}: 'wait' reminds you",
+                                at=self.hour(promise)))
+        lines += [self.w("  meets {id}: {reaction}", id=x.id, reaction=x.spec.reaction)
+                  for x in met]
         if ob is not None and not record.get("approved", True):
             lines += [f"  {skipped(ob, a)}" for a in ob.spec.approve if not ob.approved.get(a)]
         lang = self.live.world.lang
-        lines += [f"  coach: {note}" for note in coach(
+        lines += [self.w("  coach: {note}", note=note) for note in coach(
             record.get("text"), request.action, list(record.get("channels") or []), lang)]
         return Reply(lines)
 
     def _timing(self, ob: OpenObligation) -> str:
         done = ob.done if ob.done is not None else self.live.now
         late = done - ob.due
-        return "on time" if late <= 1e-9 else f"{_minutes(late)} late"
+        return self.w("on time") if late <= 1e-9 else self.w("{late} late", late=_minutes(late))
 
     def _cmd_templates(self, _command: Command) -> Reply:
         templates = self.live.world.rulebook.templates
         if not templates:
-            return Reply(["The rulebook has no templates: write your own text after ':'."])
-        return Reply(["Templates (template NAME shows one filled in):",
+            return Reply([self.w("The rulebook has no templates: write your own text after "
+                                 "':'.")])
+        return Reply([self.w("Templates (template NAME shows one filled in):"),
                       *(f"  {name}" for name in sorted(templates))])
 
     def _cmd_template(self, command: Command) -> Reply:
@@ -329,33 +385,34 @@ class Console:
         assert command.minutes is not None
         lines: list[str] = []
         now = self.live.now
-        promise = min((t for t, _ in self.promises if t > now + STEP), default=None)
+        promise = min((m for m, _ in self.promises if m > now + STEP), default=None)
         ahead = [item for item in self.live.inbox(self.name)
                  if item.kind == "obligation" and item.left > STEP]
         falling = min(ahead, key=lambda item: item.left).ob.id if ahead else None
         why = self.session.wait(command.minutes, person=self.name, due=True, until=promise,
                                 on_news=lambda: lines.extend(self.news()))
         if why == "needed":
-            lines.append(f"stopped waiting at {self.live.clock()}: something needs you")
+            lines.append(self.w("stopped waiting at {at}: something needs you", at=self.at()))
         elif why == "due":
-            lines.append(f"stopped waiting at {self.live.clock()}: " + self._reminder(falling))
+            lines.append(self.w("stopped waiting at {at}: {why}", at=self.at(),
+                                why=self._reminder(falling)))
         else:
-            lines.append(f"now {self.live.clock()}")
+            lines.append(self.w("now {at}", at=self.at()))
         return Reply(lines)
 
     def _reminder(self, falling: str | None) -> str:
         """Why a ``wait`` stopped at a due time: a promise, or the obligation of theirs that
         was next to fall due when the wait began (``falling``)."""
         now = self.live.now
-        for t, action_id in self.promises:
-            if abs(t - now) < 1.0:
-                return f"the next update you promised in {action_id} is due now"
+        for moment, action_id in self.promises:
+            if abs(moment - now) < 1.0:
+                return self.w("the next update you promised in {id} is due now", id=action_id)
         due = [item.ob.id for item in self.live.inbox(self.name)
                if item.kind == "obligation" and abs(item.left) < 1.0]
         if due:
-            return f"{', '.join(due)} falls due now"
-        return f"{falling} fell due (it is no longer yours: 'inbox')" if falling else \
-            "something of yours fell due ('inbox')"
+            return self.w("{ids} falls due now", ids=", ".join(due))
+        return self.w("{id} fell due (it is no longer yours: 'inbox')", id=falling) \
+            if falling else self.w("something of yours fell due ('inbox')")
 
     def _cmd_show(self, command: Command) -> Reply:
         """One post, inquiry or letter whole, with who wrote it and what it asks."""
@@ -397,31 +454,36 @@ class Console:
     def _cmd_speed(self, command: Command) -> Reply:
         assert command.speed is not None
         self.session.set_speed(command.speed)
-        return Reply([f"speed {command.speed:g}x" + (" (time moves only with 'wait')"
-                                                      if command.speed == 0 else "")])
+        return Reply([self.w("speed {speed}x", speed=f"{command.speed:g}")
+                      + (self.w(" (time moves only with 'wait')") if command.speed == 0
+                         else "")])
 
     def _cmd_pause(self, _command: Command) -> Reply:
         self.session.pause()
-        return Reply([f"paused at {self.live.clock()}; 'resume' starts the clock again"])
+        return Reply([self.w("paused at {at}; 'resume' starts the clock again",
+                             at=self.at())])
 
     def _cmd_resume(self, _command: Command) -> Reply:
         self.session.resume()
-        return Reply([f"resumed at {self.live.clock()}, speed {self.session.speed:g}x"])
+        return Reply([self.w("resumed at {at}, speed {speed}x", at=self.at(),
+                             speed=f"{self.session.speed:g}")])
 
     def _cmd_filter(self, command: Command) -> Reply:
         assert command.arg is not None
         platform = command.arg.lower()
         if platform == "all":
             self.platform = None
-            return Reply(["the feed shows every platform"])
+            return Reply([self.w("the feed shows every platform")])
         if platform not in EVENT_PLATFORMS:
-            raise CommandError(f"unknown platform {platform!r}; platforms: all, "
-                               + ", ".join(EVENT_PLATFORMS))
+            raise CommandError(self.w("unknown platform {platform}; platforms: {platforms}",
+                                      platform=repr(platform),
+                                      platforms="all, " + ", ".join(EVENT_PLATFORMS)))
         self.platform = platform
-        return Reply([f"the feed shows {platform} only ('filter all' for every platform)"])
+        return Reply([self.w("the feed shows {platform} only ('filter all' for every "
+                             "platform)", platform=platform)])
 
     def _cmd_quit(self, _command: Command) -> Reply:
-        return Reply([f"ending the drill at {self.live.clock()}"], quit=True)
+        return Reply([self.w("ending the drill at {at}", at=self.at())], quit=True)
 
     # -- notifications --------------------------------------------------------------------------
 
@@ -429,23 +491,30 @@ class Console:
         kind = record["type"]
         roles = self.member.roles
         if kind == "event":
-            return f"{record['kind'].replace('_', ' ').upper()} {self.event_line(record)}"
+            label = record["kind"].replace("_", " ") if self.lang == "en" else \
+                self.shown(record["kind"])
+            return f"{label.upper()} {self.event_line(record)}"
         if kind == "severity":
             why = record.get("rule") or record.get("reason") or ""
-            return f"SEVERITY {record['name']}" + (f" ({why})" if why else "")
+            return self.w("SEVERITY {name}", name=self.shown(str(record["name"]))) + (
+                f" ({why})" if why else "")
         if kind == "violation":
-            return f"VIOLATION by {record.get('member')}: {record.get('reason')}"
+            return self.w("VIOLATION by {member}: {reason}", member=record.get("member"),
+                          reason=self._reason(record))
         if kind == "action":
             if record.get("member") == self.name or record.get("action") not in PUBLIC_ACTIONS:
                 return None
-            return (f"{record['member']} ({record.get('role')}) did {record['action']}"
-                    + (f" via {', '.join(record.get('channels') or [])}"
+            return (self.w("{member} ({role}) did {action}", member=record["member"],
+                           role=self.shown(str(record.get("role"))),
+                           action=self.shown(str(record["action"])))
+                    + (self.w(" via {channels}", channels=", ".join(record.get("channels") or []))
                        if record.get("channels") else ""))
         if kind == "expectation":
             if record["status"] != "created" or record.get("role") not in roles:
                 return None
-            return (f"NEW {record['id']}: expected of you as {record['role']}: "
-                    f"{record['reaction']} - act on {record['event']}")
+            return self.w("NEW {id}: expected of you as {role}: {reaction} - act on {event}",
+                          id=record["id"], role=self.shown(str(record["role"])),
+                          reaction=record["reaction"], event=record["event"])
         if kind != "obligation":
             return None
         return self._describe_obligation(record, roles)
@@ -456,32 +525,48 @@ class Console:
             if record.get("role") not in roles:
                 return None
             self._mine[ob_id] = str(record.get("action"))
-            due = self.live.clock(float(record["due"])).split()[1]
-            return f"NEW {ob_id}: {record.get('action')} as {record.get('role')}, due {due}"
+            return self.w("NEW {id}: {action} as {role}, due {at}", id=ob_id,
+                          action=self.shown(str(record.get("action"))),
+                          role=self.shown(str(record.get("role"))),
+                          at=self.hour(float(record["due"])))
         if status == "approval_requested" and record.get("member") == self.name:
             text = record.get("draft")
-            return (f"APPROVAL {ob_id} needs your approval as {record.get('approver')}"
-                    + (f" (round {record.get('round')})" if record.get("round", 1) != 1 else "")
+            return (self.w("APPROVAL {id} needs your approval as {approver}", id=ob_id,
+                           approver=self.shown(str(record.get("approver"))))
+                    + (self.w(" (round {round})", round=record.get("round"))
+                       if record.get("round", 1) != 1 else "")
                     + (f": \"{text}\"" if text else "")
-                    + f" - 'approve {ob_id}' or 'reject {ob_id} : COMMENT'")
+                    + self.w(" - 'approve {id}' or 'reject {id} : COMMENT'", id=ob_id))
         if status == "approval_rejected" and record.get("member") != self.name and \
                 ob_id in self._mine:
-            return (f"REJECTED {ob_id} by {record.get('approver')}: {record.get('comment')}"
-                    f" - revise it with 'draft {ob_id} : TEXT'")
+            return self.w("REJECTED {id} by {approver}: {comment} - revise it with "
+                          "'draft {id} : TEXT'", id=ob_id,
+                          approver=self.shown(str(record.get("approver"))),
+                          comment=record.get("comment"))
         if ob_id not in self._mine:
             return None
-        action = self._mine[ob_id]
+        action = self.shown(self._mine[ob_id])
         if status == "paged" and record.get("member") == self.name:
-            return f"PAGE {ob_id}: {action} - 'ack {ob_id}'"
+            return self.w("PAGE {id}: {action} - 'ack {id}'", id=ob_id, action=action)
         if status == "escalated":
-            return f"{ob_id} went to the backup: {record.get('reason')}"
-        if status in ("overdue", "missed", "cancelled"):
-            return f"{status.upper()} {ob_id}: {action}"
+            return self.w("{id} went to the backup: {reason}", id=ob_id,
+                          reason=self._reason(record))
+        if status == "overdue":
+            return self.w("OVERDUE {id}: {action}", id=ob_id, action=action)
+        if status == "missed":
+            return self.w("MISSED {id}: {action}", id=ob_id, action=action)
+        if status == "cancelled":
+            return self.w("CANCELLED {id}: {action}", id=ob_id, action=action)
         if status == "approved" and record.get("member") != self.name:
-            return f"{record.get('approver')} approved {ob_id}"
+            return self.w("{approver} approved {id}",
+                          approver=self.shown(str(record.get("approver"))), id=ob_id)
         if status == "done" and record.get("member") != self.name:
-            return f"{ob_id} done by {record.get('member')}"
+            return self.w("{id} done by {member}", id=ob_id, member=record.get("member"))
         return None
+
+    def _reason(self, record: Record) -> str:
+        """A reason the log gives, said in the drill's language."""
+        return say_reason(str(record.get("reason") or ""), self.lang, self._names)
 
 
 def report_lines(document: dict[str, Any]) -> list[str]:

@@ -23,8 +23,9 @@ PASTE_SECONDS = 0.3
 def run_plain(console: Console, stdin: TextIO, write: Callable[[str], None],
               *, echo: bool = False) -> None:
     """Run until the drill ends, ``quit``, end of input, or Ctrl-C."""
-    roles = ", ".join(console.member.roles)
-    write(f"You play {roles} as {console.name}. {console.status()}")
+    roles = ", ".join(console.shown(r) for r in console.member.roles)
+    write(console.w("You play {roles} as {name}. {status}", roles=roles, name=console.name,
+                    status=console.status()))
     for line in console.briefing():
         write(line)
     lines: queue.Queue[str | None] = queue.Queue()
@@ -59,15 +60,15 @@ def _loop(console: Console, lines: queue.Queue[str | None], write: Callable[[str
                 line, after = _statement(line, lines)
                 pending.extend(after)
             if console.interrupted:
-                write(f"interrupted: ending the drill at {console.live.clock()}")
+                write(console.w("interrupted: ending the drill at {at}", at=console.at()))
                 return
             if line is None:
-                write(f"end of input: ending the drill at {console.live.clock()}")
+                write(console.w("end of input: ending the drill at {at}", at=console.at()))
                 return
             for out in console.tick():
                 write(out)
             if console.session.over:
-                write(f"the drill has ended at {console.live.clock()}")
+                write(console.w("the drill has ended at {at}", at=console.at()))
                 return
             if not line.strip():
                 continue
@@ -80,10 +81,10 @@ def _loop(console: Console, lines: queue.Queue[str | None], write: Callable[[str
             if reply.quit:
                 return
             if console.session.over:
-                write(f"the drill has ended at {console.live.clock()}")
+                write(console.w("the drill has ended at {at}", at=console.at()))
                 return
     except KeyboardInterrupt:
-        write(f"interrupted: ending the drill at {console.live.clock()}")
+        write(console.w("interrupted: ending the drill at {at}", at=console.at()))
 
 
 def _statement(first: str, lines: queue.Queue[str | None]) -> tuple[str, list[str | None]]:
