@@ -48,10 +48,11 @@ def test_the_briefing_in_swedish_names_the_brand_and_the_approver(tmp_path: Path
                                       "--role", "legal", "--as", "Eva", "--no-store",
                                       "--log", str(log)], input="quit\n")
     assert result.exit_code == 0, result.output
-    assert "BRIEFING: Kunddata läcker från en svensk nätbutik (" in result.output
+    # A Swedish drill's briefing is Swedish (the action ids stay: they are the commands).
+    assert "GENOMGÅNG: Kunddata läcker från en svensk nätbutik (" in result.output
     assert "{brand}" not in result.output.split("> quit")[0]
-    assert "  approve: read a colleague's draft and let it go out" in result.output
-    assert "Time: 60 simulated seconds pass each second (an hour takes 1 min)" in result.output
+    assert "  approve: läs en kollegas utkast och låt det gå ut" in result.output
+    assert "Tid: 60 simulerade sekunder går per sekund (en timme tar 1 min)" in result.output
 
 
 def test_a_pasted_two_line_statement_is_one_statement(tmp_path: Path) -> None:
