@@ -74,13 +74,18 @@ class PlayApp(App[None]):
                            "whole, ctrl+o the latest), Enter to run", id="command")
 
     def on_mount(self) -> None:
-        self.query_one("#inbox", Static).border_title = "Inbox"
-        self.query_one("#signals", Static).border_title = "Signals"
-        self.query_one("#feed", RichLog).border_title = "Feed (all platforms)"
-        self.query_one("#messages", RichLog).border_title = "What happens"
-        roles = ", ".join(self.drill_console.member.roles)
-        self.say([f"You play {roles} as {self.drill_console.name}.",
-                  *self.drill_console.briefing()])
+        w = self.drill_console.w
+        self.query_one("#inbox", Static).border_title = w("Inbox")
+        self.query_one("#signals", Static).border_title = w("Signals")
+        self.query_one("#feed", RichLog).border_title = w("Feed ({platform})",
+                                                          platform=w("all platforms"))
+        self.query_one("#messages", RichLog).border_title = w("What happens")
+        self.query_one("#command", Input).placeholder = w(
+            "type a command ('help' lists them; 'show e812' a post whole, ctrl+o the "
+            "latest), Enter to run")
+        roles = ", ".join(self.drill_console.shown(r) for r in self.drill_console.member.roles)
+        self.say([w("You play {roles} as {name}.", roles=roles,
+                    name=self.drill_console.name), *self.drill_console.briefing()])
         self.query_one("#command", Input).focus()
         self.refresh_drill()
         self.set_interval(REFRESH_SECONDS, self.refresh_drill)
@@ -97,12 +102,14 @@ class PlayApp(App[None]):
         self.say(console.tick())
         live = console.live
         level = live.world.severity
-        status = Text(f" {live.clock()}  ", style="bold")
-        status.append(f" {live.severity} ", style=_SEVERITY_STYLE[min(level, 4)])
-        status.append("  paused" if console.session.paused else
-                      f"  speed {console.session.speed:g}x")
-        status.append(f"  |  {console.name} as {', '.join(console.member.roles)}"
-                      f"  |  ends {live.clock(live.end)}")
+        w = console.w
+        status = Text(f" {console.at()}  ", style="bold")
+        status.append(f" {console.shown(live.severity)} ", style=_SEVERITY_STYLE[min(level, 4)])
+        status.append("  " + (w("paused") if console.session.paused else
+                              w("speed {speed}x", speed=f"{console.session.speed:g}")))
+        status.append("  |  " + w("{name} as {roles}", name=console.name, roles=", ".join(
+            console.shown(r) for r in console.member.roles))
+            + "  |  " + w("ends {at}", at=console.at(live.end)))
         self.query_one("#status", Static).update(status)
         self.query_one("#inbox", Static).update("\n".join(console.inbox_lines(compact=True)))
         signals = live.signals
@@ -111,7 +118,7 @@ class PlayApp(App[None]):
             if k in signals))
         self._refresh_feed()
         if console.session.over:
-            self.say([f"the drill has ended at {live.clock()}"])
+            self.say([console.w("the drill has ended at {at}", at=console.at())])
             self.exit()
 
     def _refresh_feed(self) -> None:
@@ -120,7 +127,8 @@ class PlayApp(App[None]):
         if console.platform != self._filter:
             self._filter = console.platform
             feed.clear()
-            feed.border_title = f"Feed ({self._filter or 'all platforms'})"
+            feed.border_title = console.w("Feed ({platform})",
+                                          platform=self._filter or console.w("all platforms"))
             self._feed_seen = 0
         display = console.live.display
         total = display.count
@@ -180,7 +188,12 @@ def _style(line: str) -> str:
     for word, style in (("] PAGE", "bold yellow"), ("] APPROVAL", "bold yellow"),
                         ("] NEW", "yellow"), ("] VIOLATION", "bold red"),
                         ("] OVERDUE", "red"), ("] SEVERITY", "bold magenta"),
-                        ("  coach:", "cyan")):
+                        ("  coach:", "cyan"),
+                        # the same notices in Swedish
+                        ("] LARM", "bold yellow"), ("] GODKÄNNANDE", "bold yellow"),
+                        ("] NY", "yellow"), ("] ÖVERTRÄDELSE", "bold red"),
+                        ("] FÖRSENAT", "red"), ("] ALLVARSGRAD", "bold magenta"),
+                        ("  coachning:", "cyan")):
         if word in line:
             return style
     return ""
