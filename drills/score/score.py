@@ -58,6 +58,14 @@ def capped_rating(score: float, violations: int) -> str:
     return letter
 
 
+def evaluated_rating(letter: str, evaluator_ratings: Any) -> str:
+    """The team's rating once evaluators have rated its critical tasks: an M or U on any
+    task rules out P (HSEEP: P means the tasks were performed without challenges)."""
+    if letter == "P" and any(r in ("M", "U") for r in evaluator_ratings):
+        return "S"
+    return letter
+
+
 def check_log(records: list[Record], path: str = "<log>",
               lines: list[int] | None = None) -> dict[str, Any]:
     """The drill header of a complete, readable log; LogError otherwise."""
@@ -114,6 +122,8 @@ class LogScorer:
         self.silence = _SilenceGaps(rulebook)
         #: Exercise objectives (a script's expectations), by id, as the log last judged them.
         self.objectives: dict[str, dict[str, Any]] = {}
+        #: Texts published over a platform's length (they rule out P).
+        self.over_length = 0
         #: Notes on what people wrote (live drills): coaching, not violations.
         self.coaching: list[dict[str, Any]] = []
         self.people: dict[str, None] = {}
@@ -230,7 +240,7 @@ class LogScorer:
                          comment=record.get("comment"))
 
     def _coach(self, line: int, record: Record) -> None:
-        from drills.score.coaching import coach
+        from drills.score.coaching import PLATFORM_LIMITS, coach
 
         self.people[str(record.get("member"))] = None
         text = record.get("text")
@@ -239,6 +249,9 @@ class LogScorer:
         channels = [str(c) for c in record.get("channels") or () if isinstance(c, str)]
         notes = coach(text if isinstance(text, str) else None, str(record.get("action")),
                       channels, lang)
+        if isinstance(text, str) and any(len(text) > PLATFORM_LIMITS.get(c, len(text))
+                                         for c in channels):
+            self.over_length += 1
         if notes:
             self.coaching.append({"t": record["t"], "action_id": record.get("id"),
                                   "member": record.get("member"),
@@ -299,6 +312,8 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
     warnings = _rulebook_warnings(header, rulebook) + scorer.warnings + [
         f"{scorer.path}:{m}" for m in mismatches]
     capped = capped_rating(overall, len(violations))
+    if capped == "P" and scorer.over_length:
+        capped = "S"  # a text over the platform's length went out: not without challenges
     letter: str | None = capped
     meaning = RATING_WORDS[capped]
     unrated = _unrated(scorer, header, end_t, bool(counted or violations))

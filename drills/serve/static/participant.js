@@ -8,13 +8,18 @@ let state = null;
 let platform = "all";
 let chosenChannels = null;
 
+// True when the server took it; otherwise the error stays on screen (and the composer
+// keeps what was typed).
 async function send(payload, done) {
   try {
     await api("POST", `/api/drills/${body.drill}/actions`, payload, code);
     notice(done || "Done.");
     refresh();
-  } catch (e) { notice(e.message, "error"); }
+    return true;
+  } catch (e) { notice(`Not sent: ${e.message}`, "error"); return false; }
 }
+
+let heard = null;
 
 async function refresh() {
   try { render(await api("GET", `/api/drills/${body.drill}/state`, undefined, code)); }
@@ -45,7 +50,11 @@ function render(s) {
   const first = state === null;
   state = s;
   header(s);
-  document.getElementById("who").textContent = `${s.name} · ${s.role}`;
+  document.getElementById("who").textContent = `${s.name} · ${s.role.replace(/_/g, " ")}`;
+  const count = s.messages.length + s.inbox.length;
+  if (heard !== null && count > heard) ding();
+  heard = count;
+  if (typeof hotwashShow === "function") hotwashShow(s.status === "ended");
   if (first) {
     fill(document.getElementById("c-action"), s.public_actions.concat(["acknowledge", "notify", "route", "brief", "approve"]).map((a) => el("option", {value: a}, a.replace(/_/g, " "))));
     fill(document.getElementById("c-template"), [el("option", {value: ""}, "(write your own)"), ...Object.keys(s.templates).map((t) => el("option", {value: t}, t.replace(/_/g, " ")))]);
@@ -113,11 +122,12 @@ document.getElementById("composer").addEventListener("submit", async (e) => {
   if (chosen.length) payload.channels = chosen;
   if (form.get("text").trim()) payload.text = form.get("text");
   if (payload.text) await check();
-  await send(payload, `Published: ${payload.action.replace(/_/g, " ")}.`);
+  if (!await send(payload, `Published: ${payload.action.replace(/_/g, " ")}.`)) return;
   e.target.reset();
   chosenChannels = null;
   renderChannels();
 });
 
+document.getElementById("sound").addEventListener("click", (e) => chimeToggle(e.target));
 refresh();
 follow(`/api/drills/${body.drill}/stream?code=${encodeURIComponent(body.code)}`, render);

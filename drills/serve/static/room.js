@@ -7,7 +7,7 @@ const names = {mentions_1h: "mentions / hour", negative_share: "negative", veloc
 function render(s) {
   header(s);
   fill(document.getElementById("trending"), Object.entries(s.trending || {}).map(([k, v]) =>
-    el("div", {class: "metric"}, el("div", {class: "value"}, k === "negative_share" ? Math.round(v * 100) + "%" : Math.round(v).toLocaleString()), el("div", {class: "label"}, names[k] || k))));
+    el("div", {class: "metric"}, el("div", {class: "value"}, k === "negative_share" ? Math.round(v * 100) + "%" : Math.round(v).toLocaleString()), el("div", {class: "label"}, names[k] || signalName(k)))));
   fill(document.getElementById("feed"), (s.feed || []).slice().reverse().map((e) => postItem(e)));
   const said = (s.statements || []).slice().reverse().map(actionItem);
   fill(document.getElementById("statements"), said.length ? said : [el("li", {class: "empty"}, "No public statement yet.")]);

@@ -1,0 +1,144 @@
+"""The evaluator and the hot wash of a served drill: codes, ratings at the drill's moment,
+answers after the end, what survives a restart, and what the report says of them."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from drills.report.evaluation import Evaluation, EvaluationRow, HotWashRow, Task, plan_rows
+from drills.score.score import evaluated_rating
+from drills.serve.app import create_app
+from drills.serve.db import ServeDB
+from tests.serve_helpers import TOKEN
+from tests.test_serve_api import FakeWall, _control, _drill
+
+H = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture()
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(ServeDB(str(tmp_path / "serve.db")), TOKEN, None, wall=FakeWall())
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def _evaluator(client: TestClient, drill: dict) -> dict[str, str]:
+    made = client.post(f"/api/drills/{drill['id']}/evaluator", json={}, headers=H)
+    assert made.status_code == 200, made.text
+    again = client.post(f"/api/drills/{drill['id']}/evaluator", json={}, headers=H)
+    assert again.json()["code"] == made.json()["code"]  # one code per drill, kept
+    return {"X-Evaluator-Code": made.json()["code"]}
+
+
+def test_an_evaluator_rates_tasks_at_the_drills_moment(client: TestClient) -> None:
+    drill = _drill(client)
+    code = _evaluator(client, drill)
+    _control(client, drill, op="start")
+    _control(client, drill, op="advance", by="1h")
+    url = f"/api/drills/{drill['id']}/evaluation"
+    tasks = client.get(url, headers=code).json()["tasks"]
+    assert tasks and {"id", "objective", "capability", "task"} <= set(tasks[0])
+    saved = client.post(url, headers=code, json={"task": tasks[0]["id"], "rating": "m",
+                                                  "note": "Holding statement <b>late</b>"})
+    assert saved.status_code == 201, saved.text
+    assert saved.json()["rating"] == "M" and saved.json()["t"] == 60.0
+    assert saved.json()["clock"] == "fri 18:30"
+    state = client.get(url, headers=code).json()
+    assert [(r["task"], r["rating"], r["note"]) for r in state["ratings"]] == [
+        (tasks[0]["id"], "M", "Holding statement <b>late</b>")]
+    assert client.get(f"/evaluate/{code['X-Evaluator-Code']}").status_code == 200
+
+
+@pytest.mark.parametrize(("body", "status", "says"), [
+    ({"task": "nope/1", "rating": "P"}, 422, "no critical task"),
+    ({"task": "@first", "rating": "X"}, 422, "must be one of P, S, M, U"),
+    ({"task": "@first"}, 422, "a rating, a note, or both"),
+    ({"task": "@first", "note": "x" * 2001}, 422, "at most 2000"),
+])
+def test_a_wrong_rating_is_one_line(client: TestClient, body: dict, status: int,
+                                    says: str) -> None:
+    drill = _drill(client)
+    code = _evaluator(client, drill)
+    url = f"/api/drills/{drill['id']}/evaluation"
+    if body["task"] == "@first":
+        body = dict(body, task=client.get(url, headers=code).json()["tasks"][0]["id"])
+    answer = client.post(url, headers=code, json=body)
+    assert answer.status_code == status and says in answer.json()["error"]
+
+
+def test_codes_do_not_cross(client: TestClient) -> None:
+    one, other = _drill(client), _drill(client)
+    code = _evaluator(client, one)
+    assert client.get(f"/api/drills/{other['id']}/evaluation", headers=code).status_code == 403
+    join = {"X-Evaluator-Code": one["join"]["legal"]}  # a participant is no evaluator
+    assert client.get(f"/api/drills/{one['id']}/evaluation", headers=join).status_code == 401
+    assert client.post(f"/api/drills/{one['id']}/evaluator", json={}).status_code == 401
+    acting = client.post(f"/api/drills/{one['id']}/actions", json={"action": "acknowledge"},
+                         headers={"X-Join-Code": code["X-Evaluator-Code"]})
+    assert acting.status_code == 401  # an evaluator acts on nothing in the drill
+
+
+def test_the_hot_wash_opens_at_the_end_and_goes_into_the_report(client: TestClient) -> None:
+    drill = _drill(client)
+    code = _evaluator(client, drill)
+    legal = {"X-Join-Code": drill["join"]["legal"]}
+    url = f"/api/drills/{drill['id']}/hotwash"
+    answers = {"well": "Fast first reply", "improve": "Approvals took long",
+               "change": "Legal on call on Fridays"}
+    early = client.post(url, json=answers, headers=legal)
+    assert early.status_code == 409 and "when the drill ends" in early.json()["error"]
+    _control(client, drill, op="start")
+    _control(client, drill, op="advance", by="3h")
+    evaluation = f"/api/drills/{drill['id']}/evaluation"
+    task = client.get(evaluation, headers=code).json()["tasks"][0]
+    assert client.post(evaluation, headers=code, json={
+        "task": task["id"], "rating": "U", "note": "Nobody did it"}).status_code == 201
+    assert _control(client, drill, op="end")["status"] == "ended"
+    assert client.post(url, json={}, headers=legal).status_code == 422
+    assert client.post(url, json=answers, headers=legal).status_code == 201
+    report = client.get(f"/drills/{drill['id']}/report", params={"token": TOKEN}).text
+    for text in ("Evaluators&#39; ratings and notes", "Nobody did it", "Hot wash",
+                 "Fast first reply", "Legal on call on Fridays", "Evaluator rated U"):
+        assert text in report, text
+    assert "rating P " not in report
+    swedish = client.get(f"/drills/{drill['id']}/report",
+                         params={"token": TOKEN, "lang": "sv"}).text
+    assert "Utvärderarnas bedömningar" in swedish and "En sak att ändra" in swedish
+
+
+def test_ratings_and_the_hot_wash_survive_a_restart(tmp_path: Path) -> None:
+    path = str(tmp_path / "serve.db")
+    with TestClient(create_app(ServeDB(path), TOKEN, None, wall=FakeWall())) as first:
+        drill = _drill(first)
+        code = _evaluator(first, drill)
+        url = f"/api/drills/{drill['id']}/evaluation"
+        task = first.get(url, headers=code).json()["tasks"][0]["id"]
+        assert first.post(url, headers=code, json={"task": task, "rating": "S",
+                                                    "note": "ok"}).status_code == 201
+    with TestClient(create_app(ServeDB(path), TOKEN, None, wall=FakeWall())) as second:
+        ratings = second.get(url, headers=code).json()["ratings"]
+        assert [(r["task"], r["rating"], r["note"]) for r in ratings] == [(task, "S", "ok")]
+
+
+def test_an_evaluators_m_or_u_rules_out_p() -> None:
+    assert evaluated_rating("P", ["P", "M"]) == "S"
+    assert evaluated_rating("P", ["U"]) == "S"
+    assert evaluated_rating("P", ["P", "S"]) == "P"
+    assert evaluated_rating("M", ["U"]) == "M"
+
+
+def test_plan_rows_have_an_owner_and_a_due_date() -> None:
+    evaluation = Evaluation(
+        [Task("r/1", "Crisis declared", "comms lead", "holding statement within 1h00m")],
+        [EvaluationRow(5.0, "evaluator", "r/1", "P", ""),
+         EvaluationRow(9.0, "evaluator", "r/1", "M", "Too long for X")],
+        [HotWashRow("legal", "", "", "Approve by phone")], today=datetime.date(2026, 12, 1))
+    rows = plan_rows(evaluation, "en")
+    assert [(r[3], r[4]) for r in rows] == [("comms lead", "2026-12-31"),
+                                            ("legal", "2026-12-31")]
+    assert "rated M" in rows[0][0] and "Too long for X" in rows[0][1]
