@@ -28,6 +28,7 @@ from drills.serve.db import HotWash, ServeDB
 from drills.serve.errors import api_error
 from drills.serve.library import drill_config
 from drills.serve.pages import render
+from drills.serve.server import new_code
 from drills.serve.validate import checked_spec, json_body
 
 RATINGS = ("P", "S", "M", "U")
@@ -90,7 +91,7 @@ async def evaluator_code(request: Request) -> Response:
     drill_id = request.path_params["drill_id"]
     if server.db.drill(drill_id) is None:
         raise api_error(404, f"no drill {drill_id!r}")
-    code = server.db.evaluator_code(drill_id, secrets.token_urlsafe(9), EVALUATOR)
+    code = server.db.evaluator_code(drill_id, new_code(), EVALUATOR)
     return JSONResponse({"code": code, "url": f"/evaluate/{code}"})
 
 

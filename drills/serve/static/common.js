@@ -88,7 +88,8 @@ const SIGNAL_WORDS = {mentions_1h: "mentions in the last hour", negative_share: 
   influencers_1h: "influencer posts in the last hour", misinformation_1h: "false claims in the last hour"};
 
 function signalName(key) {
-  return SIGNAL_WORDS[key] || String(key).replace(/_1h$/, " (last hour)").replace(/_/g, " ");
+  return SIGNAL_WORDS[key] || String(key).replace(/_1h$/, " (last hour)").replace(/_15m$/, " (last 15 minutes)")
+    .replace(/_total$/, " (whole drill)").replace(/^negative /, "negative posts ").replace(/_/g, " ");
 }
 
 // An optional chime when a message arrives (the person switches it on: browsers allow

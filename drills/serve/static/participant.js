@@ -107,7 +107,7 @@ async function check() {
   return result.notes;
 }
 
-document.getElementById("c-check").addEventListener("click", check);
+document.getElementById("c-check").addEventListener("click", () => check().catch((e) => notice(`Could not check the text: ${e.message}`, "error")));
 document.getElementById("c-text").addEventListener("input", () => fill(document.getElementById("coaching"), []));
 document.getElementById("c-template").addEventListener("change", (e) => {
   if (e.target.value) document.getElementById("c-text").value = state.templates[e.target.value];
@@ -121,7 +121,9 @@ document.getElementById("composer").addEventListener("submit", async (e) => {
   const chosen = channels();
   if (chosen.length) payload.channels = chosen;
   if (form.get("text").trim()) payload.text = form.get("text");
-  if (payload.text) await check();
+  if (payload.text) {
+    try { await check(); } catch (err) { /* the send below says what went wrong */ }
+  }
   if (!await send(payload, `Published: ${payload.action.replace(/_/g, " ")}.`)) return;
   e.target.reset();
   chosenChannels = null;
