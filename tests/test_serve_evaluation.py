@@ -142,3 +142,33 @@ def test_plan_rows_have_an_owner_and_a_due_date() -> None:
     assert [(r[3], r[4]) for r in rows] == [("comms lead", "2026-12-31"),
                                             ("legal", "2026-12-31")]
     assert "rated M" in rows[0][0] and "Too long for X" in rows[0][1]
+
+
+def test_the_narrative_timeline_labels_injects_statements_approvals_and_controls() -> None:
+    from drills.report.narrative import narrative
+
+    records = [
+        {"type": "header", "t": 0, "severity_levels": ["normal", "watch"]},
+        {"type": "event", "t": 5, "inject": "press", "kind": "press_inquiry",
+         "from": "Courier", "subject": "Recall?", "text": "Are you recalling?",
+         "to": ["comms_lead"]},
+        {"type": "obligation", "t": 6, "id": "o1", "status": "created",
+         "action": "holding_statement"},
+        {"type": "obligation", "t": 18, "id": "o1", "status": "approved", "approver": "legal",
+         "member": "Ann"},
+        {"type": "action", "t": 20, "action": "holding_statement", "member": "Bo",
+         "role": "comms_lead", "text": "We are aware.", "channels": ["x"]},
+        {"type": "action", "t": 21, "action": "notify", "member": "Sim", "role": "legal"},
+        {"type": "control", "t": 22, "op": "validate", "inject": "x1", "status": "partly",
+         "comment": "slow"},
+        {"type": "severity", "t": 23, "level": 1, "reason": "rule"},
+    ]
+    title, headers, rows = narrative(records, "en", lambda t: f"t{t:g}")
+    assert title == "Narrative timeline" and headers[0] == "When"
+    assert rows == [
+        ["t5", "Inject", "press inquiry · Courier", "Recall?: Are you recalling? (to comms_lead)"],
+        ["t18", "Approval", "Ann (legal)", "approved holding statement o1 after 12 min"],
+        ["t20", "Statement: holding statement", "Bo (comms_lead)", "We are aware. (via x)"],
+        ["t22", "Facilitator: validate", "facilitator",
+         "inject x1 · status partly · comment slow"],
+        ["t23", "Severity", "", "severity to watch (rule)"]]

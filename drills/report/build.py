@@ -24,6 +24,7 @@ from drills.report.evaluation import (
     words_of,
 )
 from drills.report.figures import obligations_figure, response_figure, timeline_figure
+from drills.report.narrative import narrative
 from drills.report.timeline import timeline_of
 from drills.team.clock import DAYS, SWEDISH_DAYS, format_start, parse_start
 
@@ -93,7 +94,7 @@ def build_report(numbered: list[tuple[int, Record]], document: dict[str, Any],
     line = timeline_of(records, document)
     by_line = dict(numbered)
     sections = [
-        _what_happened(line, document, words, clock),
+        _what_happened(line, document, words, clock, records),
         _capability(document, words, clock),
         *([_objectives(document, words, clock)] if document.get("objectives") else []),
         _response_times(document, words),
@@ -143,8 +144,12 @@ def _overview(header: Record, document: dict[str, Any], end: float, words: Words
     ]
 
 
-def _what_happened(line: Any, document: dict[str, Any], words: Words, clock: Any) -> Section:
+def _what_happened(line: Any, document: dict[str, Any], words: Words, clock: Any,
+                   records: list[Record]) -> Section:
     section = Section(words("timeline"))
+    title, headers, rows = narrative(records, words.lang, clock)
+    if rows:
+        section.tables.append((title, Table(headers, rows)))
     section.figures.append(Figure("timeline", timeline_figure(line, words, clock),
                                   words("timeline_caption")))
     if document["obligations"]:
