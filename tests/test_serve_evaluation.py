@@ -172,3 +172,51 @@ def test_the_narrative_timeline_labels_injects_statements_approvals_and_controls
         ["t22", "Facilitator: validate", "facilitator",
          "inject x1 · status partly · comment slow"],
         ["t23", "Severity", "", "severity to watch (rule)"]]
+
+
+KETTLE = Path(__file__).resolve().parent.parent / "scenarios" / "overheating-kettle.yaml"
+DECLARED = """
+evaluation:
+  - objective: Tell the public within the golden hour
+    capability: Public information and warning
+    tasks:
+      - id: golden-hour
+        task: A holding statement on every active channel within 60 minutes
+        role: comms_lead
+      - Legal approves before it goes out
+"""
+
+
+def test_a_scenario_declares_its_critical_tasks(tmp_path: Path) -> None:
+    from drills.serve.app import load_library
+
+    library = tmp_path / "library"
+    library.mkdir()
+    text = KETTLE.read_text("utf-8").replace("scenario: overheating-kettle",
+                                             "scenario: kettle-evaluated")
+    (library / "kettle.yaml").write_text(text + DECLARED, "utf-8")
+    app = create_app(ServeDB(str(tmp_path / "serve.db")), TOKEN, None,
+                     load_library(str(library)), wall=FakeWall())
+    with TestClient(app) as client:
+        drill = _drill(client, scenario="kettle-evaluated")
+        code = _evaluator(client, drill)
+        tasks = client.get(f"/api/drills/{drill['id']}/evaluation", headers=code).json()["tasks"]
+    assert tasks == [
+        {"id": "golden-hour", "objective": "Tell the public within the golden hour",
+         "capability": "Public information and warning",
+         "task": "A holding statement on every active channel within 60 minutes"},
+        {"id": "o1/t2", "objective": "Tell the public within the golden hour",
+         "capability": "Public information and warning",
+         "task": "Legal approves before it goes out"}]
+
+
+def test_a_task_id_used_twice_is_one_line_at_its_place(tmp_path: Path) -> None:
+    from drills.errors import DrillError
+    from drills.feed.scenario_load import load_scenario
+
+    path = tmp_path / "kettle.yaml"
+    path.write_text(KETTLE.read_text("utf-8") + DECLARED.replace("o1/t2", "x") + (
+        "      - {id: golden-hour, task: again}\n"), "utf-8")
+    with pytest.raises(DrillError, match=r"kettle.yaml:\d+:\d+: task id 'golden-hour' is "
+                                         r"used twice"):
+        load_scenario(str(path))

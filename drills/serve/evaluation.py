@@ -2,11 +2,12 @@
 
 An evaluator (own code, not a role: it acts on nothing in the drill) rates the drill's
 critical tasks P/S/M/U, HSEEP's Exercise Evaluation Guide shape (objective -> capability ->
-critical task), with notes tied to the drill's moment. The tasks come from the rulebook's
-obligations: each rule is an objective, the role a capability, each required action a
-critical task. When the drill ends, each participant answers a short hot wash. Both are
-committed to the server's database before the request hears they were accepted, so a killed
-server comes back with them, and both go into the served drill's after-action report.
+critical task), with notes tied to the drill's moment. The tasks are the scenario's
+(``evaluation:``), else the rulebook's obligations: each rule an objective, the role a
+capability, each required action a critical task. When the drill ends, each participant
+answers a short hot wash. Both are committed to the server's database before the request
+hears they were accepted, so a killed server comes back with them, and both go into the
+served drill's after-action report.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from drills.serve.library import drill_config
 from drills.serve.pages import render
 from drills.serve.server import new_code
 from drills.serve.validate import checked_spec, json_body
+from drills.sim.config import DrillConfig
 
 RATINGS = ("P", "S", "M", "U")
 #: Longest note or hot-wash answer, in characters.
@@ -37,8 +39,17 @@ NOTE_CHARS = 2000
 EVALUATOR = "evaluator"
 
 
-def tasks_of(rulebook: Rulebook) -> list[Task]:
-    """The critical tasks of a drill: one per action a rule requires of a role."""
+def tasks_of(config: DrillConfig) -> list[Task]:
+    """The critical tasks of a drill: the scenario's (``evaluation:``), else the rulebook's."""
+    declared = config.scenario.evaluation
+    if declared:
+        return [Task(t.id, t.objective, t.capability or t.role.replace("_", " ") or "-",
+                     t.task) for t in declared]
+    return rulebook_tasks(config.rulebook)
+
+
+def rulebook_tasks(rulebook: Rulebook) -> list[Task]:
+    """One critical task per action a rule requires of a role (objective: the rule)."""
     out: list[Task] = []
     for rule in rulebook.rules:
         if not rule.enabled:
@@ -53,9 +64,9 @@ def tasks_of(rulebook: Rulebook) -> list[Task]:
     return out
 
 
-def evaluation_of(db: ServeDB, drill_id: str, rulebook: Rulebook | None) -> Evaluation:
+def evaluation_of(db: ServeDB, drill_id: str, config: DrillConfig | None) -> Evaluation:
     """What the report needs: the tasks, the ratings and notes, the hot wash."""
-    tasks = tasks_of(rulebook) if rulebook is not None else []
+    tasks = tasks_of(config) if config is not None else []
     return Evaluation(
         tasks, [EvaluationRow(r.t, r.evaluator, r.task, r.rating, r.note)
                 for r in db.ratings(drill_id)],
@@ -105,31 +116,31 @@ async def evaluator_page(request: Request) -> Response:
                   page={"drill": found[0], "code": code})
 
 
-def _rulebook(request: Request, drill_id: str) -> tuple[Rulebook | None, str, float, str]:
-    """The drill's rulebook, its status, its moment and its clock (None, ... when it ended
-    before this server process started)."""
+def _drill(request: Request, drill_id: str) -> tuple[DrillConfig | None, str, float, str]:
+    """The drill's set-up, its status, its moment and its clock ("" when it ended before
+    this server process started)."""
     server = server_of(request)
     runner = server.runners.get(drill_id)
     if runner is not None:
         live = runner.live
-        return live.world.rulebook, runner.status, live.now, live.clock()
+        return live.world.config, runner.status, live.now, live.clock()
     row = server.db.drill(drill_id)
     if row is None:
         raise api_error(404, f"no drill {drill_id!r}")
-    return stored_rulebook(request, drill_id), row.status, row.reached, ""
+    return stored_config(request, drill_id), row.status, row.reached, ""
 
 
-def stored_rulebook(request: Request, drill_id: str) -> Rulebook | None:
-    """The rulebook of a drill, live or stored (None: its files are gone or changed)."""
+def stored_config(request: Request, drill_id: str) -> DrillConfig | None:
+    """The set-up of a drill, live or stored (None: its files are gone or changed)."""
     server = server_of(request)
     runner = server.runners.get(drill_id)
     if runner is not None:
-        return runner.live.world.rulebook
+        return runner.live.world.config
     row = server.db.drill(drill_id)
     if row is None:
         return None
     try:
-        return drill_config(checked_spec(row.spec), server.library).rulebook
+        return drill_config(checked_spec(row.spec), server.library)
     except (DrillError, HTTPException):
         return None
 
@@ -137,9 +148,9 @@ def stored_rulebook(request: Request, drill_id: str) -> Rulebook | None:
 async def evaluation_state(request: Request) -> Response:
     drill_id = request.path_params["drill_id"]
     _evaluator(request)
-    rulebook, status, _now, clock = _rulebook(request, drill_id)
+    config, status, _now, clock = _drill(request, drill_id)
     server = server_of(request)
-    evaluation = evaluation_of(server.db, drill_id, rulebook)
+    evaluation = evaluation_of(server.db, drill_id, config)
     row = server.db.drill(drill_id)
     # The room's code: the evaluator follows the drill as the room wall shows it (public).
     return JSONResponse({"status": status, "clock": clock, "room": row.room if row else "",
@@ -150,11 +161,11 @@ async def evaluation_state(request: Request) -> Response:
 async def rate(request: Request) -> Response:
     """A rating or a note, at the drill's current moment; committed before the answer."""
     drill_id = request.path_params["drill_id"]
-    _drill, name = _evaluator(request)
+    _own, name = _evaluator(request)
     body = await json_body(request)
-    rulebook, status, now, clock = _rulebook(request, drill_id)
+    config, status, now, clock = _drill(request, drill_id)
     task = _text(body, "task", required=True)
-    if rulebook is not None and task not in {t.id for t in tasks_of(rulebook)}:
+    if config is not None and task not in {t.id for t in tasks_of(config)}:
         raise api_error(422, f"no critical task {task!r} in this drill")
     rating = _text(body, "rating").upper()
     if rating and rating not in RATINGS:

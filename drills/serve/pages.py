@@ -77,13 +77,13 @@ async def report_page(request: Request) -> Response:
         raise api_error(409, "the drill has not ended: the report comes at the end")
     from drills.api import report_from_lines
     from drills.log.files import parse_log_lines
-    from drills.serve.evaluation import evaluation_of, stored_rulebook
+    from drills.serve.evaluation import evaluation_of, stored_config
 
     numbered = parse_log_lines(data.decode("utf-8").splitlines(keepends=True), drill_id)
     lang = request.query_params.get("lang")
     if lang not in (None, "en", "sv"):
         raise api_error(422, "lang must be en or sv")
-    evaluation = evaluation_of(server.db, drill_id, stored_rulebook(request, drill_id))
+    evaluation = evaluation_of(server.db, drill_id, stored_config(request, drill_id))
     rendered = report_from_lines(numbered, source=f"drill {drill_id}", lang=lang,
                                  evaluation=evaluation)
     return HTMLResponse(rendered.text, headers={"Content-Security-Policy": REPORT_POLICY})
