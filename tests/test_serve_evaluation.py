@@ -220,3 +220,22 @@ def test_a_task_id_used_twice_is_one_line_at_its_place(tmp_path: Path) -> None:
     with pytest.raises(DrillError, match=r"kettle.yaml:\d+:\d+: task id 'golden-hour' is "
                                          r"used twice"):
         load_scenario(str(path))
+
+
+def test_the_facilitators_partly_and_missed_are_rows_of_the_plan(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from drills.cli.main import cli
+
+    script = Path(__file__).resolve().parent / "data" / "scenarios" / "script-messages.yaml"
+    log = tmp_path / "drill.jsonl"
+    run = CliRunner().invoke(cli, ["run", "--scenario", str(script), "--seed", "1",
+                                   "--no-store", "--log", str(log)])
+    assert run.exit_code == 0, run.output
+    report = CliRunner().invoke(cli, ["report", str(log), "--format", "md", "-o",
+                                      str(tmp_path / "r.md"), "--judge", "x3=missed:no call back",
+                                      "--judge", "x1=partly"])
+    assert report.exit_code == 0, report.output
+    plan = (tmp_path / "r.md").read_text("utf-8").split("## Improvement plan")[1]
+    assert "Objective x3 (" in plan and "judged it missed (no call back)" in plan
+    assert "Objective x1 (" in plan and "judged it partly |" in plan

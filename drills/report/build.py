@@ -279,9 +279,11 @@ def _plan(document: dict[str, Any], by_line: dict[int, Record], words: Words,
     rows: list[list[str]] = []
     for o in document.get("objectives") or []:
         if o["status"] in ("partly", "missed"):
-            rows.append([f"{o['expected']}: " + words(f"objective_{o['status']}")
-                         + (f" ({o['comment']})" if o.get("comment") else ""),
-                         words("plan_late_fix", role=o["role"]), words("el_training"),
+            rows.append([words("plan_objective", id=o.get("id", ""), role=o["role"],
+                               expected=o["expected"],
+                               status=words(f"objective_{o['status']}"),
+                               comment=f" ({o['comment']})" if o.get("comment") else ""),
+                         words("plan_objective_fix", role=o["role"]), words("el_training"),
                          str(o["role"]), ""])
     groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for ob in document["obligations"]:

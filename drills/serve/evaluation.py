@@ -155,7 +155,14 @@ async def evaluation_state(request: Request) -> Response:
     # The room's code: the evaluator follows the drill as the room wall shows it (public).
     return JSONResponse({"status": status, "clock": clock, "room": row.room if row else "",
                          "tasks": [asdict(t) for t in evaluation.tasks],
-                         "ratings": [asdict(r) for r in evaluation.ratings]})
+                         "ratings": [dict(asdict(r), clock=_clock_at(request, drill_id, r.t))
+                                     for r in evaluation.ratings]})
+
+
+def _clock_at(request: Request, drill_id: str, t: float) -> str:
+    """The drill's clock at ``t`` ("" once its thread is gone)."""
+    runner = server_of(request).runners.get(drill_id)
+    return runner.live.clock(t) if runner is not None else ""
 
 
 async def rate(request: Request) -> Response:

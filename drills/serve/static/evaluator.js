@@ -32,7 +32,7 @@ function taskItem(t) {
   const noteBox = el("textarea", {rows: 2, maxlength: 2000, placeholder: "What you saw (optional)", "aria-label": `Note on ${t.id}`});
   const current = lastRating(t.id);
   return el("li", {class: "task", "data-task": t.id},
-    el("div", {class: "meta"}, el("b", {}, t.objective), " · ", t.capability),
+    el("div", {class: "meta"}, "Capability: ", el("b", {}, t.capability)),
     el("div", {class: "what"}, t.task, current ? el("span", {class: "rating r-" + current}, current) : null),
     noteBox,
     el("div", {class: "buttons"},
@@ -45,12 +45,19 @@ function render(d) {
   data = d;
   if (first || !document.querySelector(".tasks textarea:focus")) {
     const typed = new Map(Array.from(document.querySelectorAll(".task")).map((n) => [n.dataset.task, n.querySelector("textarea").value]));
-    fill(document.getElementById("tasks"), d.tasks.length ? d.tasks.map(taskItem) : [el("li", {class: "empty"}, "No critical tasks: the rulebook requires nothing.")]);
+    // Tasks under their objective (HSEEP: objective -> capability -> critical task).
+    const items = [];
+    let objective = null;
+    for (const t of d.tasks) {
+      if (t.objective !== objective) { objective = t.objective; items.push(el("li", {class: "objective"}, el("h3", {}, objective))); }
+      items.push(taskItem(t));
+    }
+    fill(document.getElementById("tasks"), items.length ? items : [el("li", {class: "empty"}, "No critical tasks: the rulebook requires nothing.")]);
     for (const node of document.querySelectorAll(".task")) node.querySelector("textarea").value = typed.get(node.dataset.task) || "";
   }
   const names = new Map(d.tasks.map((t) => [t.id, t.task]));
   fill(document.getElementById("notes"), d.ratings.length ? d.ratings.slice().reverse().map((r) =>
-    el("li", {class: "act"}, el("span", {class: "meta"}, `${Math.floor(r.t / 60)}h${String(Math.floor(r.t % 60)).padStart(2, "0")} in`),
+    el("li", {class: "act"}, el("span", {class: "meta"}, r.clock || `${Math.floor(r.t / 60)}h${String(Math.floor(r.t % 60)).padStart(2, "0")} in`),
       r.rating ? el("b", {}, r.rating + " ") : null, names.get(r.task) || r.task, r.note ? el("q", {}, r.note) : null))
     : [el("li", {class: "empty"}, "No ratings yet.")]);
 }
