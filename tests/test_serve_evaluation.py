@@ -239,3 +239,22 @@ def test_the_facilitators_partly_and_missed_are_rows_of_the_plan(tmp_path: Path)
     plan = (tmp_path / "r.md").read_text("utf-8").split("## Improvement plan")[1]
     assert "Objective x3 (" in plan and "judged it missed (no call back)" in plan
     assert "Objective x1 (" in plan and "judged it partly |" in plan
+
+
+def test_a_database_of_the_version_before_is_migrated(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from drills.serve.db import SCHEMA
+    from drills.store.sqlite import open_database
+
+    path = str(tmp_path / "old.db")
+    old = open_database(path, replace(SCHEMA, migrations=SCHEMA.migrations[:1]))
+    old.execute("INSERT INTO drills (id, created, spec, status, speed, room) VALUES "
+                "('d1', 'now', '{}', 'ended', 1, 'ROOM')")
+    old.close()
+    db = ServeDB(path)
+    assert [r.id for r in db.drills()] == ["d1"]
+    assert db.evaluator_code("d1", "CODE-0001", "evaluator") == "CODE-0001"
+    db.add_rating("d1", 12.5, "evaluator", "r/1", "U", "")
+    assert [(r.seq, r.t, r.rating) for r in db.ratings("d1")] == [(0, 12.5, "U")]
+    db.close()

@@ -44,7 +44,7 @@ async function api(method, path, body, headers) {
   }
   let response;
   try { response = await fetch(path, options); }
-  catch (e) { connection(false); throw new Error("could not reach the server (connection lost); nothing was sent, try again"); }
+  catch (e) { connection(false); throw new Error("the server cannot be reached (connection lost); try again"); }
   const text = await response.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = {error: text}; }
@@ -121,7 +121,8 @@ function header(state) {
     sev.textContent = state.severity.name;
     sev.className = "sev level" + Math.min(state.severity.level, 4);
   }
-  const status = state.status === "running" ? `running · ${state.speed}× speed` : (state.status || "");
+  const plainStatus = {created: "not started yet", paused: "paused", ended: "ended", failed: "stopped by an error"};
+  const status = state.status === "running" ? `running · ${state.speed}× speed` : (plainStatus[state.status] || state.status || "");
   document.getElementById("status").textContent = status;
   if (state.title) document.getElementById("title").textContent = state.title;
 }

@@ -50,7 +50,8 @@ function render(s) {
   const first = state === null;
   state = s;
   header(s);
-  document.getElementById("who").textContent = `${s.name} · ${s.role.replace(/_/g, " ")}`;
+  const roleWords = s.role.replace(/_/g, " ");
+  document.getElementById("who").textContent = s.name === s.role || s.name === roleWords ? roleWords : `${s.name} · ${roleWords}`;
   const count = s.messages.length + s.inbox.length;
   if (heard !== null && count > heard) ding();
   heard = count;
