@@ -52,6 +52,8 @@ def test_an_evaluator_rates_and_a_participant_answers_the_hot_wash(
     facilitator = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     facilitator.goto(f"{server.base}/?token={TOKEN}")
     facilitator.wait_for_selector(f"#drills button:has-text('{first['id']}')")
+    facilitator.wait_for_selector("#f-preview b")  # the chosen scenario, previewed
+    _shot(facilitator, "facilitator-setup")
     facilitator.click(f"#drills button:has-text('{first['id']}')")
     assert f"drill={first['id']}" in facilitator.url  # the open drill is in the address
     facilitator.wait_for_selector("#evaluator-link .code")
@@ -135,3 +137,20 @@ def test_a_lost_connection_shows_a_banner_and_keeps_the_typed_text(
         page.wait_for_selector("#connection[hidden]", state="attached", timeout=30_000)
     finally:
         server.stop()
+
+
+def test_the_set_up_form_takes_participants_names(server: RealServer, browser: object) -> None:
+    facilitator = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    facilitator.goto(f"{server.base}/?token={TOKEN}")
+    facilitator.wait_for_selector("#f-roles input[name='name-legal']")
+    facilitator.fill("input[name=speed]", "0")
+    facilitator.fill("#f-roles input[name='name-legal']", "Ana Lind")
+    facilitator.click("button:has-text('Create drill')")
+    facilitator.wait_for_selector("#join .joincard")
+    drill = facilitator.url.split("drill=")[1]
+    code = facilitator.locator("#join .joincard:has(b:text-is('legal')) .code").inner_text()
+    participant = browser.new_page(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    participant.goto(f"{server.base}/join/{code}")
+    participant.wait_for_selector("#who:has-text('Ana Lind · legal')")
+    listing = server.call("GET", "/api/drills", headers=server.facilitator()).json()
+    assert {d["id"]: d["spec"]["humans"] for d in listing}[drill]["legal"] == "Ana Lind"

@@ -258,3 +258,14 @@ def test_a_database_of_the_version_before_is_migrated(tmp_path: Path) -> None:
     db.add_rating("d1", 12.5, "evaluator", "r/1", "U", "")
     assert [(r.seq, r.t, r.rating) for r in db.ratings("d1")] == [(0, 12.5, "U")]
     db.close()
+
+
+def test_the_set_up_form_previews_a_scenario(client: TestClient) -> None:
+    answer = client.get("/api/scenarios/overheating-kettle/preview", headers=H)
+    assert answer.status_code == 200, answer.text
+    preview = answer.json()
+    assert preview["title"] and preview["hours"] > 0 and "x" in preview["platforms"]
+    assert {"press inquiry"} <= {i["kind"] for i in preview["injects"]}
+    assert all(i["when"].startswith(("after ", "when")) for i in preview["injects"])
+    assert client.get("/api/scenarios/nope/preview", headers=H).status_code == 404
+    assert client.get("/api/scenarios/overheating-kettle/preview").status_code == 401

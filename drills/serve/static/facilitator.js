@@ -34,17 +34,31 @@ function plain(name) {
   return String(name).replace(/_/g, " ");
 }
 
-function preview() {
+// What the chosen scenario holds, before a drill is made of it.
+async function preview() {
   const id = document.getElementById("f-scenario").value;
   const box = document.getElementById("f-preview");
-  const described = options.previews && options.previews[id];
-  box.textContent = described || (options.scenarios[id] || "");
+  try {
+    const p = await api("GET", `/api/scenarios/${encodeURIComponent(id)}/preview`, undefined, auth);
+    if (document.getElementById("f-scenario").value !== id) return;
+    fill(box, [
+      el("b", {}, p.title), p.description ? el("span", {}, " — ", p.description) : null,
+      el("div", {class: "sub"}, `${p.hours} hours · ${p.cluster} crisis · ${p.platforms.join(", ")} · ${p.locale}` +
+        (p.tasks ? ` · ${p.tasks} critical tasks for the evaluator` : "")),
+      p.injects.length ? el("ul", {class: "list"}, ...p.injects.map((i) => el("li", {},
+        `${i.when}: ${i.kind}`, i.subject ? ` “${i.subject}”` : "", i.to.length ? ` to ${i.to.join(", ")}` : ""))) : null,
+      ...p.breaks.map((b) => el("div", {class: "sub"}, `Break ${b.when} (${b.minutes} min) ${b.title}`))]);
+  } catch (e) { box.textContent = `No preview: ${e.message}`; }
 }
 
 function roles() {
   const book = document.getElementById("f-rulebook").value;
+  // Each role: played by a person or not, and that person's name (shown on the pages and
+  // in the report; the role's name when left empty).
   fill(document.getElementById("f-roles"), options.rulebooks[book].map((role) =>
-    el("label", {class: "check"}, el("input", {type: "checkbox", name: "role", value: role, checked: ["comms_lead", "legal"].includes(role)}), plain(role))));
+    el("div", {class: "person"},
+      el("label", {class: "check"}, el("input", {type: "checkbox", name: "role", value: role, checked: ["comms_lead", "legal"].includes(role)}), plain(role)),
+      el("input", {name: `name-${role}`, placeholder: "name (optional)", maxlength: 80, "aria-label": `Name of the person playing ${plain(role)}`}))));
 }
 
 async function listDrills() {
@@ -65,7 +79,10 @@ setInterval(() => { if (!document.hidden && options) listDrills(); }, 10000);
 document.getElementById("create").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
-  const humans = form.getAll("role");
+  const humans = form.getAll("role").map((role) => {
+    const name = String(form.get(`name-${role}`) || "").trim();
+    return name ? {role, name} : role;
+  });
   try {
     const made = await api("POST", "/api/drills", {
       scenario: form.get("scenario"), rulebook: form.get("rulebook"), team: form.get("team"),
