@@ -105,6 +105,7 @@ function open(id, drill, restoring) {
   // Nothing of the drill shown before stays on screen while this one loads.
   for (const box of ["feed", "actions", "obligations", "objectives", "injects", "signals", "score"]) fill(document.getElementById(box), []);
   document.getElementById("report-link").hidden = true;
+  document.getElementById("report-link-sv").hidden = true;
   document.getElementById("title").textContent = `Drill ${id}`;
   evaluatorLink(id);
   document.getElementById("drill").hidden = false;
@@ -186,6 +187,10 @@ function render(state) {
     link.hidden = false;
     link.href = `/drills/${current}/report`;
     link.target = "_blank";
+    const swedish = document.getElementById("report-link-sv");
+    swedish.hidden = false;
+    swedish.href = `/drills/${current}/report?lang=sv`;
+    swedish.target = "_blank";
   }
   const speed = document.querySelector("#c-speed input");
   if (document.activeElement !== speed) speed.value = state.speed;
