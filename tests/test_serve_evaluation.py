@@ -168,7 +168,7 @@ def test_the_narrative_timeline_labels_injects_statements_approvals_and_controls
     assert rows == [
         ["t5", "Inject", "press inquiry · Courier", "Recall?: Are you recalling? (to comms_lead)"],
         ["t18", "Approval", "Ann (legal)", "approved holding statement o1 after 12 min"],
-        ["t20", "Statement: holding statement", "Bo (comms_lead)", "We are aware. (via x)"],
+        ["t20", "Statement: holding statement", "Bo (comms lead)", "We are aware. (via x)"],
         ["t22", "Facilitator: validate", "facilitator",
          "inject x1 · status partly · comment slow"],
         ["t23", "Severity", "", "severity to watch (rule)"]]

@@ -147,7 +147,7 @@ def _overview(header: Record, document: dict[str, Any], end: float, words: Words
 def _what_happened(line: Any, document: dict[str, Any], words: Words, clock: Any,
                    records: list[Record]) -> Section:
     section = Section(words("timeline"))
-    title, headers, rows = narrative(records, words.lang, clock)
+    title, headers, rows = narrative(records, words.lang, clock, words.action)
     if rows:
         section.tables.append((title, Table(headers, rows)))
     section.figures.append(Figure("timeline", timeline_figure(line, words, clock),

@@ -45,10 +45,13 @@ def _short(text: Any) -> str:
     return value if len(value) <= TEXT_CHARS else value[:TEXT_CHARS - 1] + "…"
 
 
-def narrative(records: list[Record], lang: str,
-              clock: Callable[[float], str]) -> tuple[str, list[str], list[list[str]]]:
-    """(title, headers, rows) of the narrative timeline of ``records`` (time-ordered)."""
+def narrative(records: list[Record], lang: str, clock: Callable[[float], str],
+              action_words: Callable[[str], str] | None = None,
+              ) -> tuple[str, list[str], list[list[str]]]:
+    """(title, headers, rows) of the narrative timeline of ``records`` (time-ordered);
+    ``action_words`` names an action in the report's language."""
     w = LABELS.get(lang, LABELS["en"])
+    say = action_words or (lambda name: name.replace("_", " "))
     header = records[0] if records else {}
     levels = [str(x) for x in header.get("severity_levels") or []]
     created: dict[str, tuple[float, str]] = {}
@@ -72,9 +75,10 @@ def narrative(records: list[Record], lang: str,
                 created[str(record.get("id"))] = (t, str(record.get("action") or ""))
             elif record.get("status") == "approved":
                 since, what = created.get(str(record.get("id")), (t, ""))
-                who = f"{record.get('member') or ''} ({record.get('approver') or ''})"
+                approver = str(record.get("approver") or "").replace("_", " ")
+                who = f"{record.get('member') or ''} ({approver})"
                 row = [w["approval"], who, w["waited"].format(
-                    what=f"{what.replace('_', ' ')} {record.get('id')}".strip(),
+                    what=f"{say(what) if what else ''} {record.get('id')}".strip(),
                     minutes=f"{t - since:.0f}")]
         elif kind == "action":
             action = str(record.get("action") or "")
@@ -85,11 +89,12 @@ def narrative(records: list[Record], lang: str,
                     detail = (detail + " " if detail else "") + \
                         f"({w['via'].format(channels=', '.join(str(c) for c in channels))})"
                 label = w["statement"] if action in STATEMENT_ACTIONS else w["action"]
-                row = [f"{label}: {action.replace('_', ' ')}",
-                       f"{record.get('member') or ''} ({record.get('role') or ''})", detail]
+                role = str(record.get("role") or "").replace("_", " ")
+                row = [f"{label}: {say(action)}", f"{record.get('member') or ''} ({role})",
+                       detail]
         elif kind == "violation":
             row = [w["violation"], str(record.get("member") or ""),
-                   f"{str(record.get('action') or '').replace('_', ' ')}: "
+                   f"{say(str(record.get('action') or ''))}: "
                    f"{record.get('reason') or ''}"]
         elif kind == "control":
             op = str(record.get("op") or "")
