@@ -335,7 +335,7 @@ def _plan(document: dict[str, Any], by_line: dict[int, Record], words: Words,
         rows.append([words("plan_misfit", action=words.action(action)),
                      words("plan_misfit_fix"), words("el_planning"), "-", ""])
     if evaluation is not None:
-        rows.extend(plan_rows(evaluation, words.lang))
+        rows.extend(plan_rows(evaluation, words.lang, lambda name: words(f"el_{name}")))
         due = ((evaluation.today or datetime.date.today())
                + datetime.timedelta(days=DUE_DAYS)).isoformat()
         rows = [[*row[:4], row[4] or due] for row in rows]

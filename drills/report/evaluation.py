@@ -11,6 +11,7 @@ improvement plan, owned by the task's capability (its role), due in 30 days.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,9 +143,11 @@ def hotwash_table(evaluation: Evaluation, lang: str) -> tuple[str, list[str], li
         [h.role, h.well or "-", h.improve or "-", h.change or "-"] for h in evaluation.hotwash]
 
 
-def plan_rows(evaluation: Evaluation, lang: str) -> list[list[str]]:
+def plan_rows(evaluation: Evaluation, lang: str,
+              element: Callable[[str], str] = str) -> list[list[str]]:
     """Improvement plan rows (issue, corrective action, element, owner, due date) for each
-    task an evaluator last rated M or U, and each protocol change the hot wash asked for."""
+    task an evaluator last rated M or U, and each protocol change the hot wash asked for;
+    ``element`` names a capability element (``training``, ``planning``) in the language."""
     w = words_of(lang)
     due = ((evaluation.today or datetime.date.today())
            + datetime.timedelta(days=DUE_DAYS)).isoformat()
@@ -157,9 +160,10 @@ def plan_rows(evaluation: Evaluation, lang: str) -> list[list[str]]:
                                                objective=task.objective),
                          w["plan_task_fix"].format(capability=task.capability,
                                                    note=last_note.get(task.id, "")).rstrip("; "),
-                         "training", task.capability, due])
+                         element("training"), task.capability, due])
     for answer in evaluation.hotwash:
         if answer.change:
             rows.append([w["plan_hotwash"].format(role=answer.role, change=answer.change),
-                         w["plan_hotwash_fix"], "planning", answer.role.replace("_", " "), due])
+                         w["plan_hotwash_fix"], element("planning"), answer.role.replace("_", " "),
+                         due])
     return rows
