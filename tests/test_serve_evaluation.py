@@ -269,3 +269,23 @@ def test_the_set_up_form_previews_a_scenario(client: TestClient) -> None:
     assert all(i["when"].startswith(("after ", "when")) for i in preview["injects"])
     assert client.get("/api/scenarios/nope/preview", headers=H).status_code == 404
     assert client.get("/api/scenarios/overheating-kettle/preview").status_code == 401
+
+
+@pytest.mark.parametrize(("length", "rating"), [(200, "P"), (300, "S")])
+def test_a_text_over_the_platforms_length_rules_out_p(tmp_path: Path, length: int,
+                                                      rating: str) -> None:
+    import json
+
+    from drills.api import score_drill
+
+    source = Path(__file__).resolve().parent / "data" / "logs" / "tabletop.jsonl"
+    lines = []
+    for line in source.read_text("utf-8").splitlines():
+        record = json.loads(line)
+        if record.get("id") == "a1" and record.get("type") == "action":
+            record.update(human=True, text="We are looking into it. " + "x" * (length - 24))
+        lines.append(json.dumps(record))
+    log = tmp_path / "tabletop.jsonl"
+    log.write_text("\n".join(lines) + "\n", "utf-8")
+    document = score_drill(str(log))
+    assert document["score"] == 92.3 and document["rating"] == rating
