@@ -59,16 +59,16 @@ def test_a_facilitator_and_two_participants_run_a_drill(server: RealServer,
     facilitator.fill("input[name=start]", "fri 17:30")
     facilitator.click("button:has-text('Create drill')")
     facilitator.wait_for_selector(".joincard")
-    roles = facilitator.locator(".joincard b").all_inner_texts()
-    codes = dict(zip(roles, facilitator.locator(".joincard .code").all_inner_texts(),
+    roles = facilitator.locator("#join .joincard b").all_inner_texts()
+    codes = dict(zip(roles, facilitator.locator("#join .joincard .code").all_inner_texts(),
                      strict=True))
-    assert set(codes) == {"comms_lead", "legal"}
+    assert set(codes) == {"comms lead", "legal"}  # plain words on the page
     assert facilitator.locator(".joincard img").first.evaluate("i => i.naturalWidth") > 0
     facilitator.click("#c-start")
     facilitator.wait_for_selector("#status:has-text('running')")
 
     lead = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
-    lead.goto(f"{server.base}/join/{codes['comms_lead']}")
+    lead.goto(f"{server.base}/join/{codes['comms lead']}")
     legal = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     legal.goto(f"{server.base}/join/{codes['legal']}")
     # Step the drill on until the holding statement (which needs legal's approval) is due.

@@ -31,8 +31,8 @@ def test_no_template_marks_anything_safe() -> None:
 def test_every_page_extends_the_one_base() -> None:
     texts = _template_texts("drills.serve")
     pages = [n for n in texts if not n.startswith("_") and n != "base.html"]
-    assert sorted(pages) == ["facilitator.html", "message.html", "participant.html",
-                             "room.html"]
+    assert sorted(pages) == ["evaluator.html", "facilitator.html", "message.html",
+                             "participant.html", "room.html"]
     assert all(texts[n].startswith('{% extends "base.html" %}') for n in pages)
     assert sum("<head>" in t for t in texts.values()) == 1
 

@@ -163,24 +163,27 @@ def report_from_lines(numbered: list[tuple[int, Record]], *, rulebook: str | Non
                       fmt: str = "html", source: str = "<log>",
                       image_prefix: str = "report", lang: str | None = None,
                       judge: tuple[str, ...] = (), strict: bool = False,
-                      warn: Callable[[str], None] | None = None) -> RenderedReport:
+                      warn: Callable[[str], None] | None = None,
+                      evaluation: Any = None) -> RenderedReport:
     """The after-action report of a drill log's records (``drill report``); a hand-written
-    log out of time order is sorted (``warn`` hears of it) unless ``strict``."""
+    log out of time order is sorted (``warn`` hears of it) unless ``strict``. ``evaluation``:
+    a served drill's evaluators and hot wash (``drills.report.evaluation.Evaluation``)."""
     numbered = time_sorted(numbered, source, strict=strict, warn=warn)
     document = _score_lines(numbered, rulebook, source, judge)
     if document.get("persons"):
         from drills.api.practice import add_baselines
 
         add_baselines(document, numbered, source)
-    return _render(numbered, document, fmt, image_prefix, lang, len(numbered))
+    return _render(numbered, document, fmt, image_prefix, lang, len(numbered), evaluation)
 
 
 def _render(numbered: list[tuple[int, Record]], document: dict[str, Any], fmt: str,
-            image_prefix: str, lang: str | None, count: int) -> RenderedReport:
+            image_prefix: str, lang: str | None, count: int,
+            evaluation: Any = None) -> RenderedReport:
     from drills.report.build import build_report
     from drills.report.render import render_html, render_markdown
 
-    report = build_report(numbered, document, lang, count=count)
+    report = build_report(numbered, document, lang, count=count, evaluation=evaluation)
     if fmt == "md":
         text, images = render_markdown(report, image_prefix)
         return RenderedReport(text, images)

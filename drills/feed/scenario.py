@@ -72,6 +72,18 @@ class InjectTrigger:
 
 
 @dataclass(frozen=True)
+class CriticalTask:
+    """A task an evaluator rates P/S/M/U (HSEEP's Exercise Evaluation Guide: objective ->
+    capability -> critical task); ``role``: whose task it is, when the scenario says."""
+
+    id: str
+    objective: str
+    capability: str
+    task: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
 class Break:
     """A pause of an exercise script (lunch): live drills stop the clock there."""
 
@@ -203,6 +215,9 @@ class Scenario:
     claims: tuple[str, ...] = ()
     breaks: tuple[Break, ...] = ()
     personas: tuple[Persona, ...] = ()
+    #: The exercise's critical tasks (``evaluation:``); none: a served drill takes the
+    #: rulebook's obligations.
+    evaluation: tuple[CriticalTask, ...] = ()
     effects: dict[str, Effect] = field(default_factory=dict)
     translations: dict[str, dict[str, object]] = field(default_factory=dict)
     source: str = ""

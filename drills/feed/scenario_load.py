@@ -14,6 +14,7 @@ from drills.feed.scenario import (
     MESSAGE_PLACEHOLDERS,
     Break,
     Cascade,
+    CriticalTask,
     Crowd,
     Effect,
     Expectation,
@@ -301,6 +302,28 @@ class _Builder:
             found.append(Break(at, length, str(item.get("title", ""))))
         return tuple(sorted(found, key=lambda b: b.at))
 
+    def evaluation(self) -> tuple[CriticalTask, ...]:
+        """The critical tasks, numbered ``o1/t1``... unless they have an id of their own."""
+        found: list[CriticalTask] = []
+        seen: set[str] = set()
+        for i, objective in enumerate(list_or_empty(self.raw.get("evaluation"))):
+            if not isinstance(objective, dict) or not isinstance(objective.get("objective"), str):
+                continue
+            for j, item in enumerate(list_or_empty(objective.get("tasks"))):
+                spec = {"task": item} if isinstance(item, str) else item
+                if not isinstance(spec, dict) or not isinstance(spec.get("task"), str):
+                    continue
+                ident = str(spec.get("id") or f"o{i + 1}/t{j + 1}")
+                if ident in seen:
+                    self.error(("evaluation", i, "tasks", j, "id"),
+                               f"task id {ident!r} is used twice")
+                    continue
+                seen.add(ident)
+                found.append(CriticalTask(ident, objective["objective"],
+                                          str(objective.get("capability") or ""),
+                                          spec["task"], str(spec.get("role") or "")))
+        return tuple(found)
+
     def message(self, where: Path, item: dict[str, Any]) -> dict[str, Any]:
         """A message's recipients, sender, subject, channel, attachments and expectations."""
         raw_to = item.get("to")
@@ -480,6 +503,7 @@ class _Builder:
             claims=self.texts(("claims",), raw.get("claims"), MESSAGE_PLACEHOLDERS),
             effects=self.effects(), translations=self.translations(), source=self.doc.path,
             breaks=self.breaks(duration), personas=self.personas(),
+            evaluation=self.evaluation(),
         )
         too_big = drill_size_problem(scenario)
         if too_big is not None:

@@ -7,6 +7,7 @@ response times, conduct, improvement plan.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +15,16 @@ from typing import Any
 from drills import __version__
 from drills.log.records import Record
 from drills.report.catalogue import Words, language_of
+from drills.report.evaluation import (
+    DUE_DAYS,
+    Evaluation,
+    evaluation_tables,
+    hotwash_table,
+    plan_rows,
+    words_of,
+)
 from drills.report.figures import obligations_figure, response_figure, timeline_figure
+from drills.report.narrative import narrative
 from drills.report.persons import person_sections
 from drills.report.timeline import timeline_of
 from drills.team.clock import DAYS, SWEDISH_DAYS, format_start, parse_start
@@ -58,11 +68,20 @@ class Report:
 
 
 def build_report(numbered: list[tuple[int, Record]], document: dict[str, Any],
-                 lang: str | None = None, *, count: int | None = None) -> Report:
+                 lang: str | None = None, *, count: int | None = None,
+                 evaluation: Evaluation | None = None) -> Report:
     """The report of a drill (``lang``: en or sv; default: the drill's own language).
 
     ``count`` is how many records the log has when ``numbered`` holds only those a report
-    draws (a streamed log leaves its ordinary feed events out)."""
+    draws (a streamed log leaves its ordinary feed events out). ``evaluation``: what a
+    served drill's evaluators and participants said (sections of their own, rows of the
+    improvement plan, and an evaluator's M or U rules out P)."""
+    if evaluation is not None and document.get("rating"):
+        from drills.score.rating import evaluated_rating
+
+        letter = evaluated_rating(document["rating"], evaluation.final().values())
+        if letter != document["rating"]:
+            document = dict(document, rating=letter)
     records = [record for _line, record in numbered]
     header = records[0]
     words = Words(lang or language_of(header))
@@ -76,12 +95,13 @@ def build_report(numbered: list[tuple[int, Record]], document: dict[str, Any],
     line = timeline_of(records, document)
     by_line = dict(numbered)
     sections = [
-        _what_happened(line, document, words, clock),
+        _what_happened(line, document, words, clock, records),
         _capability(document, words, clock),
         *([_objectives(document, words, clock)] if document.get("objectives") else []),
         _response_times(document, words),
         _conduct(document, words, clock),
-        _plan(document, by_line, words, clock),
+        *(_evaluation(evaluation, words, clock) if evaluation is not None else []),
+        _plan(document, by_line, words, clock, evaluation),
         *person_sections(document, words, clock),
     ]
     title = str(header.get("title") or header.get("scenario") or "")
@@ -126,8 +146,12 @@ def _overview(header: Record, document: dict[str, Any], end: float, words: Words
     ]
 
 
-def _what_happened(line: Any, document: dict[str, Any], words: Words, clock: Any) -> Section:
+def _what_happened(line: Any, document: dict[str, Any], words: Words, clock: Any,
+                   records: list[Record]) -> Section:
     section = Section(words("timeline"))
+    title, headers, rows = narrative(records, words.lang, clock, words.action)
+    if rows:
+        section.tables.append((title, Table(headers, rows)))
     section.figures.append(Figure("timeline", timeline_figure(line, words, clock),
                                   words("timeline_caption")))
     if document["obligations"]:
@@ -235,12 +259,34 @@ def _conduct(document: dict[str, Any], words: Words, clock: Any) -> Section:
     return section
 
 
+def _evaluation(evaluation: Evaluation, words: Words, clock: Any) -> list[Section]:
+    title, intro, tables = evaluation_tables(evaluation, words.lang, clock)
+    section = Section(title, paragraphs=[intro])
+    section.tables.extend((name, Table(headers, rows)) for name, headers, rows in tables)
+    wash_title, headers, rows = hotwash_table(evaluation, words.lang)
+    wash = Section(wash_title)
+    if rows:
+        wash.tables.append(("", Table(headers, rows)))
+    else:
+        wash.paragraphs.append(words_of(words.lang)["no_hotwash"])
+    return [section, wash]
+
+
 def _plan(document: dict[str, Any], by_line: dict[int, Record], words: Words,
-          clock: Any) -> Section:
+          clock: Any, evaluation: Evaluation | None = None) -> Section:
     """One row per kind of finding: issue, corrective action, capability element (HSEEP's
-    POETE), responsible role, and a target date left for the team to fill in."""
+    POETE), responsible role, and a target date: DUE_DAYS after the report is made
+    (a served drill's evaluation gives its day; the team moves it as it sees fit)."""
     section = Section(words("plan"))
     rows: list[list[str]] = []
+    for o in document.get("objectives") or []:
+        if o["status"] in ("partly", "missed"):
+            rows.append([words("plan_objective", id=o.get("id", ""), role=o["role"],
+                               expected=o["expected"],
+                               status=words(f"objective_{o['status']}"),
+                               comment=f" ({o['comment']})" if o.get("comment") else ""),
+                         words("plan_objective_fix", role=o["role"]), words("el_training"),
+                         str(o["role"]), ""])
     groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for ob in document["obligations"]:
         if ob["status"] in ("missed", "late"):
@@ -290,6 +336,11 @@ def _plan(document: dict[str, Any], by_line: dict[int, Record], words: Words,
     for action in document["strategy"]["misfits"]:
         rows.append([words("plan_misfit", action=words.action(action)),
                      words("plan_misfit_fix"), words("el_planning"), "-", ""])
+    if evaluation is not None:
+        rows.extend(plan_rows(evaluation, words.lang, lambda name: words(f"el_{name}")))
+        due = ((evaluation.today or datetime.date.today())
+               + datetime.timedelta(days=DUE_DAYS)).isoformat()
+        rows = [[*row[:4], row[4] or due] for row in rows]
     if rows:
         section.tables.append(("", Table([words("issue"), words("corrective"),
                                           words("element"), words("responsible"),

@@ -26,38 +26,17 @@ from drills.score.model import (
     missing_share,
 )
 from drills.score.person import PersonScorer, person_documents
+from drills.score.rating import (  # noqa: F401 - the score module names them too
+    RATING_WORDS,
+    RATINGS,
+    VIOLATION_CAPS,
+    capped_rating,
+    evaluated_rating,
+    rating,
+)
 from drills.vocabulary import ACTION_STRATEGY, STATEMENT_ACTIONS
 
 SCORE_SCHEMA = 1
-RATINGS = ((90.0, "P"), (75.0, "S"), (50.0, "M"), (0.0, "U"))
-RATING_WORDS = {
-    "P": "performed without challenges",
-    "S": "performed with some challenges",
-    "M": "performed with major challenges",
-    "U": "unable to be performed",
-}
-
-
-def rating(score: float) -> str:
-    return next(letter for bound, letter in RATINGS if score >= bound)
-
-
-#: Misconduct caps the rating, whatever the points: P means *no* challenges (HSEEP).
-#: (violations at least, best rating allowed)
-VIOLATION_CAPS = ((3, "M"), (1, "S"))
-_ORDER = "PSMU"
-
-
-def capped_rating(score: float, violations: int) -> str:
-    """The rating of ``score``, no better than its violations allow: any violation rules
-    out P; three or more cap it at M."""
-    letter = rating(score)
-    for at_least, cap in VIOLATION_CAPS:
-        if violations >= at_least:
-            return max(letter, cap, key=_ORDER.index)
-    return letter
-
-
 def check_log(records: list[Record], path: str = "<log>",
               lines: list[int] | None = None) -> dict[str, Any]:
     """The drill header of a complete, readable log; LogError otherwise."""
@@ -114,6 +93,8 @@ class LogScorer:
         self.silence = _SilenceGaps(rulebook)
         #: Exercise objectives (a script's expectations), by id, as the log last judged them.
         self.objectives: dict[str, dict[str, Any]] = {}
+        #: Texts published over a platform's length (they rule out P).
+        self.over_length = 0
         #: Notes on what people wrote (live drills): coaching, not violations.
         self.coaching: list[dict[str, Any]] = []
         self.people: dict[str, None] = {}
@@ -230,7 +211,7 @@ class LogScorer:
                          comment=record.get("comment"))
 
     def _coach(self, line: int, record: Record) -> None:
-        from drills.score.coaching import coach
+        from drills.score.coaching import PLATFORM_LIMITS, coach
 
         self.people[str(record.get("member"))] = None
         text = record.get("text")
@@ -239,6 +220,9 @@ class LogScorer:
         channels = [str(c) for c in record.get("channels") or () if isinstance(c, str)]
         notes = coach(text if isinstance(text, str) else None, str(record.get("action")),
                       channels, lang)
+        if isinstance(text, str) and any(len(text) > PLATFORM_LIMITS.get(c, len(text))
+                                         for c in channels):
+            self.over_length += 1
         if notes:
             self.coaching.append({"t": record["t"], "action_id": record.get("id"),
                                   "member": record.get("member"),
@@ -299,6 +283,8 @@ def _document(scorer: LogScorer) -> dict[str, Any]:
     warnings = _rulebook_warnings(header, rulebook) + scorer.warnings + [
         f"{scorer.path}:{m}" for m in mismatches]
     capped = capped_rating(overall, len(violations))
+    if capped == "P" and scorer.over_length:
+        capped = "S"  # a text over the platform's length went out: not without challenges
     letter: str | None = capped
     meaning = RATING_WORDS[capped]
     unrated = _unrated(scorer, header, end_t, bool(counted or violations))

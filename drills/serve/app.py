@@ -5,7 +5,8 @@ own thread (``runner.py``). The parts, one concern each: ``validate`` (bodies an
 spec), ``auth`` (the facilitator's token, join codes, room codes), ``api`` (the JSON views),
 ``pages`` (HTML, Jinja2), ``stream`` (Server-Sent Events), ``middleware`` (body cap,
 cross-site check, security headers), ``library`` (the files a server offers), ``recording``
-(the history store) and ``server`` (the drills and their threads).
+(the history store), ``server`` (the drills and their threads), ``evaluation`` (the
+evaluator's page and the hot wash) and ``preview`` (a scenario shown before a drill).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from drills.serve import api, pages
+from drills.serve import api, evaluation, pages, preview
 from drills.serve.db import ServeDB
 from drills.serve.library import Library, load_library
 from drills.serve.middleware import Guard, crash, http_error, hung_up
@@ -48,9 +49,15 @@ def routes() -> list[Route | Mount]:
         Route("/", pages.facilitator_page),
         Route("/join/{code}", pages.participant_page),
         Route("/room/{room}", pages.room_page),
+        Route("/evaluate/{code}", evaluation.evaluator_page),
+        Route("/api/drills/{drill_id}/evaluator", evaluation.evaluator_code, methods=["POST"]),
+        Route("/api/drills/{drill_id}/evaluation", evaluation.evaluation_state),
+        Route("/api/drills/{drill_id}/evaluation", evaluation.rate, methods=["POST"]),
+        Route("/api/drills/{drill_id}/hotwash", evaluation.hotwash, methods=["POST"]),
         Route("/drills/{drill_id}/report", pages.report_page),
         Route("/qr/{code}.svg", pages.qr_code),
         Route("/api/options", api.options),
+        Route("/api/scenarios/{name}/preview", preview.preview),
         Route("/api/drills", api.list_drills, methods=["GET"]),
         Route("/api/drills", api.create_drill, methods=["POST"]),
         Route("/api/drills/{drill_id}/control", api.control, methods=["POST"]),

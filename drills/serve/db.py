@@ -39,7 +39,54 @@ CREATE TABLE IF NOT EXISTS inputs (
     input TEXT NOT NULL,
     PRIMARY KEY (drill_id, seq)
 );
-""",), synchronous="FULL")
+""", """
+CREATE TABLE evaluators (
+    code TEXT PRIMARY KEY,
+    drill_id TEXT NOT NULL REFERENCES drills(id),
+    name TEXT NOT NULL
+);
+CREATE TABLE ratings (
+    drill_id TEXT NOT NULL REFERENCES drills(id),
+    seq INTEGER NOT NULL,
+    t REAL NOT NULL,
+    evaluator TEXT NOT NULL,
+    task TEXT NOT NULL,
+    rating TEXT NOT NULL,
+    note TEXT NOT NULL,
+    PRIMARY KEY (drill_id, seq)
+);
+CREATE TABLE hotwash (
+    drill_id TEXT NOT NULL REFERENCES drills(id),
+    role TEXT NOT NULL,
+    well TEXT NOT NULL,
+    improve TEXT NOT NULL,
+    change TEXT NOT NULL,
+    PRIMARY KEY (drill_id, role)
+);
+"""), synchronous="FULL")
+
+
+@dataclass(frozen=True)
+class Rating:
+    """An evaluator's rating of a critical task (P/S/M/U, or "" for a note alone) at a
+    moment of the drill (``t``, simulated minutes)."""
+
+    seq: int
+    t: float
+    evaluator: str
+    task: str
+    rating: str
+    note: str
+
+
+@dataclass(frozen=True)
+class HotWash:
+    """One participant's answers when the drill ended."""
+
+    role: str
+    well: str
+    improve: str
+    change: str
 
 
 @dataclass
@@ -128,6 +175,60 @@ class ServeDB:
         if row is None:
             return None, None
         return row[0], json.loads(row[1]) if row[1] else None
+
+
+    # -- the evaluators and the hot wash (migration 2) ----------------------------------------
+
+    def evaluator_code(self, drill_id: str, code: str, name: str) -> str:
+        """The drill's evaluator code: the one stored, else ``code`` (stored now)."""
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            row = self.db.execute("SELECT code FROM evaluators WHERE drill_id = ? AND name = ?",
+                                  (drill_id, name)).fetchone()
+            if row is None:
+                self.db.execute("INSERT INTO evaluators (code, drill_id, name) VALUES (?, ?, ?)",
+                                (code, drill_id, name))
+            self.db.execute("COMMIT")
+        return str(row[0]) if row else code
+
+    def evaluator(self, code: str) -> tuple[str, str] | None:
+        """(drill id, evaluator's name) of an evaluator code."""
+        with self.lock:
+            row = self.db.execute("SELECT drill_id, name FROM evaluators WHERE code = ?",
+                                  (code,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def add_rating(self, drill_id: str, t: float, evaluator: str, task: str, rating: str,
+                   note: str) -> Rating:
+        """Committed (synchronously, WAL) before the caller answers the request."""
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            seq = self.db.execute("SELECT COALESCE(MAX(seq), -1) + 1 FROM ratings WHERE "
+                                  "drill_id = ?", (drill_id,)).fetchone()[0]
+            self.db.execute("INSERT INTO ratings (drill_id, seq, t, evaluator, task, rating, "
+                            "note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (drill_id, seq, t, evaluator, task, rating, note))
+            self.db.execute("COMMIT")
+        return Rating(int(seq), t, evaluator, task, rating, note)
+
+    def ratings(self, drill_id: str) -> list[Rating]:
+        with self.lock:
+            rows = self.db.execute("SELECT seq, t, evaluator, task, rating, note FROM ratings "
+                                   "WHERE drill_id = ? ORDER BY seq", (drill_id,)).fetchall()
+        return [Rating(int(r[0]), float(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
+
+    def add_hotwash(self, drill_id: str, answer: HotWash) -> None:
+        """A participant's answers (sent again: the new ones replace them)."""
+        with self.lock:
+            self.db.execute("INSERT OR REPLACE INTO hotwash (drill_id, role, well, improve, "
+                            "change) VALUES (?, ?, ?, ?, ?)",
+                            (drill_id, answer.role, answer.well, answer.improve, answer.change))
+
+    def hotwash(self, drill_id: str) -> list[HotWash]:
+        with self.lock:
+            rows = self.db.execute("SELECT role, well, improve, change FROM hotwash WHERE "
+                                   "drill_id = ? ORDER BY role", (drill_id,)).fetchall()
+        return [HotWash(*r) for r in rows]
 
 
 def _input_json(item: PersonInput) -> dict[str, Any]:

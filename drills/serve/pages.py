@@ -55,7 +55,8 @@ async def participant_page(request: Request) -> Response:
         return _message("Unknown join code",
                         "This join link is not valid. Ask the facilitator for yours.")
     drill_id, role = found
-    return render("participant", role=role, scripts=["common", "participant"],
+    return render("participant", role=role.replace("_", " "),
+                  scripts=["common", "participant", "hotwash"],
                   page={"drill": drill_id, "code": code, "role": role})
 
 
@@ -76,21 +77,31 @@ async def report_page(request: Request) -> Response:
         raise api_error(409, "the drill has not ended: the report comes at the end")
     from drills.api import report_from_lines
     from drills.log.files import parse_log_lines
+    from drills.serve.evaluation import evaluation_of, stored_config
 
     numbered = parse_log_lines(data.decode("utf-8").splitlines(keepends=True), drill_id)
-    rendered = report_from_lines(numbered, source=f"drill {drill_id}")
+    lang = request.query_params.get("lang")
+    if lang not in (None, "en", "sv"):
+        raise api_error(422, "lang must be en or sv")
+    evaluation = evaluation_of(server.db, drill_id, stored_config(request, drill_id))
+    rendered = report_from_lines(numbered, source=f"drill {drill_id}", lang=lang,
+                                 evaluation=evaluation)
     return HTMLResponse(rendered.text, headers={"Content-Security-Policy": REPORT_POLICY})
 
 
 async def qr_code(request: Request) -> Response:
     code = request.path_params["code"]
-    if server_of(request).db.code(code) is None:
+    db = server_of(request).db
+    if db.code(code) is not None:
+        url = f"{request.base_url}join/{code}"
+    elif db.evaluator(code) is not None:
+        url = f"{request.base_url}evaluate/{code}"
+    else:
         raise api_error(404, "unknown join code")
     import io
 
     import segno
 
-    url = f"{request.base_url}join/{code}"
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=6, border=2)
     return Response(buffer.getvalue(), media_type="image/svg+xml")

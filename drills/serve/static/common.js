@@ -42,7 +42,9 @@ async function api(method, path, body, headers) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
   }
-  const response = await fetch(path, options);
+  let response;
+  try { response = await fetch(path, options); }
+  catch (e) { connection(false); throw new Error("the server cannot be reached (connection lost); try again"); }
   const text = await response.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = {error: text}; }
@@ -60,11 +62,56 @@ function follow(path, onData) {
   function open() {
     if (stopped) return;
     source = new EventSource(path);
-    source.onmessage = (event) => onData(JSON.parse(event.data));
-    source.onerror = () => { source.close(); setTimeout(open, 1000); };
+    source.onopen = () => connection(true);
+    source.onmessage = (event) => { connection(true); onData(JSON.parse(event.data)); };
+    source.onerror = () => { source.close(); if (!stopped) connection(false); setTimeout(open, 1000); };
   }
   following = {stop() { stopped = true; if (source) source.close(); }};
   open();
+}
+
+// A banner while the live connection is down (the page reconnects by itself).
+function connection(up) {
+  let banner = document.getElementById("connection");
+  if (!banner) {
+    banner = el("div", {id: "connection", class: "connection", role: "alert", hidden: true},
+      "Connection lost: reconnecting… What you see may be out of date; what you type is kept.");
+    document.body.prepend(banner);
+  }
+  banner.hidden = up;
+}
+
+// Plain words for the monitoring signals (never a field name on a screen).
+const SIGNAL_WORDS = {mentions_1h: "mentions in the last hour", negative_share: "share negative",
+  velocity: "new posts a minute", reach_1h: "people reached in the last hour",
+  press_1h: "press contacts in the last hour", arousal_1h: "how heated (last hour)",
+  influencers_1h: "influencer posts in the last hour", misinformation_1h: "false claims in the last hour"};
+
+function signalName(key) {
+  return SIGNAL_WORDS[key] || String(key).replace(/_1h$/, " (last hour)").replace(/_15m$/, " (last 15 minutes)")
+    .replace(/_total$/, " (whole drill)").replace(/^negative /, "negative posts ").replace(/_/g, " ");
+}
+
+// An optional chime when a message arrives (the person switches it on: browsers allow
+// sound only after a click).
+const chime = {on: false, context: null};
+
+function chimeToggle(button) {
+  chime.on = !chime.on;
+  if (chime.on && !chime.context) chime.context = new (window.AudioContext || window.webkitAudioContext)();
+  button.textContent = chime.on ? "Sound on" : "Sound off";
+  button.setAttribute("aria-pressed", String(chime.on));
+}
+
+function ding() {
+  if (!chime.on || !chime.context) return;
+  const ctx = chime.context, osc = ctx.createOscillator(), gain = ctx.createGain();
+  osc.frequency.value = 880;
+  gain.gain.setValueAtTime(0.15, ctx.currentTime);
+  gain.gain.exponentialRampToValueAtTime(0.001, ctx.currentTime + 0.4);
+  osc.connect(gain).connect(ctx.destination);
+  osc.start();
+  osc.stop(ctx.currentTime + 0.4);
 }
 
 function header(state) {
@@ -74,7 +121,8 @@ function header(state) {
     sev.textContent = state.severity.name;
     sev.className = "sev level" + Math.min(state.severity.level, 4);
   }
-  const status = state.status === "running" ? `running · ${state.speed}x` : (state.status || "");
+  const plainStatus = {created: "not started yet", paused: "paused", ended: "ended", failed: "stopped by an error"};
+  const status = state.status === "running" ? `running · ${state.speed}× speed` : (plainStatus[state.status] || state.status || "");
   document.getElementById("status").textContent = status;
   if (state.title) document.getElementById("title").textContent = state.title;
 }

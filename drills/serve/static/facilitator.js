@@ -19,26 +19,70 @@ async function load() {
   rulebook.addEventListener("change", roles);
   fill(document.getElementById("f-team"), options.teams.map((id) => el("option", {value: id, selected: id === "standard"}, id)));
   roles();
-  listDrills();
+  preview();
+  scenario.addEventListener("change", preview);
+  const drills = await listDrills();
+  // The open drill is in the address (?drill=ID): a reload comes back to it.
+  const wanted = new URLSearchParams(location.search).get("drill");
+  const found = drills.find((d) => d.id === wanted);
+  if (found) open(found.id, found, true);
+  else if (wanted) notice(`No drill ${wanted} on this server.`, "error");
+}
+
+// Plain words for a name written for machines: "comms_lead" -> "comms lead".
+function plain(name) {
+  return String(name).replace(/_/g, " ");
+}
+
+// What the chosen scenario holds, before a drill is made of it.
+async function preview() {
+  const id = document.getElementById("f-scenario").value;
+  const box = document.getElementById("f-preview");
+  try {
+    const p = await api("GET", `/api/scenarios/${encodeURIComponent(id)}/preview`, undefined, auth);
+    if (document.getElementById("f-scenario").value !== id) return;
+    fill(box, [
+      el("b", {}, p.title), p.description ? el("span", {}, " — ", p.description) : null,
+      el("div", {class: "sub"}, `${p.hours} hours · ${p.cluster} crisis · ${p.platforms.join(", ")} · ${p.locale}` +
+        (p.tasks ? ` · ${p.tasks} critical tasks for the evaluator` : "")),
+      p.injects.length ? el("ul", {class: "list"}, ...p.injects.map((i) => el("li", {},
+        `${i.when}: ${i.kind}`, i.subject ? ` “${i.subject}”` : "", i.to.length ? ` to ${i.to.join(", ")}` : ""))) : null,
+      ...p.breaks.map((b) => el("div", {class: "sub"}, `Break ${b.when} (${b.minutes} min) ${b.title}`))]);
+  } catch (e) { box.textContent = `No preview: ${e.message}`; }
 }
 
 function roles() {
   const book = document.getElementById("f-rulebook").value;
+  // Each role: played by a person or not, and that person's name (shown on the pages and
+  // in the report; the role's name when left empty).
   fill(document.getElementById("f-roles"), options.rulebooks[book].map((role) =>
-    el("label", {class: "check"}, el("input", {type: "checkbox", name: "role", value: role, checked: ["comms_lead", "legal"].includes(role)}), role)));
+    el("div", {class: "person"},
+      el("label", {class: "check"}, el("input", {type: "checkbox", name: "role", value: role, checked: ["comms_lead", "legal"].includes(role)}), plain(role)),
+      el("input", {name: `name-${role}`, placeholder: "name (optional)", maxlength: 80, "aria-label": `Name of the person playing ${plain(role)}`}))));
 }
 
 async function listDrills() {
-  const drills = await api("GET", "/api/drills", undefined, auth);
+  let drills = [];
+  try { drills = await api("GET", "/api/drills", undefined, auth); }
+  catch (e) { notice(`Could not load the drill list: ${e.message}`, "error"); return drills; }
   fill(document.getElementById("drills"), drills.slice().reverse().map((d) =>
-    el("li", {}, el("button", {class: "link", onclick: () => open(d.id, d)}, `${d.id}`),
-      ` ${d.spec.scenario} · ${d.spec.team} · seed ${d.spec.seed} · ${d.status}`)));
+    el("li", {class: d.id === current ? "current" : ""}, el("button", {class: "link", onclick: () => open(d.id, d)}, `${d.id}`),
+      ` ${d.spec.scenario} · ${d.spec.team} · seed ${d.spec.seed} · ${d.status}`, d.id === current ? " (open)" : "")));
+  return drills;
 }
+
+// The list stays current: when the page comes back into view, and every few seconds while
+// it is in view (a drill made in another tab, or one that ended, shows without a reload).
+document.addEventListener("visibilitychange", () => { if (!document.hidden && options) listDrills(); });
+setInterval(() => { if (!document.hidden && options) listDrills(); }, 10000);
 
 document.getElementById("create").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
-  const humans = form.getAll("role");
+  const humans = form.getAll("role").map((role) => {
+    const name = String(form.get(`name-${role}`) || "").trim();
+    return name ? {role, name} : role;
+  });
   try {
     const made = await api("POST", "/api/drills", {
       scenario: form.get("scenario"), rulebook: form.get("rulebook"), team: form.get("team"),
@@ -51,9 +95,19 @@ document.getElementById("create").addEventListener("submit", async (event) => {
 
 let lastStatus = null;
 
-function open(id, drill) {
+function open(id, drill, restoring) {
   current = id;
   lastStatus = null;
+  const address = new URL(location.href);
+  address.searchParams.set("drill", id);
+  if (restoring) history.replaceState(null, "", address);
+  else history.pushState(null, "", address);
+  // Nothing of the drill shown before stays on screen while this one loads.
+  for (const box of ["feed", "actions", "obligations", "objectives", "injects", "signals", "score"]) fill(document.getElementById(box), []);
+  document.getElementById("report-link").hidden = true;
+  document.getElementById("report-link-sv").hidden = true;
+  document.getElementById("title").textContent = `Drill ${id}`;
+  evaluatorLink(id);
   document.getElementById("drill").hidden = false;
   document.getElementById("setup").open = false;
   const join = document.getElementById("join");
@@ -61,8 +115,8 @@ function open(id, drill) {
   for (const [role, codes] of Object.entries(drill.join)) {
     for (const code of [].concat(codes)) {
       const link = `${location.origin}/join/${code}`;
-      items.push(el("div", {class: "joincard"}, el("img", {src: `/qr/${code}.svg`, alt: `QR code for ${role}`}),
-        el("div", {}, el("b", {}, role), el("div", {class: "code"}, code), el("a", {href: link, target: "_blank"}, link))));
+      items.push(el("div", {class: "joincard"}, el("img", {src: `/qr/${code}.svg`, alt: `QR code for ${plain(role)}`}),
+        el("div", {}, el("b", {}, plain(role)), el("div", {class: "code"}, code), el("a", {href: link, target: "_blank"}, link))));
     }
   }
   fill(join, items);
@@ -70,14 +124,34 @@ function open(id, drill) {
   const room = document.getElementById("room-link");
   room.textContent = `${location.origin}/room/${drill.room}`;
   room.href = `/room/${drill.room}`;
-  fill(document.getElementById("adhoc-to"), Object.keys(drill.join).map((r) => el("option", {value: r}, r)));
-  follow(`/api/drills/${id}/stream`, render);
+  fill(document.getElementById("adhoc-to"), Object.keys(drill.join).map((r) => el("option", {value: r}, plain(r))));
+  follow(`/api/drills/${id}/stream`, (state) => { if (current === id) render(state); });
+  listDrills();
 }
+
+async function evaluatorLink(id) {
+  const box = document.getElementById("evaluator-link");
+  box.replaceChildren();
+  try {
+    const made = await api("POST", `/api/drills/${id}/evaluator`, {}, auth);
+    if (current !== id) return;
+    const link = `${location.origin}${made.url}`;
+    fill(box, [el("div", {class: "joincard"}, el("img", {src: `/qr/${made.code}.svg`, alt: "QR code for the evaluator"}),
+      el("div", {}, el("b", {}, "evaluator"), el("div", {class: "code"}, made.code), el("a", {href: link, target: "_blank"}, link)))]);
+  } catch (e) { notice(`No evaluator link: ${e.message}`, "error"); }
+}
+
+window.addEventListener("popstate", async () => {
+  const wanted = new URLSearchParams(location.search).get("drill");
+  const drills = await listDrills();
+  const found = drills.find((d) => d.id === wanted);
+  if (found && found.id !== current) open(found.id, found, true);
+});
 
 async function control(op, extra) {
   try {
     const result = await api("POST", `/api/drills/${current}/control`, Object.assign({op}, extra || {}), auth);
-    notice(`${op}: ${result.status} at ${result.clock}`);
+    notice(`${plain(op)}: ${result.status} at ${result.clock}`);
   } catch (e) { notice(e.message, "error"); }
 }
 
@@ -115,6 +189,10 @@ function render(state) {
     link.hidden = false;
     link.href = `/drills/${current}/report`;
     link.target = "_blank";
+    const swedish = document.getElementById("report-link-sv");
+    swedish.hidden = false;
+    swedish.href = `/drills/${current}/report?lang=sv`;
+    swedish.target = "_blank";
   }
   const speed = document.querySelector("#c-speed input");
   if (document.activeElement !== speed) speed.value = state.speed;
@@ -128,7 +206,7 @@ function render(state) {
     el("li", {}, el("button", {onclick: () => trigger(i.id)}, "Trigger now"), ` ${i.id} · ${i.kind.replace(/_/g, " ")} · ${i.at}`, injectExtra(i))));
   fill(document.getElementById("obligations"), (state.obligations || []).map((o) =>
     el("tr", {class: o.late ? "late" : ""}, el("td", {}, o.id), el("td", {}, o.action.replace(/_/g, " ")),
-      el("td", {}, o.acting || o.role, o.paged ? ` (paged: ${o.paged})` : ""), el("td", {}, o.due),
+      el("td", {}, plain(o.acting || o.role), o.paged ? ` (paged: ${o.paged})` : ""), el("td", {}, o.due),
       el("td", {class: "countdown"}, o.left_text),
       el("td", {}, Object.entries(o.approvals).map(([r, s]) => `${r}: ${s}`).join(", ")))));
   const objectives = state.objectives || [];
@@ -137,12 +215,12 @@ function render(state) {
     fill(document.getElementById("objectives"), objectives.map((o) => {
       const verdict = el("select", {}, ...["met", "partly", "missed"].map((v) => el("option", {value: v}, v)));
       const note = el("input", {placeholder: "comment", maxlength: 2000});
-      return el("tr", {}, el("td", {}, o.id), el("td", {}, o.role), el("td", {}, o.expected), el("td", {}, o.points),
+      return el("tr", {}, el("td", {}, o.id), el("td", {}, plain(o.role)), el("td", {}, o.expected), el("td", {}, o.points),
         el("td", {}, o.status + (o.by ? ` (${o.by}${o.when ? " " + o.when : ""})` : "")),
         el("td", {class: "inline"}, verdict, note, el("button", {onclick: () => judge(o.id, verdict.value, note.value)}, "Validate")));
     }));
   }
-  fill(document.getElementById("signals"), Object.entries(state.signals || {}).flatMap(([k, v]) => [el("dt", {}, k.replace(/_/g, " ")), el("dd", {}, v)]));
+  fill(document.getElementById("signals"), Object.entries(state.signals || {}).flatMap(([k, v]) => [el("dt", {}, signalName(k)), el("dd", {}, v)]));
   fill(document.getElementById("feed"), (state.feed || []).slice().reverse().map((e) => postItem(e, feedExtra(e))));
   const acts = (state.actions || []).slice().reverse().map((a) => { const item = actionItem(a); item.append(projectButton(a.id)); return item; });
   for (const v of (state.violations || []).slice().reverse()) acts.unshift(el("li", {class: "violation"}, `${v.clock} violation by ${v.member}: ${v.reason}`));

@@ -8,13 +8,18 @@ let state = null;
 let platform = "all";
 let chosenChannels = null;
 
+// True when the server took it; otherwise the error stays on screen (and the composer
+// keeps what was typed).
 async function send(payload, done) {
   try {
     await api("POST", `/api/drills/${body.drill}/actions`, payload, code);
     notice(done || "Done.");
     refresh();
-  } catch (e) { notice(e.message, "error"); }
+    return true;
+  } catch (e) { notice(`Not sent: ${e.message}`, "error"); return false; }
 }
+
+let heard = null;
 
 async function refresh() {
   try { render(await api("GET", `/api/drills/${body.drill}/state`, undefined, code)); }
@@ -72,7 +77,12 @@ function render(s) {
   const first = state === null;
   state = s;
   header(s);
-  document.getElementById("who").textContent = `${s.name} · ${s.role}`;
+  const roleWords = s.role.replace(/_/g, " ");
+  document.getElementById("who").textContent = s.name === s.role || s.name === roleWords ? roleWords : `${s.name} · ${roleWords}`;
+  const count = s.messages.length + s.inbox.length;
+  if (heard !== null && count > heard) ding();
+  heard = count;
+  if (typeof hotwashShow === "function") hotwashShow(s.status === "ended");
   if (first) {
     fill(document.getElementById("c-action"), s.public_actions.concat(["acknowledge", "notify", "route", "brief", "approve"]).map((a) => el("option", {value: a}, a.replace(/_/g, " "))));
     fill(document.getElementById("c-template"), [el("option", {value: ""}, "(write your own)"), ...Object.keys(s.templates).map((t) => el("option", {value: t}, t.replace(/_/g, " ")))]);
@@ -126,7 +136,7 @@ async function check() {
   return result.notes;
 }
 
-document.getElementById("c-check").addEventListener("click", check);
+document.getElementById("c-check").addEventListener("click", () => check().catch((e) => notice(`Could not check the text: ${e.message}`, "error")));
 document.getElementById("c-text").addEventListener("input", () => fill(document.getElementById("coaching"), []));
 document.getElementById("c-template").addEventListener("change", (e) => {
   if (e.target.value) document.getElementById("c-text").value = state.templates[e.target.value];
@@ -140,8 +150,10 @@ document.getElementById("composer").addEventListener("submit", async (e) => {
   const chosen = channels();
   if (chosen.length) payload.channels = chosen;
   if (form.get("text").trim()) payload.text = form.get("text");
-  if (payload.text) await check();
-  await send(payload, `Published: ${payload.action.replace(/_/g, " ")}.`);
+  if (payload.text) {
+    try { await check(); } catch (err) { /* the send below says what went wrong */ }
+  }
+  if (!await send(payload, `Published: ${payload.action.replace(/_/g, " ")}.`)) return;
   e.target.reset();
   chosenChannels = null;
   renderChannels();
@@ -156,5 +168,6 @@ document.getElementById("c-draft").addEventListener("click", async () => {
   await send(payload, `Sent ${obligation} for approval: the approvers read it now.`);
 });
 
+document.getElementById("sound").addEventListener("click", (e) => chimeToggle(e.target));
 refresh();
 follow(`/api/drills/${body.drill}/stream?code=${encodeURIComponent(body.code)}`, render);

@@ -7,7 +7,7 @@ const names = {mentions_1h: "mentions / hour", negative_share: "negative", veloc
 function render(s) {
   header(s);
   fill(document.getElementById("trending"), Object.entries(s.trending || {}).map(([k, v]) =>
-    el("div", {class: "metric"}, el("div", {class: "value"}, k === "negative_share" ? Math.round(v * 100) + "%" : Math.round(v).toLocaleString()), el("div", {class: "label"}, names[k] || k))));
+    el("div", {class: "metric"}, el("div", {class: "value"}, k === "negative_share" ? Math.round(v * 100) + "%" : Math.round(v).toLocaleString()), el("div", {class: "label"}, names[k] || signalName(k)))));
   const shown = s.projected;
   document.getElementById("projected").hidden = !shown;
   fill(document.getElementById("projected-item"), shown ? [shown.type === "post" ? postItem(shown) : actionItem(shown)] : []);
