@@ -51,7 +51,9 @@ def test_processes_creating_one_database_at_once_all_open_it(tmp_path: Path) -> 
     assert [out.strip() for out in outputs] == ["ok"] * 4, outputs
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        from drills.serve.db import SCHEMA
+
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(SCHEMA.migrations)
 
 
 def test_the_serve_database_is_readable_by_its_owner_only(tmp_path: Path) -> None:
