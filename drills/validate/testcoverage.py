@@ -47,9 +47,11 @@ def _decided(test: RuleTest, rulebook: Rulebook) -> set[tuple[str, str]]:
             if "severity" in values:
                 values["severity"] = _level(rulebook, values["severity"])
             drill.update(values)
-        else:
+        elif item.kind == "event":
             author = {**NEUTRAL_EVENT["author"], **item.values.get("author", {})}
             event = {**NEUTRAL_EVENT, **item.values, "author": author, "t": item.at}
+        else:  # an action is judged by forbid entries, time passing changes no input
+            continue
         raised = max((level for at, level in escalations if at <= item.at), default=0)
         state = {**drill, "severity": max(drill["severity"], raised), "elapsed": item.at,
                  "since_statement": drill.get("since_statement", item.at)}
