@@ -128,7 +128,7 @@ class Shipment:
 def _python() -> tuple[tuple[int, int], str | None]:
     """On a worker: its Python, and why durable-rules does not import (None: it does)."""
     try:
-        import durable.engine  # noqa: F401
+        import drills.engine.durable_engine  # noqa: F401  (it builds on durable-rules)
     except Exception as exc:  # pragma: no cover - a broken worker, reported by connect
         problem: str | None = f"{type(exc).__name__}: {exc}"
     else:
