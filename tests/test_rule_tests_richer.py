@@ -109,3 +109,13 @@ def test_mistakes_in_the_new_forms_are_positioned_usage_errors(tmp_path: Path) -
         assert code == 2, (new, err)
         assert "tests.yaml:" in err and message in err, (new, err)
         assert "Traceback" not in err
+
+
+def test_coverage_counts_a_fire_count_of_zero_as_never(tmp_path: Path) -> None:
+    text = CALM_AND_CONDUCT.replace("{at: 5m, never: watch-negative-chatter}",
+                                    "{fires: velocity-surge, times: 0}")
+    path = tmp_path / "tests.yaml"
+    path.write_text(text)
+    result = CliRunner().invoke(cli, ["test", str(path), "--coverage"])
+    assert result.exit_code == 0, result.output
+    assert "Rules only tested not to fire: velocity-surge" in result.stderr
