@@ -67,11 +67,18 @@ def test_wrong_expectations_say_what_fired_and_when(tmp_path: Path) -> None:
     assert ("expected crisis-declared to fire at 5m; got no firing at that time; "
             "crisis-declared fired at 0m") in out
     assert "expected crisis-declared to fire twice; got once (crisis-declared fired at 0m)" in out
-    assert "expected severity normal at 140m; got crisis" in out
+    assert "expected severity normal at 140m; got crisis (set by crisis-threshold at 0m)" in out
     assert "expected watch-negative-chatter not to fire at 0m; it did" in out
     assert "expected a violation of no-deleting-criticism at 25m; got none" in out
     assert ("expected delete_comment to be allowed at 20m; it broke no-deleting-criticism"
             in out)
+
+
+def test_a_wrong_severity_names_what_set_it(tmp_path: Path) -> None:
+    text = CALM_AND_CONDUCT.replace("{at: 150m, severity: normal}", "{at: 150m, severity: crisis}")
+    code, out, _err = _run(tmp_path, text)
+    assert code == 1
+    assert "expected severity crisis at 150m; got normal (set by calm at 150m)" in out
 
 
 def test_without_time_passing_a_crisis_never_calms(tmp_path: Path) -> None:

@@ -51,6 +51,8 @@ class Outcome:
     firings: list[Firing] = field(default_factory=list)
     obligations: list[dict[str, Any]] = field(default_factory=list)
     severity: list[tuple[float, int]] = field(default_factory=list)
+    #: What moved severity at each change: a rule's id, "calm", or "input".
+    causes: list[str] = field(default_factory=list)
     #: (minute, action, the forbid entries it broke)
     actions: list[tuple[float, str, list[Violation]]] = field(default_factory=list)
 
@@ -137,6 +139,7 @@ def _play(test: RuleTest, rulebook: Rulebook, session: Session, outcome: Outcome
             outcome.firings.append(Firing(fields["rule"], now, fields["event"]))
         elif kind == "severity":
             outcome.severity.append((now, fields["level"]))
+            outcome.causes.append(fields.get("rule") or fields.get("reason") or "input")
 
     def oblige(rule: Rule, spec: Obligation, _event: str | None) -> None:
         outcome.obligations.append({"t": now, "rule": rule.id, "action": spec.action,
@@ -274,8 +277,13 @@ def _judge(expect: Expect, outcome: Outcome, rulebook: Rulebook) -> str | None:
     if expect.kind == "severity":
         want = _level(rulebook, expect.value)
         got = outcome.severity_at(at)
-        return None if want == got else (f"expected severity {rulebook.severity[want or 0]} at "
-                                         f"{fmt(at)}; got {rulebook.severity[got]}")
+        if want == got:
+            return None
+        changes = [(when, cause) for (when, _level), cause in
+                   zip(outcome.severity, outcome.causes, strict=True) if when <= at + 1e-9]
+        why = f" (set by {changes[-1][1]} at {fmt(changes[-1][0])})" if changes else ""
+        return (f"expected severity {rulebook.severity[want or 0]} at {fmt(at)}; got "
+                f"{rulebook.severity[got]}{why}")
     want_ob = expect.value
     candidates = [o for o in outcome.obligations if near(o["t"], at)
                   and o["action"] == want_ob["action"] and o["role"] == want_ob["role"]
