@@ -49,6 +49,7 @@ TARGETS: dict[str, tuple[str, float]] = {
     "drill.peak_rss_mb_1m_events": ("<", 300),
     "compare.drills_per_min": (">=", 3_200),
     "compare.speedup_2workers": (">=", 1.8),
+    "compare.projected_s_3200_drills_2_idle_cores": ("<", 60),
     "serve.p95_action_ms": ("<", 150),
     "serve.actions_lost": ("<", 1),
 }
@@ -342,26 +343,59 @@ def bench_baselines(quick: bool, progress: Progress) -> dict[str, float]:
             "baseline.durable_posts_per_s": round(durable_rate)}
 
 
-def bench_compare(quick: bool, progress: Progress) -> dict[str, float]:
-    """``drill compare default strict --scenarios all --teams all`` without a cache."""
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished worker processes."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def _timed_compare(seeds: int, workers: int = 1,
+                   scheduler: str | None = None) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds here and in local workers, drills) of ``drill compare
+    default strict --scenarios all --teams all`` without a cache."""
     from drills.api import compare_rulebooks
 
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    document = compare_rulebooks("default", "strict", scenarios="all", teams="all",
+                                 seeds=seeds, workers=workers, cache=None, scheduler=scheduler)
+    return time.perf_counter() - start, _cpu_seconds() - cpu, 2 * int(document["pairs"])
+
+
+def bench_compare(quick: bool, progress: Progress) -> dict[str, float]:
+    """``drill compare default strict --scenarios all --teams all`` without a cache: one
+    worker, then two (process start-up included). CPU a drill is what the machine spent,
+    whatever else ran on it: on a shared machine it is the steadier figure."""
     seeds = 1 if quick else 10
-
-    def timed(workers: int) -> tuple[float, int]:
-        start = time.perf_counter()
-        document = compare_rulebooks("default", "strict", scenarios="all", teams="all",
-                                     seeds=seeds, workers=workers, cache=None)
-        return time.perf_counter() - start, 2 * int(document["pairs"])
-
     progress(f"compare: default vs strict, all scenarios x all teams x {seeds} seed(s), "
              "1 worker")
-    one, drills = timed(1)
+    one, one_cpu, drills = _timed_compare(seeds, 1)
     progress("compare: the same with 2 workers (process start-up included)")
-    two, _drills = timed(2)
+    two, two_cpu, _drills = _timed_compare(seeds, 2)
     return {"compare.drills": drills,
             "compare.drills_per_min": round(drills / two * 60),
-            "compare.speedup_2workers": round(one / two, 2)}
+            "compare.speedup_2workers": round(one / two, 2),
+            "compare.cpu_ms_per_drill_1worker": round(one_cpu / drills * 1000, 1),
+            "compare.cpu_ms_per_drill_2workers": round(two_cpu / drills * 1000, 1),
+            "compare.projected_s_3200_drills_2_idle_cores": round(3200 * one_cpu / drills / 2,
+                                                                  1)}
+
+
+def bench_dask(quick: bool, progress: Progress) -> dict[str, float]:
+    """The same comparison on a loopback Dask cluster of 2 single-thread worker processes
+    (started first, not timed) against 2 local workers, measured one after the other."""
+    import distributed
+
+    seeds = 1 if quick else 10
+    progress("dask: a loopback LocalCluster, 2 workers x 1 thread (start-up not timed)")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1",
+                                  dashboard_address=None) as cluster:  # type: ignore[no-untyped-call]
+        progress(f"dask: compare, {seeds} seed(s), on the cluster")
+        remote, _cpu, drills = _timed_compare(seeds, scheduler=cluster.scheduler_address)
+    progress("dask: the same with 2 local workers")
+    local, _cpu, _drills = _timed_compare(seeds, 2)
+    return {"compare.dask_drills_per_min": round(drills / remote * 60),
+            "compare.dask_vs_local_2workers": round(local / remote, 2)}
 
 
 def bench_live(quick: bool, progress: Progress) -> dict[str, float]:
@@ -403,7 +437,7 @@ def bench_serve(quick: bool, progress: Progress) -> dict[str, float]:
 
 
 SECTIONS: list[Callable[[bool, Progress], dict[str, float]]] = [
-    bench_rules, bench_feed, bench_drill, bench_live, bench_serve, bench_compare,
+    bench_rules, bench_feed, bench_drill, bench_live, bench_serve, bench_compare, bench_dask,
     bench_baselines]
 
 

@@ -31,9 +31,10 @@ from drills.feed.crowd import INFLUENCER_FOLLOWERS, Crowd, make_handle
 from drills.feed.effects import NEUTRAL_MOOD, CrowdModifier, Mood, combine
 from drills.feed.kernel import poisson, sample_delay
 from drills.feed.platforms import DECAY_SCALE, LANGUAGE
+from drills.feed.prepared import per_event, render_fixed
 from drills.feed.scenario import Inject, Scenario
 from drills.feed.voice import hashtag_of, voiced
-from drills.inputs.templates import placeholders, render_template
+from drills.inputs.templates import render_template
 from drills.vocabulary import MESSAGE_PLATFORM
 
 Event = dict[str, Any]
@@ -104,15 +105,15 @@ class _Texts:
                  person: Callable[[], dict[str, str]]) -> None:
         self.constants = constants
 
+        fixed = tuple(sorted(constants.items()))  # the same in every drill: cached per process
         def prepare(texts: tuple[str, ...]) -> tuple[str, ...]:
             ready: list[str] = []
             for text in texts:
-                names = {n for _o, n in placeholders(text)}
-                if names & _PER_EVENT:
+                if per_event(text, _PER_EVENT):
                     ready.extend(render_template(text, {**person(), **constants})
                                  for _ in range(self.VARIANTS))
                 else:
-                    ready.append(render_template(text, constants))
+                    ready.append(render_fixed(text, fixed))
             return tuple(ready)
 
         self.raw = dict(scenario.messages)

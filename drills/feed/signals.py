@@ -14,6 +14,7 @@ of two rows found by bisection, so observing is O(1) and a snapshot O(log n).
 from __future__ import annotations
 
 import bisect
+import operator
 from typing import Any
 
 from drills.feed.crowd import INFLUENCER_FOLLOWERS
@@ -72,9 +73,10 @@ class SignalMonitor:
             self._compact(now - 60)
         end = self._last if not self._times or self._times[-1] <= now else \
             self._totals_until(now)
+        at_quarter = self._totals_until(now - 15)
         hour = _minus(end, self._totals_until(now - 60))
-        quarter = _minus(end, self._totals_until(now - 15))
-        previous = _minus(self._totals_until(now - 15), self._totals_until(now - 30))
+        quarter = _minus(end, at_quarter)
+        previous = _minus(at_quarter, self._totals_until(now - 30))
         count = hour[0]
         return {
             "mentions_15m": quarter[0],
@@ -102,4 +104,4 @@ class SignalMonitor:
 
 
 def _minus(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple(x - y for x, y in zip(a, b, strict=True))
+    return tuple(map(operator.sub, a, b))  # rows have the same length (8): no strict needed

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from drills.rulebook import ast
-from drills.rulebook.operators import compare
+from drills.rulebook.operators import COMPARISONS, compare
 
 Context = dict[str, Any]  # {"event": {...}, "signal": {...}, "drill": {...}}
 _MISSING = object()
@@ -127,12 +127,26 @@ def compile_condition(node: ast.Node, severities: tuple[str, ...] = ()) -> Predi
                 return _MISSING
         return value
 
+    if len(path) == 2:  # namespace.field, nearly every condition: the same, without a loop
+        namespace, name = path
+
+        def lookup(context: Context) -> Any:
+            inner = context.get(namespace)
+            if not isinstance(inner, dict):
+                return _MISSING
+            value = inner.get(name)
+            return _MISSING if value is None else value
+
     if isinstance(node, ast.Exists):
         return lambda context: lookup(context) is not _MISSING
     if isinstance(node, ast.Truthy):
         return lambda context: None if (v := lookup(context)) is _MISSING else v is True
     if isinstance(node, ast.Compare):
         op, right = node.op, _value(node.value, severities)
+        if type(right) in (int, float):  # a number: a number on the left compares directly
+            apply = COMPARISONS[op].apply
+            return lambda context: None if (v := lookup(context)) is _MISSING else \
+                bool(apply(v, right)) if type(v) in (int, float) else compare(op, v, right)
         return lambda context: None if (v := lookup(context)) is _MISSING else \
             compare(op, v, right)
     if isinstance(node, ast.In):

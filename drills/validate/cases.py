@@ -23,25 +23,28 @@ from drills.inputs.yamldoc import Document, Path
 from drills.rulebook.fields import DRILL_FIELDS, EVENT_FIELDS, SIGNAL_FIELDS, FieldSpec
 from drills.team.clock import parse_start
 
-INPUT_KINDS = ("signal", "event", "drill")
-EXPECT_KINDS = ("fires", "obligation", "severity", "never")
+INPUT_KINDS = ("signal", "event", "drill", "action", "advance")
+EXPECT_KINDS = ("fires", "obligation", "severity", "never", "violation", "allowed")
 FIELD_TABLES = {"signal": SIGNAL_FIELDS, "event": EVENT_FIELDS, "drill": DRILL_FIELDS}
 
 
 @dataclass(frozen=True)
 class Input:
     at: float
-    kind: str  # signal | event | drill
+    kind: str  # signal | event | drill | action | advance
+    #: advance: {"minutes": m}; action: {"name": action, "event": {...}}
     values: dict[str, Any]
     line: int
 
 
 @dataclass(frozen=True)
 class Expect:
-    kind: str  # fires | obligation | severity | never
+    kind: str  # fires | obligation | severity | never | violation | allowed
     at: float | None
     value: Any
     line: int
+    #: With ``fires``: how many times (at ``at``, or in the whole test).
+    times: int | None = None
 
 
 @dataclass(frozen=True)
@@ -217,34 +220,90 @@ def check_rule_tests(doc: Document) -> Checked[RuleTestFile]:
             except ValueError as exc:
                 found.append(doc.diagnostic((*where, "start"), str(exc)))
         inputs: list[Input] = []
+        end = 0.0  # where the last input left the clock (an ``advance`` moves it on)
         for j, entry in enumerate(item["input"]):
-            kind = next(k for k in INPUT_KINDS if k in entry)
-            values = _check_values(doc, (*where, "input", j, kind), kind, entry[kind], found)
+            here: Path = (*where, "input", j)
+            kinds = [k for k in INPUT_KINDS if k in entry]
+            if len(kinds) != 1:
+                found.append(doc.diagnostic(here, "an input is 'at' with one of signal, event, "
+                                            "drill, action or advance"))
+                continue
+            kind = kinds[0]
             at_minute = parse_duration(entry["at"])
-            if inputs and at_minute < inputs[-1].at:
-                found.append(doc.diagnostic((*where, "input", j, "at"), "inputs must be in "
-                                            f"time order: {entry['at']} comes after "
-                                            f"{inputs[-1].at:g}m (line {inputs[-1].line})"))
-            inputs.append(Input(at_minute, kind, values, doc.at((*where, "input", j)).line))
+            if at_minute < end - 1e-9:
+                found.append(doc.diagnostic((*here, "at"), "inputs must be in time order: "
+                                            f"{entry['at']} comes after {end:g}m "
+                                            f"(line {inputs[-1].line})"))
+            times = _series(doc, here, entry, at_minute, found)
+            values = _input_values(doc, here, kind, entry[kind], found)
+            input_line = doc.at(here).line
+            for t in times:
+                inputs.append(Input(t, kind, values, input_line))
+            end = times[-1] + (values["minutes"] if kind == "advance" else 0.0)
         expects = []
         for j, entry in enumerate(item["expect"]):
             kinds = [k for k in EXPECT_KINDS if k in entry]
             at: Path = (*where, "expect", j)
-            if len(kinds) != 1 or (kinds[0] == "never") == ("at" in entry):
+            if len(kinds) != 1 or (kinds[0] not in ("never", "fires") and "at" not in entry) \
+                    or ("times" in entry and kinds[0] != "fires") \
+                    or (kinds[0] == "fires" and "at" not in entry and "times" not in entry):
                 found.append(doc.diagnostic(at, "an expectation is 'at' with one of fires, "
-                                            "obligation or severity; or 'never' alone"))
+                                            "obligation, severity, violation or allowed; "
+                                            "'fires' with 'times'; or 'never'"))
                 continue
             kind = kinds[0]
             value = entry[kind]
             if kind == "obligation" and "due" in value:
                 value = {**value, "due": parse_duration(value["due"])}
             expects.append(Expect(kind, parse_duration(entry["at"]) if "at" in entry else None,
-                                  value, doc.at(at).line))
+                                  value, doc.at(at).line, entry.get("times")))
         tests.append(RuleTest(item["name"], start, item.get("cluster", "accidental"),
                               tuple(inputs), tuple(expects), line))
     if any(d.severity == "error" for d in found):
         return Checked[RuleTestFile](None, sorted(found))
     return Checked(RuleTestFile(doc.path, rulebook, tuple(tests)), sorted(found))
+
+
+#: The most inputs one series may stand for: a typo like ``every: 1s`` over a day is not a test.
+MAX_SERIES = 1000
+
+
+def _series(doc: Document, where: Path, entry: dict[str, Any], at: float,
+            found: list[Diagnostic]) -> list[float]:
+    """The minutes an input stands for: ``at`` alone, or ``at``, ``at + every``, ... up to
+    ``until`` (inclusive), the shorthand for a state that repeats."""
+    if "every" not in entry and "until" not in entry:
+        return [at]
+    if "every" not in entry or "until" not in entry:
+        found.append(doc.diagnostic(where, "a series needs both 'every' and 'until'"))
+        return [at]
+    every, until = parse_duration(entry["every"]), parse_duration(entry["until"])
+    if every <= 0 or until < at:
+        found.append(doc.diagnostic((*where, "every" if every <= 0 else "until"),
+                                    "a series is 'every' more than 0 'until' a time at or "
+                                    "after 'at'"))
+        return [at]
+    count = int((until - at) / every + 1e-9) + 1
+    if count > MAX_SERIES:
+        found.append(doc.diagnostic((*where, "every"), f"a series of {count:,} inputs; at "
+                                    f"most {MAX_SERIES:,}"))
+        return [at]
+    return [round(at + k * every, 6) for k in range(count)]
+
+
+def _input_values(doc: Document, where: Path, kind: str, raw: Any,
+                  found: list[Diagnostic]) -> dict[str, Any]:
+    """One input's values, checked: fields for signal, event and drill; the minutes of an
+    ``advance``; the action's name and its event (checked as an event) for ``action``."""
+    if kind == "advance":
+        return {"minutes": parse_duration(raw)}
+    if kind == "action":
+        spec: dict[str, Any] = {"name": raw} if isinstance(raw, str) else raw
+        event = spec.get("event")
+        checked = None if event is None else \
+            _check_values(doc, (*where, "action", "event"), "event", event, found)
+        return {"name": spec["name"], "event": checked}
+    return _check_values(doc, (*where, kind), kind, raw if isinstance(raw, dict) else {}, found)
 
 
 def select(cases: RuleTestFile, keyword: str | None) -> RuleTestFile:

@@ -33,7 +33,7 @@ def _decided(test: RuleTest, rulebook: Rulebook) -> set[tuple[str, str]]:
     """(rule, branch) pairs some input of ``test`` made decisive."""
     rules = {r.id: r for r in rulebook.enabled_rules}
     escalations = sorted((e.at or 0.0, rules[e.value].escalate or 0) for e in test.expects
-                         if e.kind == "fires" and e.value in rules)
+                         if e.kind == "fires" and e.value in rules and e.times != 0)
     signal: dict[str, Any] = dict(NEUTRAL_SIGNAL)
     drill: dict[str, Any] = {"severity": 0, "cluster": test.cluster, "episode": 0,
                              "statements": 0}
@@ -47,9 +47,11 @@ def _decided(test: RuleTest, rulebook: Rulebook) -> set[tuple[str, str]]:
             if "severity" in values:
                 values["severity"] = _level(rulebook, values["severity"])
             drill.update(values)
-        else:
+        elif item.kind == "event":
             author = {**NEUTRAL_EVENT["author"], **item.values.get("author", {})}
             event = {**NEUTRAL_EVENT, **item.values, "author": author, "t": item.at}
+        else:  # an action is judged by forbid entries, time passing changes no input
+            continue
         raised = max((level for at, level in escalations if at <= item.at), default=0)
         state = {**drill, "severity": max(drill["severity"], raised), "elapsed": item.at,
                  "since_statement": drill.get("since_statement", item.at)}
@@ -70,7 +72,9 @@ def rule_test_coverage(ran: Sequence[Ran], rulebook: Rulebook) -> dict[str, Any]
         if not item.passed:
             continue
         for expect in item.test.expects:
-            if expect.kind == "fires":
+            if expect.kind == "fires" and expect.times == 0:  # "fires 0 times" is a never
+                never.add(str(expect.value))
+            elif expect.kind == "fires":
                 fired.add(str(expect.value))
             elif expect.kind == "obligation" and "rule" in expect.value:
                 fired.add(str(expect.value["rule"]))
