@@ -63,7 +63,10 @@ def test_a_facilitator_and_two_participants_run_a_drill(server: RealServer,
     codes = dict(zip(roles, facilitator.locator("#join .joincard .code").all_inner_texts(),
                      strict=True))
     assert set(codes) == {"comms lead", "legal"}  # plain words on the page
-    assert facilitator.locator(".joincard img").first.evaluate("i => i.naturalWidth") > 0
+    # The QR code loads (wait for the image, not for time: a busy machine is slower).
+    facilitator.wait_for_function(
+        "() => { const i = document.querySelector('.joincard img');"
+        " return i !== null && i.complete && i.naturalWidth > 0; }", timeout=30_000)
     facilitator.click("#c-start")
     facilitator.wait_for_selector("#status:has-text('running')")
 
