@@ -24,15 +24,15 @@ import bisect
 import heapq
 import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from drills.feed.crowd import INFLUENCER_FOLLOWERS, Crowd, make_handle
 from drills.feed.effects import NEUTRAL_MOOD, CrowdModifier, Mood, combine
 from drills.feed.kernel import poisson, sample_delay
 from drills.feed.platforms import DECAY_SCALE, LANGUAGE
-from drills.feed.prepared import per_event, render_fixed
 from drills.feed.scenario import Inject, Scenario
+from drills.feed.texts import PER_EVENT, MessageTexts
 from drills.feed.voice import hashtag_of, voiced
 from drills.inputs.templates import render_template
 from drills.vocabulary import MESSAGE_PLATFORM
@@ -60,7 +60,6 @@ INSTITUTIONAL: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
 _MAX_BRANCHING = 0.98
 #: Event kinds that are not public posts: they start no cascade.
 _PRIVATE = frozenset({"press_inquiry", "regulator_inquiry", "internal_report"})
-_PER_EVENT = frozenset({"handle", "name", "city", "outlet", "journalist", "claim"})
 # Heap entry codes; at equal times a boundary comes first, then injects, then reactions.
 _BOUNDARY, _INJECT, _REACTION = 0, 1, 2
 _exp = math.exp
@@ -88,74 +87,6 @@ def clamped_uniform_mean(mean: float, spread: float) -> float:
 
 def _clamp(x: float, low: float = 0.0, high: float = 1.0) -> float:
     return low if x < low else high if x > high else x
-
-
-class _Texts:
-    """Message templates, ready to pick from in O(1).
-
-    The drill's constants (brand, product, ...) are filled once. Templates that also name
-    per-event values (a handle, a city, a claim) are pre-rendered ``VARIANTS`` times with
-    values drawn from the drill's RNG, so no template is rendered per event; rare events
-    that carry their own values (press, injects) render on demand with ``render``.
-    """
-
-    VARIANTS = 12
-
-    def __init__(self, scenario: Scenario, constants: dict[str, str],
-                 person: Callable[[], dict[str, str]]) -> None:
-        self.constants = constants
-
-        fixed = tuple(sorted(constants.items()))  # the same in every drill: cached per process
-        def prepare(texts: tuple[str, ...]) -> tuple[str, ...]:
-            ready: list[str] = []
-            for text in texts:
-                if per_event(text, _PER_EVENT):
-                    ready.extend(render_template(text, {**person(), **constants})
-                                 for _ in range(self.VARIANTS))
-                else:
-                    ready.append(render_fixed(text, fixed))
-            return tuple(ready)
-
-        self.raw = dict(scenario.messages)
-        self.base = {k: prepare(v) for k, v in scenario.messages.items()}
-        self.platform = {p: {k: prepare(v) for k, v in table.items()}
-                         for p, table in scenario.platform_messages.items()}
-        self.phase = {p: {k: prepare(v) for k, v in table.items()}
-                      for p, table in scenario.phase_messages.items()}
-        self.raw_platform = scenario.platform_messages
-        self.raw_phase = scenario.phase_messages
-        self._options: dict[tuple[str, str, str], tuple[str, ...]] = {}
-
-    @staticmethod
-    def _mix(category: str, platform: str, phase: str, base: dict[str, tuple[str, ...]],
-             platforms: dict[str, dict[str, tuple[str, ...]]],
-             phases: dict[str, dict[str, tuple[str, ...]]]) -> tuple[str, ...]:
-        """A phase's own messages replace the rest (a rumour phase must not praise the
-        recall yet); a platform's messages are mixed with the general ones."""
-        own = phases.get(phase, {}).get(category)
-        if own:
-            return own
-        return platforms.get(platform, {}).get(category, ()) + base.get(category, ())
-
-    def pick(self, category: str, platform: str, u: float, phase: str = "") -> str | None:
-        """A text for ``category`` on ``platform`` in ``phase``; ``u`` in [0, 1)."""
-        key = (category, platform, phase)
-        options = self._options.get(key)
-        if options is None:
-            options = self._options[key] = self._mix(category, platform, phase, self.base,
-                                                     self.platform, self.phase)
-        if not options:
-            return None
-        return options[int(u * len(options))]
-
-    def render(self, category: str, platform: str, u: float, values: dict[str, str],
-               phase: str = "") -> str | None:
-        """A text for ``category`` rendered with explicit per-event ``values``."""
-        options = self._mix(category, platform, phase, self.raw, self.raw_platform,
-                            self.raw_phase)
-        if not options:
-            return None
-        return render_template(options[int(u * len(options))], {**values, **self.constants})
 
 
 class FeedGenerator:
@@ -189,12 +120,12 @@ class FeedGenerator:
                      "hashtag": self.brand.get("hashtag", "")}
         self.constants = constants
         self._audiences: dict[str, int] = {}
-        blanks = {n: "" for n in _PER_EVENT}
+        blanks = {n: "" for n in PER_EVENT}
         self.outlets = tuple(render_template(o, {**blanks, **constants}) for o in
                              scenario.outlets or DEFAULT_OUTLETS.get(self.lang,
                                                                      DEFAULT_OUTLETS["en"]))
         self.claims = tuple(render_template(c, {**blanks, **constants}) for c in scenario.claims)
-        self.texts = _Texts(scenario, constants, self._person_values)
+        self.texts = MessageTexts(scenario, constants, self._person_values)
         self.s0 = cascade.s0
         self.theta = cascade.theta
         self.replies = cascade.replies
@@ -510,7 +441,7 @@ class FeedGenerator:
         return event
 
     def _blank_values(self) -> dict[str, str]:
-        return {n: "" for n in _PER_EVENT}
+        return {n: "" for n in PER_EVENT}
 
     def _inject_event(self, t: float, inject: Inject) -> Event:
         """A scripted or triggered event; public ones start cascades like any post."""
