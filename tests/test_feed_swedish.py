@@ -117,3 +117,25 @@ def test_a_team_names_only_its_own_members(tmp_path: Path) -> None:
     assert f"{team}:3:" in result.output
     assert "'Anna' would be the name of two members" in result.output
     assert "no member is called 'Nobody'" in result.output
+
+
+def test_an_authority_writes_in_office_hours() -> None:
+    """IMY's letter, due six hours in, comes at 16:00 on a Tuesday started at 10:00, but a
+    drill started on Friday at 17:30 gets it on Monday at 08:00, not at 23:30 on Friday."""
+    from drills.feed.crisis import Crisis
+    from drills.team.clock import parse_start
+
+    scenario = load_scenario(resolve("scenario", "sv-data-breach"))
+
+    def letter_at(start: str) -> float | None:
+        crisis = Crisis(scenario, 1, duration=72 * 60, week_start=parse_start(start))
+        return next((float(e["t"]) for e in crisis.feed if e.get("inject") == "imy"), None)
+
+    assert letter_at("tis 10:00") == 360.0
+    assert letter_at("fre 17:30") == (2 * 1440 + 14 * 60 + 30)  # mon 08:00
+    # A scenario may say otherwise: office_hours: false keeps the letter at 23:30.
+    from dataclasses import replace
+
+    scenario = replace(scenario, injects=tuple(
+        replace(i, office_hours=False) if i.id == "imy" else i for i in scenario.injects))
+    assert letter_at("fre 17:30") == 360.0

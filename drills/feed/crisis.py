@@ -22,11 +22,13 @@ from drills.vocabulary import STATEMENT_ACTIONS
 
 class Crisis:
     def __init__(self, scenario: Scenario, seed: int, *, duration: float | None = None,
-                 rate_scale: float = 1.0, tick: float = 5.0) -> None:
+                 rate_scale: float = 1.0, tick: float = 5.0,
+                 week_start: float | None = None) -> None:
         if tick <= 0:
             raise ValueError(f"tick must be positive, got {tick}")
         self.scenario = scenario
-        self.feed = FeedGenerator(scenario, seed, duration=duration, rate_scale=rate_scale)
+        self.feed = FeedGenerator(scenario, seed, duration=duration, rate_scale=rate_scale,
+                                  week_start=week_start)
         self.monitor = SignalMonitor()
         self.tick = tick
         self.statements = 0

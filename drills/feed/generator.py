@@ -32,7 +32,7 @@ from drills.feed.effects import NEUTRAL_MOOD, CrowdModifier, Mood, combine
 from drills.feed.kernel import poisson, sample_delay
 from drills.feed.platforms import DECAY_SCALE, LANGUAGE
 from drills.feed.scenario import Inject, Scenario
-from drills.feed.texts import PER_EVENT, MessageTexts
+from drills.feed.texts import PER_EVENT, MessageTexts, arrival
 from drills.feed.voice import hashtag_of, voiced
 from drills.inputs.templates import render_template
 from drills.vocabulary import MESSAGE_PLATFORM
@@ -93,7 +93,7 @@ class FeedGenerator:
     """Generates one drill's feed. ``events_until(t)`` yields events up to minute ``t``."""
 
     def __init__(self, scenario: Scenario, seed: int, *, duration: float | None = None,
-                 rate_scale: float = 1.0) -> None:
+                 rate_scale: float = 1.0, week_start: float | None = None) -> None:
         if rate_scale <= 0:
             raise ValueError(f"rate_scale must be positive, got {rate_scale}")
         self.scenario = scenario
@@ -145,7 +145,7 @@ class FeedGenerator:
                 self._push(phase.at, _BOUNDARY, None)
         for inject in sorted((i for i in scenario.injects if i.at is not None),
                              key=lambda i: (i.at, i.id)):
-            self._push(float(inject.at or 0.0), _INJECT, inject)
+            self._push(arrival(inject, week_start), _INJECT, inject)
         self._refresh(0.0)
 
     # -- the crowd's mood ---------------------------------------------------------------------

@@ -159,6 +159,17 @@ class Inject:
     expect: tuple[Expectation, ...] = ()
     #: A persona's reply: the post it answers (it joins that thread).
     reply_to: str | None = None
+    #: Arrives only in office hours (None: as its kind does: an authority's letter does).
+    office_hours: bool | None = None
+
+    @property
+    def in_office_hours(self) -> bool:
+        return self.office_hours if self.office_hours is not None else \
+            self.kind in OFFICE_HOURS_KINDS
+
+
+#: Kinds of inject that arrive in office hours unless the scenario says otherwise.
+OFFICE_HOURS_KINDS = frozenset({"regulator_inquiry"})
 
 
 #: What a persona may be: each reads the feed differently.

@@ -268,6 +268,8 @@ class _Builder:
                 deadline=self.minutes(item.get("deadline")), claim=item.get("claim"),
                 reach=item.get("reach"),
                 cluster=item.get("cluster") if isinstance(item.get("cluster"), str) else None,
+                office_hours=item["office_hours"] if isinstance(item.get("office_hours"), bool)
+                else None,
                 **self.message(where, item),
             ))
         return tuple(injects)

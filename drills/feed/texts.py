@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from drills.feed.prepared import per_event, render_fixed
-from drills.feed.scenario import Scenario
+from drills.feed.scenario import Inject, Scenario
 from drills.inputs.templates import render_template
+from drills.team.clock import parse_shift
 
 #: The values a template may name that are drawn for each event.
 PER_EVENT = frozenset({"handle", "name", "city", "outlet", "journalist", "claim"})
@@ -79,3 +80,25 @@ class MessageTexts:
         if not options:
             return None
         return render_template(options[int(u * len(options))], {**values, **self.constants})
+
+
+#: When an authority writes: weekdays in office hours (the drill's week, its local time).
+OFFICE_HOURS = parse_shift("mon-fri 08:00-17:00")
+
+
+def arrival(inject: Inject, week_start: float | None) -> float:
+    """The minute a scheduled inject arrives: its ``at``, or the next office-hours moment
+    from there when it keeps office hours (an IMY letter written for 23:30 on a Friday
+    arrives at 08:00 on Monday). Without the drill's start nothing is moved.
+
+    >>> from drills.feed.scenario import Inject
+    >>> letter = Inject("imy", "regulator_inquiry", at=360.0)
+    >>> arrival(letter, 4 * 1440 + 17 * 60 + 30) / 60   # fri 17:30 + 6 h -> mon 08:00
+    62.5
+    >>> arrival(letter, 1 * 1440 + 10 * 60)              # tue 10:00 + 6 h: in office hours
+    360.0
+    """
+    at = float(inject.at or 0.0)
+    if week_start is None or not inject.in_office_hours:
+        return at
+    return at + OFFICE_HOURS.next_start(week_start + at)

@@ -68,7 +68,8 @@ class World:
         self.team = config.team
         self.env = simpy.Environment()
         self.crisis = Crisis(config.scenario, config.seed, duration=config.duration,
-                             tick=config.tick, rate_scale=config.rate_scale)
+                             tick=config.tick, rate_scale=config.rate_scale,
+                             week_start=config.start)
         self.end = self.crisis.duration
         self.engine = engine or engine_for(config.rulebook)
         self.lang = self.crisis.feed.lang
