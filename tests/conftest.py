@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,12 @@ def _history_store(tmp_path_factory: pytest.TempPathFactory) -> None:
     import os
 
     os.environ["DRILLS_DB"] = str(tmp_path_factory.mktemp("store") / "drills.db")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """A headless Chromium for the module's browser tests (tests/browser.py)."""
+    from tests.browser import launched_chromium
+
+    with launched_chromium() as launched:
+        yield launched

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import FLAGS, chromium
+from tests.browser import shot
 from tests.serve_helpers import TOKEN, RealServer
-
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "serve"
 
 
 @pytest.fixture(scope="module")
@@ -20,23 +18,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
     running = RealServer(tmp_path_factory.mktemp("serve-eval")).start()
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    executable = chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=FLAGS[1:])
-        yield launched
-        launched.close()
-
-
-def _shot(page: object, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.evaluate("() => window.scrollTo(0, 0)")  # type: ignore[attr-defined]
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
 def _create(server: RealServer) -> dict:
@@ -53,7 +34,7 @@ def test_an_evaluator_rates_and_a_participant_answers_the_hot_wash(
     facilitator.goto(f"{server.base}/?token={TOKEN}")
     facilitator.wait_for_selector(f"#drills button:has-text('{first['id']}')")
     facilitator.wait_for_selector("#f-preview b")  # the chosen scenario, previewed
-    _shot(facilitator, "facilitator-setup")
+    shot(facilitator, "facilitator-setup")
     facilitator.click(f"#drills button:has-text('{first['id']}')")
     assert f"drill={first['id']}" in facilitator.url  # the open drill is in the address
     facilitator.wait_for_selector("#evaluator-link .code")
@@ -72,7 +53,7 @@ def test_an_evaluator_rates_and_a_participant_answers_the_hot_wash(
     facilitator.fill("#c-advance input", "1h")
     facilitator.click("#c-advance button")
     facilitator.wait_for_selector("#clock:has-text('18:30')")
-    _shot(facilitator, "facilitator-one-drill")
+    shot(facilitator, "facilitator-one-drill")
 
     evaluator = browser.new_page(viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
     evaluator.goto(evaluator_url)
@@ -86,14 +67,14 @@ def test_an_evaluator_rates_and_a_participant_answers_the_hot_wash(
     second_task = evaluator.locator("#tasks .task").nth(1)
     second_task.locator("button:has-text('P')").click()
     evaluator.wait_for_selector("#notes li >> nth=1")
-    _shot(evaluator, "evaluator")
+    shot(evaluator, "evaluator")
 
     phone = browser.new_page(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
     phone.goto(f"{server.base}/join/{first['join']['legal']}")
     phone.wait_for_selector("#who:has-text('legal')")
     phone.wait_for_selector("#feed li")
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
-    _shot(phone, "participant-phone")
+    shot(phone, "participant-phone")
 
     facilitator.once("dialog", lambda dialog: dialog.accept())
     facilitator.click("#c-end")
@@ -104,7 +85,7 @@ def test_an_evaluator_rates_and_a_participant_answers_the_hot_wash(
     phone.click("#hotwash button:has-text('Send my answers')")
     phone.wait_for_selector("#notice:has-text('your answers are in the report')")
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
-    _shot(phone, "participant-phone-hotwash")
+    shot(phone, "participant-phone-hotwash")
 
     with facilitator.context.expect_page() as opened:
         facilitator.click("#report-link")
@@ -114,7 +95,7 @@ def test_an_evaluator_rates_and_a_participant_answers_the_hot_wash(
     for text in ("Evaluators' ratings and notes", "Acknowledged late; <b>not</b> bold",
                  "Hot wash", "Legal approves by phone after hours", "Evaluator rated M"):
         assert text in body, text
-    _shot(report, "report-evaluated")
+    shot(report, "report-evaluated")
 
 
 def test_a_lost_connection_shows_a_banner_and_keeps_the_typed_text(
@@ -132,7 +113,7 @@ def test_a_lost_connection_shows_a_banner_and_keeps_the_typed_text(
         page.wait_for_selector("#notice.error:has-text('Not sent')")
         assert page.locator("#c-text").input_value() == \
             "Our statement, typed while the server was away"
-        _shot(page, "participant-connection-lost")
+        shot(page, "participant-connection-lost")
         server.start()
         page.wait_for_selector("#connection[hidden]", state="attached", timeout=30_000)
     finally:

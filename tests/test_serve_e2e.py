@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.browser import FLAGS, chromium
+from tests.browser import shot
 from tests.serve_helpers import TOKEN, RealServer
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "serve"
 HOSTILE = '<img src=x onerror="window.__pwned=1">memo'
 
 
@@ -22,23 +20,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
     running = RealServer(tmp_path_factory.mktemp("serve")).start()
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    executable = chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=FLAGS[1:])
-        yield launched
-        launched.close()
-
-
-def _shot(page: object, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.evaluate("() => window.scrollTo(0, 0)")  # type: ignore[attr-defined]
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
 def _until(check, seconds: float = 20.0) -> None:  # type: ignore[no-untyped-def]
@@ -97,11 +78,11 @@ def test_a_facilitator_and_two_participants_run_a_drill(server: RealServer,
     lead.wait_for_selector("#notice:has-text('for approval')")
     approval = legal.locator("#approvals li.approval:has-text('Next update by 21:30')")
     approval.wait_for(timeout=20_000)
-    _shot(legal, "participant-legal")
+    shot(legal, "participant-legal")
     approval.locator("button:has-text('Approve')").click()
     legal.wait_for_selector("#notice:has-text('Approved')")
     lead.wait_for_selector("#inbox li:has-text('holding statement'):has-text('legal: approved')")
-    _shot(lead, "participant-comms-lead")
+    shot(lead, "participant-comms-lead")
     lead.click("#composer button:has-text('Publish')")
     lead.wait_for_selector("#statements li:has-text('Next update by 21:30')")
 
@@ -121,13 +102,13 @@ def test_a_facilitator_and_two_participants_run_a_drill(server: RealServer,
     assert lead.locator("img[src=x]").count() == 0
     facilitator.wait_for_selector("#actions li.human:has-text('holding statement')")
     facilitator.wait_for_selector("#score .big-score")
-    _shot(facilitator, "facilitator-running")
+    shot(facilitator, "facilitator-running")
 
     room = browser.new_page(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
     room.goto(server.base + facilitator.locator("#room-link").get_attribute("href"))
     room.wait_for_selector("#trending .metric")
     room.wait_for_selector("#statements li:has-text('Next update by 21:30')")
-    _shot(room, "room")
+    shot(room, "room")
 
     facilitator.once("dialog", lambda dialog: dialog.accept())
     facilitator.click("#c-end")
@@ -138,5 +119,5 @@ def test_a_facilitator_and_two_participants_run_a_drill(server: RealServer,
     report.wait_for_load_state()
     assert report.locator("h1").inner_text() == "After-action report and improvement plan"
     assert report.locator("img").count() >= 2
-    _shot(report, "report")
-    _shot(facilitator, "facilitator-ended")
+    shot(report, "report")
+    shot(facilitator, "facilitator-ended")

@@ -5,15 +5,13 @@ projects the persona's post on the wall. Screenshots go to test-artifacts/serve/
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.browser import FLAGS, chromium
+from tests.browser import shot
 from tests.serve_helpers import TOKEN, RealServer
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "serve"
 LETTER = "Regulator letter: send the product-safety file by Monday noon."
 POST = "My kettle melted its own handle this morning. Anyone else?"
 
@@ -23,22 +21,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
     running = RealServer(tmp_path_factory.mktemp("serve-room")).start()
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    executable = chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=FLAGS[1:])
-        yield launched
-        launched.close()
-
-
-def _shot(page: object, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
 def test_private_messages_personas_and_the_wall_in_the_browser(server: RealServer,
@@ -91,6 +73,6 @@ def test_private_messages_personas_and_the_wall_in_the_browser(server: RealServe
     wall.goto(f"{server.base}/room/{drill['room']}")
     wall.wait_for_selector(f"#projected:has-text('{POST}')")
     assert LETTER not in wall.content() and "Product-safety file" not in wall.content()
-    _shot(boss, "room-facilitator")
-    _shot(wall, "room-wall")
-    _shot(legal, "room-legal")
+    shot(boss, "room-facilitator")
+    shot(wall, "room-wall")
+    shot(legal, "room-legal")
