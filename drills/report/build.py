@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drills import __version__
+from drills.i18n.catalogue import has_catalogue, t
+from drills.i18n.names import language_name
 from drills.log.records import Record
 from drills.report.catalogue import Words, language_of
 from drills.report.evaluation import (
@@ -105,10 +107,15 @@ def build_report(numbered: list[tuple[int, Record]], document: dict[str, Any],
         *person_sections(document, words, clock),
     ]
     title = str(header.get("title") or header.get("scenario") or "")
+    footer = words("footer", version=__version__, records=f"{count or len(records):,}")
+    own = str(header.get("locale") or "en").split("_")[0].lower()
+    if lang is None and not has_catalogue(own):  # a French drill: say why it reads English
+        footer += " " + t(words.lang, "There is no catalogue for {language} ({code}): the "
+                          "report is in English.", language=language_name(own, words.lang),
+                          code=own)
     return Report(words.lang, words("title"), words("subtitle", scenario=title,
                                                     start=clock(0.0)),
-                  _overview(header, document, line.end, words, clock), sections,
-                  words("footer", version=__version__, records=f"{count or len(records):,}"))
+                  _overview(header, document, line.end, words, clock), sections, footer)
 
 
 def minutes(value: float) -> str:
