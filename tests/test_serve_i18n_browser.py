@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.browser import FLAGS, chromium
-from tests.serve_helpers import RealServer
+from tests.serve_helpers import TOKEN, RealServer
 from tests.test_serve_i18n import ENGLISH
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "serve"
@@ -74,4 +74,15 @@ def test_a_swedish_drill_s_participant_page_and_wall_in_the_browser(
     wall.screenshot(path=str(ARTIFACTS / "i18n-room.png"), full_page=True)
     text = wall.evaluate(_UI_TEXT)
     assert "omnämnanden / timme" in text.lower() and "uttalanden" in text.lower()
+    assert not _english_in(text), _english_in(text)
+    # The facilitator's page: the set-up form stays English, the open drill is Swedish.
+    boss = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    boss.goto(f"{server.base}/?token={TOKEN}")
+    boss.click(f"#drills button:has-text('{drill['id']}')")
+    boss.wait_for_selector("#drill h2:has-text('Styrning')")
+    boss.wait_for_selector("#obligations tr")
+    boss.screenshot(path=str(ARTIFACTS / "i18n-facilitator.png"), full_page=True)
+    text = boss.evaluate(_UI_TEXT.replace("document.body", "document.getElementById('drill')"))
+    for swedish in ("styrning", "inspel", "flöde", "kommunikationsansvarig"):
+        assert swedish in text.lower(), (swedish, text)
     assert not _english_in(text), _english_in(text)

@@ -11,6 +11,7 @@ from drills.drive.live import LiveDrill
 from drills.i18n.catalogue import has_catalogue, t
 from drills.i18n.formats import week_time
 from drills.i18n.names import display_name
+from drills.i18n.reasons import say_reason
 from drills.inputs.durations import countdown as _minutes
 from drills.log.records import Record
 from drills.sim.facilitator import triggerable
@@ -51,6 +52,20 @@ def _left(live: LiveDrill, left: float, ahead: str = "in {time}") -> str:
     if left >= 0:
         return t(lang, ahead, time=_minutes(left))
     return t(lang, "late by {time}", time=_minutes(-left))
+
+
+def _reason(live: LiveDrill, reason: object) -> str:
+    """A violation's reason as the log has it (the rulebook's English), in the page's
+    language: the rulebook's own translation (``Forbid.reason_in``), else the world's
+    reasons' shapes (drills.i18n.reasons)."""
+    text = str(reason or "")
+    lang = page_lang(live)
+    if lang == "en":
+        return text
+    for forbid in live.world.rulebook.forbid:
+        if forbid.reason == text:
+            return forbid.reason_in(lang)
+    return say_reason(text, lang, live.world.rulebook.role_names())
 
 
 def event_view(live: LiveDrill, event: Record) -> dict[str, Any]:
@@ -145,11 +160,13 @@ def facilitator_view(live: LiveDrill, status: str, speed: float,
         "obligations": [_obligation(live, ob) for ob in world.obligations.values()],
         "actions": [_action_view(live, r) for r in live.display.news
                     if r["type"] == "action"][-ACTIONS_SHOWN:],
-        "violations": [{"clock": live.clock(float(r["t"])).split()[1],
-                        "member": r.get("member"), "reason": r.get("reason")}
+        "violations": [{"clock": _hour(live, float(r["t"])),
+                        "member": r.get("member"), "reason": r.get("reason"),
+                        "reason_shown": _reason(live, r.get("reason"))}
                        for r in live.display.news if r["type"] == "violation"][-20:],
-        "injects": [{"id": i.id, "kind": i.kind,
-                     "at": live.clock(i.at).split()[1] if i.at is not None else "when due",
+        "injects": [{"id": i.id, "kind": i.kind, "kind_name": _name(live, i.kind),
+                     "at": _hour(live, i.at) if i.at is not None
+                     else t(page_lang(live), "when due"),
                      "text": i.text, "to": list(i.to), "subject": i.subject,
                      "editable": i.trigger is None}
                     for i in triggerable(world)],
@@ -157,6 +174,7 @@ def facilitator_view(live: LiveDrill, status: str, speed: float,
                       "followers": p.followers, "platform": p.platform, "kind": p.kind}
                      for p in world.scenario.personas],
         "roles": sorted(world.rulebook.roles),
+        "role_names": {r: _name(live, r) for r in world.rulebook.roles},
         "score": score,
         "projected": projected(live),
         "humans": dict(world.config.humans),

@@ -103,7 +103,10 @@ function connection(up) {
 const SIGNAL_WORDS = {mentions_1h: "mentions in the last hour", negative_share: "share negative",
   velocity: "new posts a minute", reach_1h: "people reached in the last hour",
   press_1h: "press contacts in the last hour", arousal_1h: "how heated (last hour)",
-  influencers_1h: "influencer posts in the last hour", misinformation_1h: "false claims in the last hour"};
+  influencers_1h: "influencer posts in the last hour", misinformation_1h: "false claims in the last hour",
+  mentions_15m: "mentions (last 15 minutes)", negative_15m: "negative posts (last 15 minutes)",
+  negative_1h: "negative posts (last hour)", negative_reach_1h: "negative reach (last hour)",
+  press_total: "press (whole drill)", misinformation_share: "misinformation share"};
 
 function signalName(key) {
   if (SIGNAL_WORDS[key]) return w(SIGNAL_WORDS[key]);
