@@ -8,7 +8,14 @@ from typing import Any
 
 import click
 
-from drills.cli.output import drill_inputs, fmt_option, judge_option, write_or_print
+from drills.cli.output import (
+    drill_inputs,
+    fmt_option,
+    judge_option,
+    lang_option,
+    say_language,
+    write_or_print,
+)
 from drills.cli.recording import store_options
 from drills.feed.limits import MAX_DRILL_HOURS
 
@@ -151,8 +158,10 @@ def drawn_seed(seed: int | None) -> int:
                    "rules, a missing start or cluster, violations the rulebook does not "
                    "produce) as errors: exit 2.")
 @judge_option
+@lang_option
 def score(log: str, rulebook: str | None, as_json: bool, fmt: str,
-          fail_under: float | None, strict: bool, judge: tuple[str, ...]) -> None:
+          fail_under: float | None, strict: bool, judge: tuple[str, ...],
+          lang: str | None) -> None:
     """Score a saved drill log: exactly the score the run printed.
 
     Also scores hand-written logs of tabletop sessions (see docs/log.md). The log is
@@ -164,6 +173,7 @@ def score(log: str, rulebook: str | None, as_json: bool, fmt: str,
         drill score tabletop.jsonl --rulebook ./rules/acme.yaml --json
         drill score tabletop.jsonl --strict
         drill score play.jsonl --judge x3=met --judge "x5=partly:draft, not signed off"
+        drill score sv-drill.jsonl --lang en
     """
     from drills.api import score_drill
     from drills.cli.progress import bar
@@ -180,17 +190,23 @@ def score(log: str, rulebook: str | None, as_json: bool, fmt: str,
     if strict and document.get("warnings"):
         click.echo(f"error: {len(document['warnings'])} warning(s) with --strict", err=True)
         sys.exit(2)
-    _print_score(document, as_json, fmt)
+    if not as_json:
+        from drills.score.report import language_of_document
+
+        lang = say_language(lang, language_of_document(document))
+    _print_score(document, as_json, fmt, lang)
     _check_threshold(document, fail_under)
 
 
-def _print_score(document: dict[str, Any], as_json: bool, fmt: str) -> None:
+def _print_score(document: dict[str, Any], as_json: bool, fmt: str,
+                 lang: str | None = None) -> None:
+    """The score as JSON, or as text in ``lang`` (``--lang``) or the drill's own language."""
     if as_json:
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         from drills.score.report import render_report
 
-        click.echo(render_report(document, fmt))
+        click.echo(render_report(document, fmt, lang))
 
 
 def _check_threshold(document: dict[str, Any], fail_under: float | None) -> None:

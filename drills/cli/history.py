@@ -7,7 +7,7 @@ import json
 import click
 from tabulate import tabulate
 
-from drills.cli.output import write_or_print
+from drills.cli.output import lang_option, say_language, write_or_print
 
 
 @click.command()
@@ -21,8 +21,9 @@ from drills.cli.output import write_or_print
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write it here.")
 @click.option("--db", metavar="PATH",
               help="The history store (default: DRILLS_DB, else the user's data folder).")
+@lang_option
 def history(team: str | None, scenario: str | None, person: str | None, as_json: bool,
-            as_html: bool, output: str | None, db: str | None) -> None:
+            as_html: bool, output: str | None, db: str | None, lang: str | None) -> None:
     """List the recorded drills, oldest first, with each team's trend.
 
     Every drill run or played is recorded unless --no-store was given; a replay only with
@@ -34,6 +35,7 @@ def history(team: str | None, scenario: str | None, person: str | None, as_json:
         drill history --team standard --json
         drill history --person Ana
         drill history --html -o trend.html
+        drill history --html --lang en -o trend.html
     """
     from drills.api import drill_history
     from drills.report.history import history_html
@@ -55,7 +57,9 @@ def history(team: str | None, scenario: str | None, person: str | None, as_json:
         return
     drills = drill_history(db=db, team=team, scenario=scenario, person=person)
     if as_html:
-        write_or_print(history_html(drills), output, f"history of {len(drills)} drills")
+        if lang is not None:
+            lang = say_language(lang, lang)
+        write_or_print(history_html(drills, lang), output, f"history of {len(drills)} drills")
         return
     text = json.dumps(drills, indent=2, ensure_ascii=False) if as_json else _table(drills)
     if output:

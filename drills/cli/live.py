@@ -8,7 +8,7 @@ import time
 import click
 
 from drills.cli.drills import _print_score
-from drills.cli.output import drill_inputs
+from drills.cli.output import drill_inputs, lang_option, say_language
 from drills.cli.recording import store_options
 from drills.drive.clock import DEFAULT_SPEED, MAX_SPEED
 
@@ -42,11 +42,12 @@ from drills.drive.clock import DEFAULT_SPEED, MAX_SPEED
               help="Play the crisis of an earlier session again (its scenario, seed, start, "
                    "role, team and rulebook) and compare the two attempts at the end.")
 @store_options
+@lang_option
 def play(scenario: str, rulebook: str, team: str, start: str, map_roles: str | None,
          roles: tuple[str, ...], name: str, speed: float, seed: int | None,
          hours: float | None,
          locale: str | None, log: str | None, plain: bool, pause_on_page: bool,
-         again: str | None, db: str | None, no_store: bool) -> None:
+         again: str | None, db: str | None, no_store: bool, lang: str | None) -> None:
     """Practise alone: play a role in a live drill while the rest of the team is simulated.
 
     Pages and obligations wait for you; if you do not acknowledge in time, the page goes to
@@ -59,6 +60,7 @@ def play(scenario: str, rulebook: str, team: str, start: str, map_roles: str | N
         drill play --scenario sv-data-breach --locale sv_SE --role comms_lead --as Ana
         drill play --plain --speed 0 --seed 3 --log practice.jsonl < commands.txt
         drill play --again practice.jsonl --pause-on-page
+        drill play --scenario sv-data-breach --lang en
     """
     from drills.play.session import play_session
 
@@ -87,7 +89,8 @@ def play(scenario: str, rulebook: str, team: str, start: str, map_roles: str | N
                           roles=roles or ("comms_lead",), name=name.strip(), speed=speed,
                           seed=seed, start=start, log=path, locale=locale, hours=hours,
                           map_roles=map_roles, pause_on_page=pause_on_page,
-                          wall=time.monotonic) as session:
+                          wall=time.monotonic, lang=lang) as session:
+            lang = say_language(lang, session.live.world.scenario.locale)
             if plain:
                 from drills.play.plain import run_plain
 
@@ -101,7 +104,7 @@ def play(scenario: str, rulebook: str, team: str, start: str, map_roles: str | N
         from drills.api import baseline_log
 
         document = baseline_log(document, path)
-        _print_score(document, False, "simple")
+        _print_score(document, False, "simple", lang)
         if earlier is not None:
             from drills.api import compare_attempts
 

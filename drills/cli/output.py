@@ -31,6 +31,34 @@ def write_or_print(text: str, output: str | None, what: str) -> None:
     click.echo(f"{what} written to {output}", err=True)
 
 
+def _valid_lang(_ctx: click.Context, _param: click.Parameter, value: str | None
+                ) -> str | None:
+    import re
+
+    if value is not None and not re.fullmatch(r"[A-Za-z]{2,3}(?:[_-][A-Za-z]{2})?", value):
+        raise click.BadParameter(f"{value!r} is not a language code (en, sv, fr_FR)")
+    return value
+
+
+def lang_option(func: F) -> F:
+    """``--lang``: the screens' language instead of the drill's own (a code without a
+    catalogue reads English, and the command says so once on stderr)."""
+    return click.option("--lang", metavar="CODE", callback=_valid_lang,
+                        help="Show it in this language (en, sv) instead of the drill's "
+                             "own; a language without a catalogue reads English.")(func)
+
+
+def say_language(requested: str | None, own: str) -> str:
+    """The screens' language (drills.i18n.catalogue.screen_language), saying on stderr when
+    it falls back to English."""
+    from drills.i18n.catalogue import screen_language
+
+    lang, notice = screen_language(requested, own)
+    if notice is not None:
+        click.echo(notice, err=True)
+    return lang
+
+
 def judge_option(func: F) -> F:
     """``--judge``: the facilitator's verdict on an exercise objective, in the score."""
     return click.option("--judge", multiple=True, metavar="ID=STATUS[:COMMENT]",

@@ -6,7 +6,7 @@ import os
 
 import click
 
-from drills.cli.output import judge_option
+from drills.cli.output import judge_option, lang_option, say_language
 
 
 @click.command()
@@ -18,14 +18,13 @@ from drills.cli.output import judge_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the report here (needed for md: its images go beside it); "
                    "default: print the HTML.")
-@click.option("--lang", type=click.Choice(["en", "sv"]),
-              help="The report's language (default: the drill's own).")
 @click.option("--db", metavar="PATH",
               help="The history store, for a drill given by its id.")
 @click.option("--strict", is_flag=True,
               help="Refuse (exit 2) a hand-written log out of time order instead of sorting "
                    "it.")
 @judge_option
+@lang_option
 def report(log: str, rulebook: str | None, fmt: str, output: str | None,
            lang: str | None, db: str | None, strict: bool, judge: tuple[str, ...]) -> None:
     """Write the after-action report (HSEEP AAR/IP) of a drill: figures, capability
@@ -40,6 +39,7 @@ def report(log: str, rulebook: str | None, fmt: str, output: str | None,
         drill report tabletop.jsonl --format md -o aar/report.md
         drill report 12 -o report.html
         drill report play.jsonl --judge x3=met --judge "x5=partly:draft, not signed off"
+        drill report sv-drill.jsonl --lang en -o report.html
     """
     from drills.api import RenderedReport, report_drill
     from drills.log.files import atomic_bytes, atomic_text
@@ -50,6 +50,8 @@ def report(log: str, rulebook: str | None, fmt: str, output: str | None,
         from drills.log.files import check_writable
 
         check_writable(output, "-o")
+    if lang is not None:
+        lang = say_language(lang, lang)
     prefix = os.path.splitext(os.path.basename(output))[0] if output else "report"
     rendered: RenderedReport
     if not os.path.exists(log) and log.isdigit():

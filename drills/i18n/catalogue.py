@@ -74,3 +74,18 @@ def tn(lang: str, singular: str, plural: str, n: int, **values: object) -> str:
     """A message with a plural form, chosen by ``n`` as ``lang`` chooses it."""
     text = translations(lang).ngettext(singular, plural, n)
     return text.format(n=n, **values)
+
+
+def screen_language(requested: str | None, own: str) -> tuple[str, str | None]:
+    """The language of a drill's screens: ``requested`` (``--lang``) or the drill's ``own``,
+    when a catalogue exists for it; else English, with the one line that says so (for the
+    front end to print once on stderr).
+
+    >>> screen_language(None, "sv_SE"), screen_language("fr", "sv")[0]
+    (('sv', None), 'en')
+    """
+    wanted = (requested or own or SOURCE_LANGUAGE).split("_")[0].lower()
+    if has_catalogue(wanted):
+        return wanted, None
+    return SOURCE_LANGUAGE, (f"no catalogue for the language {wanted!r}: the screens are in "
+                             f"English (catalogues: {', '.join(available())})")

@@ -47,14 +47,15 @@ def situation(text: str, sentences: int = 2) -> str:
     return " ".join(parts[:sentences])
 
 
-def briefing(session: LiveSession, name: str, roles: tuple[str, ...]) -> list[str]:
+def briefing(session: LiveSession, name: str, roles: tuple[str, ...],
+             lang: str | None = None) -> list[str]:
     """The briefing lines for ``name`` playing ``roles`` in the session's drill."""
     live = session.live
     world = live.world
     scenario, book = world.scenario, world.rulebook
     constants = world.crisis.feed.constants
     brand = constants.get("brand", "")
-    lang = world.lang
+    lang = lang or world.lang
     w = partial(t, lang)
     names = book.role_names()
 

@@ -14,7 +14,7 @@ from tabulate import tabulate
 
 from drills.drive.live import InboxItem
 from drills.drive.session import STEP, LiveSession
-from drills.i18n.catalogue import t
+from drills.i18n.catalogue import screen_language, t
 from drills.i18n.formats import week_time
 from drills.i18n.names import display_name
 from drills.i18n.reasons import say_reason
@@ -48,7 +48,7 @@ class Reply:
 
 
 class Console:
-    def __init__(self, session: LiveSession, name: str) -> None:
+    def __init__(self, session: LiveSession, name: str, lang: str | None = None) -> None:
         self.session = session
         self.live = session.live
         self.name = name
@@ -59,8 +59,9 @@ class Console:
         self._mine: dict[str, str] = {}
         #: Next updates the person promised in a statement: (minute, the action's id).
         self.promises: list[tuple[float, str]] = []
-        #: The drill's language: everything the person reads is said in it (drills/i18n).
-        self.lang = self.live.world.lang
+        #: The drill's language (or the one ``--lang`` chose): everything the person reads
+        #: is said in it (drills/i18n).
+        self.lang = screen_language(lang, self.live.world.lang)[0]
         self.w = partial(t, self.lang)
         self._names = self.live.world.rulebook.role_names()
 
@@ -81,7 +82,7 @@ class Console:
         """What the person is told before the drill starts (drills/play/briefing.py)."""
         from drills.play.briefing import briefing
 
-        return briefing(self.session, self.name, self.member.roles)
+        return briefing(self.session, self.name, self.member.roles, self.lang)
 
     @property
     def interrupted(self) -> bool:
@@ -337,7 +338,7 @@ class Console:
                   for x in met]
         if ob is not None and not record.get("approved", True):
             lines += [f"  {skipped(ob, a)}" for a in ob.spec.approve if not ob.approved.get(a)]
-        lang = self.live.world.lang
+        lang = self.live.world.lang  # the drill's: the checks read the text in it
         lines += [self.w("  coach: {note}", note=note) for note in coach(
             record.get("text"), request.action, list(record.get("channels") or []), lang)]
         return Reply(lines)

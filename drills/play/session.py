@@ -34,7 +34,7 @@ def play_session(*, scenario: str, rulebook: str, team: str, roles: tuple[str, .
                  name: str, speed: float, seed: int, start: str, log: str,
                  locale: str | None = None, hours: float | None = None,
                  map_roles: str | None = None, pause_on_page: bool = False,
-                 wall: Callable[[], float]) -> Iterator[PlaySession]:
+                 wall: Callable[[], float], lang: str | None = None) -> Iterator[PlaySession]:
     config = people_config(scenario=scenario, rulebook=rulebook, team=team, seed=seed,
                            start=start, humans=dict.fromkeys(roles, name), hours=hours,
                            locale=locale, map_roles=map_roles, log=log)
@@ -43,7 +43,8 @@ def play_session(*, scenario: str, rulebook: str, team: str, roles: tuple[str, .
         live.begin()
         try:
             session = PlaySession(Console(LiveSession(live, speed=speed, wall=wall,
-                                                          pause_on_page=pause_on_page), name),
+                                                          pause_on_page=pause_on_page), name,
+                                                  lang),
                                   live)
             yield session
             session.end()

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drills import __version__
+from drills.i18n.catalogue import has_catalogue, t
+from drills.i18n.formats import week_time
+from drills.i18n.names import language_name
 from drills.log.records import Record
 from drills.report.catalogue import Words, language_of
 from drills.report.evaluation import (
@@ -27,10 +30,8 @@ from drills.report.figures import obligations_figure, response_figure, timeline_
 from drills.report.narrative import narrative
 from drills.report.persons import person_sections
 from drills.report.timeline import timeline_of
-from drills.team.clock import DAYS, SWEDISH_DAYS, format_start, parse_start
+from drills.team.clock import format_start, parse_start
 
-#: Day names as the drill's language writes them.
-_DAYS = {"sv": dict(zip(DAYS, SWEDISH_DAYS, strict=True))}
 #: Strengths listed per rule before "and N more".
 _SHOWN = 3
 
@@ -85,12 +86,15 @@ def build_report(numbered: list[tuple[int, Record]], document: dict[str, Any],
     records = [record for _line, record in numbered]
     header = records[0]
     words = Words(lang or language_of(header))
+    reasons = words.reasons = _reasons(header, words.lang)
+    document = dict(document, violations=[
+        dict(v, reason=reasons.get(str(v.get("reason") or ""), v.get("reason")))
+        for v in document["violations"]])
     start = parse_start(header["start"]) if isinstance(header.get("start"), str) else 0.0
 
     def clock(t: float) -> str:
-        text = format_start(start + t)
-        day, _space, time = text.partition(" ")
-        return f"{_DAYS.get(words.lang, {}).get(day, day)} {time}"
+        """A drill moment as the report's language writes it (``fre 17.30`` in Swedish)."""
+        return week_time(format_start(start + t), words.lang)
 
     line = timeline_of(records, document)
     by_line = dict(numbered)
@@ -105,10 +109,34 @@ def build_report(numbered: list[tuple[int, Record]], document: dict[str, Any],
         *person_sections(document, words, clock),
     ]
     title = str(header.get("title") or header.get("scenario") or "")
+    footer = words("footer", version=__version__, records=words.count(count or len(records)))
+    own = str(header.get("locale") or "en").split("_")[0].lower()
+    if lang is None and not has_catalogue(own):  # a French drill: say why it reads English
+        footer += " " + t(words.lang, "There is no catalogue for {language} ({code}): the "
+                          "report is in English.", language=language_name(own, words.lang),
+                          code=own)
     return Report(words.lang, words("title"), words("subtitle", scenario=title,
                                                     start=clock(0.0)),
-                  _overview(header, document, line.end, words, clock), sections,
-                  words("footer", version=__version__, records=f"{count or len(records):,}"))
+                  _overview(header, document, line.end, words, clock), sections, footer)
+
+
+def _reasons(header: Record, lang: str) -> dict[str, str]:
+    """The reasons of a built-in rulebook's forbidden conduct, in ``lang``: the log records
+    them as the rulebook wrote them (English); the report says them in its language."""
+    name = header.get("rulebook")
+    if lang == "en" or not isinstance(name, str):
+        return {}
+    from drills.errors import DrillError
+    from drills.inputs.builtins import builtin_names, resolve
+    from drills.rulebook.load import load_rulebook
+
+    if name not in builtin_names("rulebook"):
+        return {}
+    try:
+        book = load_rulebook(resolve("rulebook", name))
+    except DrillError:
+        return {}
+    return {forbid.reason: forbid.reason_in(lang) for forbid in book.forbid}
 
 
 def minutes(value: float) -> str:
@@ -142,14 +170,15 @@ def _overview(header: Record, document: dict[str, Any], end: float, words: Words
                           if document["score"] is not None else words("not_rated"))
          + "; " + words("subscores", **sub)),
         (words("outcome"), words("outcome_value", peak=out.get("peak_mentions_1h") or "-",
-                                 severity=out.get("final_severity") or "-", calm=calm_text)),
+                                 severity=words.name(str(out.get("final_severity") or "-")),
+                                 calm=calm_text)),
     ]
 
 
 def _what_happened(line: Any, document: dict[str, Any], words: Words, clock: Any,
                    records: list[Record]) -> Section:
     section = Section(words("timeline"))
-    title, headers, rows = narrative(records, words.lang, clock, words.action)
+    title, headers, rows = narrative(records, words.lang, clock, words.action, words.reason)
     if rows:
         section.tables.append((title, Table(headers, rows)))
     section.figures.append(Figure("timeline", timeline_figure(line, words, clock),
@@ -170,14 +199,15 @@ def _capability(document: dict[str, Any], words: Words, clock: Any) -> Section:
     for rule in document["rules"]:
         obs = per_rule.get(rule["rule"], [])
         good = [words("met_at", what=words.what(o["action"], o["role"]), when=clock(o["done"]),
-                      minutes=minutes(o["latency"] or 0)) for o in obs if o["status"] == "met"]
+                      minutes=words.minutes(o["latency"] or 0))
+                for o in obs if o["status"] == "met"]
         if len(good) > _SHOWN:
             good = [*good[:_SHOWN], f"+{len(good) - _SHOWN}"]
         bad = []
         for o in obs:
             what = words.what(o["action"], o["role"])
             if o["status"] == "late":
-                bad.append(words("late_at", what=what, minutes=minutes(o["done"] - o["due"]),
+                bad.append(words("late_at", what=what, minutes=words.minutes(o["done"] - o["due"]),
                                  when=clock(o["done"]), line=o["line"]))
             elif o["status"] == "missed":
                 bad.append(words("missed_at", what=what, when=clock(o["due"]), line=o["line"]))
@@ -212,13 +242,18 @@ def _response_times(document: dict[str, Any], words: Words) -> Section:
     headers = [words("count"), words("median"), words("p90"), words("max")]
     section.tables.append((words("by_action"), Table(
         [words("action"), *headers],
-        [[words.action(str(r["name"])), str(r["count"]), f"{r['p50']:g}", f"{r['p90']:g}",
-          f"{r['max']:g}"] for r in by_action])))
+        [[words.action(str(r["name"])), str(r["count"]), *_minutes(r, words)]
+         for r in by_action])))
     section.tables.append((words("by_role"), Table(
         [words("role"), *headers],
-        [[str(r["name"]), str(r["count"]), f"{r['p50']:g}", f"{r['p90']:g}", f"{r['max']:g}"]
+        [[words.role(str(r["name"])), str(r["count"]), *_minutes(r, words)]
          for r in document["response_times_by_role"]])))
     return section
+
+
+def _minutes(row: dict[str, Any], words: Words) -> list[str]:
+    """Median, 90th percentile and maximum, as ``:g`` writes them in the report's language."""
+    return [words.short(float(row[k])) for k in ("p50", "p90", "max")]
 
 
 def _conduct(document: dict[str, Any], words: Words, clock: Any) -> Section:
@@ -242,17 +277,19 @@ def _conduct(document: dict[str, Any], words: Words, clock: Any) -> Section:
         if channel_gaps else words("no_channel_gaps")))
     strategy = document["strategy"]
     fit = words("strategy_value", cluster=words.cluster(strategy["cluster"]),
-                expected=", ".join(strategy["expected"]),
-                used=", ".join(strategy["used"]) or words("nothing_public"))
+                expected=", ".join(words.name(s) for s in strategy["expected"]),
+                used=", ".join(words.name(s) for s in strategy["used"])
+                or words("nothing_public"))
     if strategy["misfits"]:
-        fit += " " + words("strategy_misfits", misfits=", ".join(strategy["misfits"]))
+        fit += " " + words("strategy_misfits",
+                           misfits=", ".join(words.name(s) for s in strategy["misfits"]))
     if strategy["mixed_deny"]:
         fit += " " + words("strategy_mixed")
     section.bullets.append(f"{words('strategy')}: {fit}")
     if "coaching" in document:
         coaching = document["coaching"]
         section.tables.append((words("coaching"), Table(
-            [words("when"), words("who"), words("action"), ""],
+            [words("when"), words("who"), words("action"), words("coaching_notes")],
             [[clock(c["t"]), str(c["member"]), words.action(str(c["action"])),
               "; ".join(c["notes"])] for c in coaching])) if coaching else
             (words("coaching"), Table([], [[words("no_coaching")]])))
@@ -281,12 +318,12 @@ def _plan(document: dict[str, Any], by_line: dict[int, Record], words: Words,
     rows: list[list[str]] = []
     for o in document.get("objectives") or []:
         if o["status"] in ("partly", "missed"):
-            rows.append([words("plan_objective", id=o.get("id", ""), role=o["role"],
+            rows.append([words("plan_objective", id=o.get("id", ""), role=words.role(o["role"]),
                                expected=o["expected"],
                                status=words(f"objective_{o['status']}"),
                                comment=f" ({o['comment']})" if o.get("comment") else ""),
-                         words("plan_objective_fix", role=o["role"]), words("el_training"),
-                         str(o["role"]), ""])
+                         words("plan_objective_fix", role=words.role(o["role"])),
+                         words("el_training"), words.role(str(o["role"])), ""])
     groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for ob in document["obligations"]:
         if ob["status"] in ("missed", "late"):
@@ -297,13 +334,14 @@ def _plan(document: dict[str, Any], by_line: dict[int, Record], words: Words,
         what = words.what(action, role)
         if status == "missed":
             rows.append([words("plan_missed", what=what, when=clock(obs[0]["due"]), rule=rule,
-                               more=more), words("plan_missed_fix", role=role),
-                         words("el_organisation"), role, ""])
+                               more=more), words("plan_missed_fix", role=words.role(role)),
+                         words("el_organisation"), words.role(role), ""])
         else:
             worst = max(o["done"] - o["due"] for o in obs)
-            rows.append([words("plan_late", what=what, minutes=minutes(worst), rule=rule,
+            rows.append([words("plan_late", what=what, minutes=words.minutes(worst), rule=rule,
                                more=more),
-                         words("plan_late_fix", role=role), words("el_training"), role, ""])
+                         words("plan_late_fix", role=words.role(role)), words("el_training"),
+                         words.role(role), ""])
     approvals: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for ob in document["obligations"]:
         for approver, state in ob["approvals"].items():
@@ -311,10 +349,10 @@ def _plan(document: dict[str, Any], by_line: dict[int, Record], words: Words,
                 approvals[approver].append(ob)
     for approver, obs in sorted(approvals.items()):
         rows.append([words("plan_approval", what=words.action(obs[0]["action"]),
-                           approver=approver)
+                           approver=words.role(approver))
                      + (words("plan_more", n=len(obs)) if len(obs) > 1 else ""),
-                     words("plan_approval_fix", approver=approver), words("el_planning"),
-                     approver, ""])
+                     words("plan_approval_fix", approver=words.role(approver)),
+                     words("el_planning"), words.role(approver), ""])
     seen: set[str] = set()
     for violation in document["violations"]:
         rule = str(violation["rule"])

@@ -1,416 +1,338 @@
-"""The report's words in each language: one catalogue, no string translated inline.
+"""The report's words: English messages, said in the report's language through the one
+catalogue of the project (drills/i18n: ``drills/i18n/locale/LANG/LC_MESSAGES/drills.po``).
 
-Keys are ours (never from a log); values are ``str.format`` templates filled with values
-that the renderer escapes afterwards.
+Keys are ours (never from a log); a message is the English text (``N_`` marks it for the
+catalogue), filled with values that the renderer escapes afterwards. Numbers in the values are
+written as the language writes them (``70,4`` and ``1 349`` in Swedish).
 """
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
+from drills.i18n.catalogue import N_, has_catalogue, translations
+from drills.i18n.formats import count, decimal
+from drills.i18n.names import display_name
 from drills.team.clock import SWEDISH_DAYS
 
-LANGUAGES = ("en", "sv")
-
-MESSAGES: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "After-action report and improvement plan",
-        "subtitle": "{scenario}: exercise of {start}",
-        "overview": "Exercise overview",
-        "scenario": "Scenario",
-        "cluster": "SCCT crisis cluster",
-        "rulebook": "Rulebook",
-        "rulebook_version": "{name}, version {version}",
-        "team": "Team",
-        "start": "Start",
-        "duration": "Duration",
-        "hours": "{hours:g} h",
-        "seed": "Seed",
-        "people": "People who took part",
-        "people_none": "none (a simulated team)",
-        "score": "Score",
-        "score_value": "{score:.1f} / 100, rating {rating} ({meaning})",
-        "not_rated": "not rated: the drill ended before anything was asked of the team",
-        "subscores": "timeliness {timeliness:.1f}, adherence {adherence:.1f}, conduct {conduct:.1f}",
-        "outcome": "Outcome",
-        "outcome_value": "peak {peak} mentions an hour; final severity {severity}; {calm}",
-        "calm_after": "calm after {hours:.1f} h",
-        "not_calm": "not calm by the end",
-        "no_escalation": "no escalation",
-        "timeline": "What happened",
-        "timeline_caption": ("Mentions an hour and the negative share, severity as bands, "
-                             "injects, press and influencer posts, the team's public "
-                             "statements and violations as markers."),
-        "obligations_chart": "Obligations",
-        "obligations_caption": ("Every obligation from arising to done; the tick is its "
-                                "deadline. Green met, orange late, red missed, grey open."),
-        "capability": "Capability analysis",
-        "capability_intro": ("Each rule is a capability the protocol asks for, rated P "
-                             "(performed without challenges), S (some challenges), M (major "
-                             "challenges) or U (unable to be performed)."),
-        "rule": "Rule",
-        "rating": "Rating",
-        "strengths": "Strengths",
-        "improve_areas": "Areas for improvement",
-        "none": "none",
-        "met_at": "{what} met at {when} ({minutes} min)",
-        "late_at": "{what} {minutes} min late at {when} (log line {line})",
-        "missed_at": "{what} missed, due {when} (log line {line})",
-        "response_times": "Response times",
-        "response_caption": "Minutes from an obligation arising to done: median and 90th percentile.",
-        "by_action": "By action",
-        "by_role": "By role",
-        "action": "Action",
-        "role": "Role",
-        "count": "n",
-        "median": "median",
-        "p90": "90th percentile",
-        "max": "max",
-        "nothing_done": "Nothing was done.",
-        "conduct": "Conduct",
-        "violations": "Violations",
-        "no_violations": "No violations.",
-        "when": "When",
-        "who": "Who",
-        "why": "Why it matters",
-        "silence": "Silence while in crisis",
-        "no_silence": "No long silence while in crisis.",
-        "silence_gap": "{start} to {end} ({hours:.1f} h)",
-        "channels": "Statements that missed channels",
-        "no_channel_gaps": "Every statement reached every channel asked for.",
-        "channel_gap": "{what} at {when} missed {channels}",
-        "strategy": "Strategy fit (SCCT)",
-        "strategy_value": "Cluster {cluster}: expected {expected}; used {used}.",
-        "strategy_misfits": "Did not fit: {misfits}.",
-        "strategy_mixed": "Denial was mixed with diminish or rebuild statements.",
-        "nothing_public": "nothing public",
-        "coaching": "Coaching on what people wrote",
-        "no_coaching": "Nothing to note.",
-        "plan": "Improvement plan",
-        "issue": "Issue",
-        "corrective": "Corrective action",
-        "element": "Capability element",
-        "responsible": "Responsible",
-        "target_date": "Target date",
-        "no_plan": "Nothing to improve: every obligation met, no violations.",
-        "footer": "Made by crisis-drills {version} from the drill log ({records} records).",
-        "el_planning": "planning",
-        "el_organisation": "organisation",
-        "el_equipment": "equipment",
-        "el_training": "training",
-        "el_exercise": "exercise",
-        "plan_missed": "{what} was not done (due {when}, rule {rule}){more}",
-        "plan_late": "{what} came late ({minutes} min at worst, rule {rule}){more}",
-        "plan_more": "; {n} times",
-        "plan_missed_fix": "Staff {role} and its backups, or put them on call, at that hour.",
-        "plan_late_fix": "Shorten the way to {role}: acknowledge pages faster, or agree a backup that answers.",
-        "plan_objective": "Objective {id} ({role}): {expected} — the facilitator judged it {status}{comment}",
-        "plan_objective_fix": "Go through the message with {role} and rehearse the expected response.",
-        "plan_approval": "{what} went out without {approver}'s approval",
-        "plan_approval_fix": "Agree how fast {approver} answers in a crisis, or pre-approve wording.",
-        "plan_violation": "{who} did '{action}' ({rule})",
-        "plan_violation_fix": "Train the response guidelines: {reason}",
-        "plan_channels": "{what} missed {channels}",
-        "plan_channels_fix": "Publish every statement on every active channel, in the same words.",
-        "plan_misfit": "'{action}' does not fit the crisis cluster's strategy",
-        "plan_misfit_fix": "Use the rulebook's strategies for this cluster.",
-        "fig_mentions": "mentions an hour",
-        "fig_negative": "negative share",
-        "fig_hours": "drill time",
-        "fig_inject": "inject",
-        "fig_press": "press or regulator",
-        "fig_influencer": "influencer post",
-        "fig_statement": "public statement",
-        "fig_violation": "violation",
-        "fig_calm": "calm",
-        "fig_deadline": "deadline",
-        "fig_p50": "median",
-        "fig_p90": "90th percentile",
-        "fig_minutes": "minutes",
-        "fig_score": "score",
-        "status_met": "met",
-        "status_late": "late",
-        "status_missed": "missed",
-        "status_open": "open",
-        "status_cancelled": "cancelled",
-        "objectives": "Exercise objectives",
-        "objectives_intro": "What the exercise script expected of the players: {earned:g} of {possible:g} points (met counts fully, partly half).",
-        "expected": "Expected",
-        "points": "Points",
-        "status": "Status",
-        "objective_met": "met",
-        "objective_partly": "partly",
-        "objective_missed": "missed",
-        "objective_unvalidated": "not validated",
-        "history": "Drill history",
-        "history_caption": "Scores of the stored drills over time, one line per team.",
-        "date": "Date",
-        # The person section: each person's own score and the no-show comparison.
-        "person_title": "{name}'s own score ({roles})",
-        "person_score": "{score:.1f} / 100, rating {rating} ({meaning}): only what {name} "
-                        "did and did not do; the team's outcome is above.",
-        "person_not_rated": "Not rated: {meaning}.",
-        "person_items": "Pages, obligations and approvals",
-        "person_asked": "Asked",
-        "person_outcome": "Outcome",
-        "person_minutes": "Minutes",
-        "person_words": "What {name} wrote",
-        "person_violations": "Own violations: {violations}",
-        "person_none": "none",
-        "baseline_title": "Compared with doing nothing",
-        "baseline_intro": "The same drill (seed, start, files, end) with nobody in the role: "
-                          "every page goes to the simulated backup.",
-        "baseline_before": "{name}'s statement went out at {yours}, {minutes} minutes before "
-                           "the {action} {backup} would have made ({theirs}).",
-        "baseline_after": "{name}'s statement went out at {yours}, {minutes} minutes after "
-                          "the {action} {backup} would have made ({theirs}).",
-        "baseline_same": "{name}'s statement went out at {yours}, the same minute as "
-                         "{backup}'s would have.",
-        "baseline_only": "{name}'s statement went out at {yours}; without them no statement "
-                         "would have gone out.",
-        "baseline_missing": "{name} made no statement; {backup} would have made a {action} at "
-                            "{theirs}.",
-        "baseline_neither": "No statement went out, with {name} or without.",
-        "baseline_reach": "Negative reach {change} ({yours} against {theirs} without "
-                          "{name}).",
-        "baseline_lower": "{pct:.0f}% lower",
-        "baseline_higher": "{pct:.0f}% higher",
-        "baseline_equal": "the same",
-    },
-    "sv": {
-        "title": "Utvärderingsrapport och förbättringsplan",
-        "subtitle": "{scenario}: övning {start}",
-        "overview": "Översikt över övningen",
-        "scenario": "Scenario",
-        "cluster": "Kriskategori (SCCT)",
-        "rulebook": "Regelbok",
-        "rulebook_version": "{name}, version {version}",
-        "team": "Team",
-        "start": "Start",
-        "duration": "Längd",
-        "hours": "{hours:g} h",
-        "seed": "Slumpfrö",
-        "people": "Deltagare",
-        "people_none": "inga (ett simulerat team)",
-        "score": "Resultat",
-        "score_value": "{score:.1f} / 100, betyg {rating} ({meaning})",
-        "not_rated": "inget betyg: övningen slutade innan något begärdes av teamet",
-        "subscores": "snabbhet {timeliness:.1f}, följsamhet {adherence:.1f}, uppträdande {conduct:.1f}",
-        "outcome": "Utfall",
-        "outcome_value": "högst {peak} omnämnanden i timmen; slutlig allvarsgrad {severity}; {calm}",
-        "calm_after": "lugnt efter {hours:.1f} h",
-        "not_calm": "inte lugnt vid slutet",
-        "no_escalation": "ingen eskalering",
-        "timeline": "Vad som hände",
-        "timeline_caption": ("Omnämnanden i timmen och andelen negativa, allvarsgrad som "
-                             "band, inspel, press- och influencerinlägg, teamets offentliga "
-                             "uttalanden och överträdelser som markeringar."),
-        "obligations_chart": "Åligganden",
-        "obligations_caption": ("Varje åliggande från uppkomst till utfört; strecket är "
-                                "tidsgränsen. Grönt i tid, orange sent, rött missat, grått "
-                                "öppet."),
-        "capability": "Förmågeanalys",
-        "capability_intro": ("Varje regel är en förmåga som protokollet kräver, med betyget "
-                             "P (utfört utan problem), S (vissa problem), M (stora problem) "
-                             "eller U (kunde inte utföras)."),
-        "rule": "Regel",
-        "rating": "Betyg",
-        "strengths": "Styrkor",
-        "improve_areas": "Att förbättra",
-        "none": "inga",
-        "met_at": "{what} i tid {when} ({minutes} min)",
-        "late_at": "{what} {minutes} min sent {when} (loggrad {line})",
-        "missed_at": "{what} missat, skulle vara klart {when} (loggrad {line})",
-        "response_times": "Svarstider",
-        "response_caption": "Minuter från att ett åliggande uppstod till utfört: median och 90:e percentil.",
-        "by_action": "Per åtgärd",
-        "by_role": "Per roll",
-        "action": "Åtgärd",
-        "role": "Roll",
-        "count": "antal",
-        "median": "median",
-        "p90": "90:e percentil",
-        "max": "max",
-        "nothing_done": "Inget utfördes.",
-        "conduct": "Uppträdande",
-        "violations": "Överträdelser",
-        "no_violations": "Inga överträdelser.",
-        "when": "När",
-        "who": "Vem",
-        "why": "Varför det spelar roll",
-        "silence": "Tystnad under krisen",
-        "no_silence": "Ingen lång tystnad under krisen.",
-        "silence_gap": "{start} till {end} ({hours:.1f} h)",
-        "channels": "Uttalanden som missade kanaler",
-        "no_channel_gaps": "Varje uttalande nådde alla kanaler som krävdes.",
-        "channel_gap": "{what} {when} missade {channels}",
-        "strategy": "Strategi (SCCT)",
-        "strategy_value": "Kategori {cluster}: förväntat {expected}; använt {used}.",
-        "strategy_misfits": "Passade inte: {misfits}.",
-        "strategy_mixed": "Förnekande blandades med förminskande eller återuppbyggande uttalanden.",
-        "nothing_public": "inget offentligt",
-        "coaching": "Återkoppling på det deltagarna skrev",
-        "no_coaching": "Inget att notera.",
-        "plan": "Förbättringsplan",
-        "issue": "Brist",
-        "corrective": "Åtgärd",
-        "element": "Förmågeelement",
-        "responsible": "Ansvarig",
-        "target_date": "Måldatum",
-        "no_plan": "Inget att förbättra: alla åligganden i tid, inga överträdelser.",
-        "footer": "Skapad av crisis-drills {version} från övningsloggen ({records} poster).",
-        "el_planning": "planering",
-        "el_organisation": "organisation",
-        "el_equipment": "utrustning",
-        "el_training": "utbildning",
-        "el_exercise": "övning",
-        "plan_missed": "{what} blev inte gjort (senast {when}, regel {rule}){more}",
-        "plan_late": "{what} kom sent (som mest {minutes} min, regel {rule}){more}",
-        "plan_more": "; {n} gånger",
-        "plan_missed_fix": "Bemanna {role} och dess ersättare, eller ha dem i beredskap, vid den tiden.",
-        "plan_late_fix": "Korta vägen till {role}: kvittera larm snabbare, eller utse en ersättare som svarar.",
-        "plan_objective": "Mål {id} ({role}): {expected} — övningsledaren bedömde det som {status}{comment}",
-        "plan_objective_fix": "Gå igenom meddelandet med {role} och öva det svar som förväntades.",
-        "plan_approval": "{what} gick ut utan godkännande från {approver}",
-        "plan_approval_fix": "Kom överens om hur snabbt {approver} svarar i en kris, eller förgodkänn formuleringar.",
-        "plan_violation": "{who} gjorde '{action}' ({rule})",
-        "plan_violation_fix": "Öva riktlinjerna för bemötande: {reason}",
-        "plan_channels": "{what} missade {channels}",
-        "plan_channels_fix": "Publicera varje uttalande i alla aktiva kanaler, med samma ord.",
-        "plan_misfit": "'{action}' passar inte kriskategorins strategi",
-        "plan_misfit_fix": "Använd regelbokens strategier för denna kategori.",
-        "fig_mentions": "omnämnanden i timmen",
-        "fig_negative": "andel negativa",
-        "fig_hours": "övningstid",
-        "fig_inject": "inspel",
-        "fig_press": "press eller myndighet",
-        "fig_influencer": "influencerinlägg",
-        "fig_statement": "offentligt uttalande",
-        "fig_violation": "överträdelse",
-        "fig_calm": "lugnt",
-        "fig_deadline": "tidsgräns",
-        "fig_p50": "median",
-        "fig_p90": "90:e percentil",
-        "fig_minutes": "minuter",
-        "fig_score": "resultat",
-        "status_met": "i tid",
-        "status_late": "sent",
-        "status_missed": "missat",
-        "status_open": "öppet",
-        "status_cancelled": "avbrutet",
-        "objectives": "Övningsmål",
-        "objectives_intro": "Vad övningsmanuset förväntade sig av deltagarna: {earned:g} av {possible:g} poäng (uppfyllt räknas helt, delvis till hälften).",
-        "expected": "Förväntat",
-        "points": "Poäng",
-        "status": "Status",
-        "objective_met": "uppfyllt",
-        "objective_partly": "delvis",
-        "objective_missed": "missat",
-        "objective_unvalidated": "ej bedömt",
-        "history": "Övningshistorik",
-        "history_caption": "Resultat för sparade övningar över tid, en linje per team.",
-        "date": "Datum",
-        "person_title": "{name}s eget resultat ({roles})",
-        "person_score": "{score:.1f} / 100, betyg {rating} ({meaning}): bara det {name} "
-                        "gjorde och inte gjorde; teamets utfall står ovan.",
-        "person_not_rated": "Inget betyg: {meaning}.",
-        "person_items": "Larm, åtaganden och godkännanden",
-        "person_asked": "Begärt",
-        "person_outcome": "Utfall",
-        "person_minutes": "Minuter",
-        "person_words": "Det {name} skrev",
-        "person_violations": "Egna överträdelser: {violations}",
-        "person_none": "inga",
-        "baseline_title": "Jämfört med att inte göra något",
-        "baseline_intro": "Samma övning (frö, start, filer, slut) utan någon i rollen: varje "
-                          "larm går till den simulerade ersättaren.",
-        "baseline_before": "{name}s uttalande gick ut {yours}, {minutes} minuter före det "
-                           "{backup} skulle ha gjort ({action}, {theirs}).",
-        "baseline_after": "{name}s uttalande gick ut {yours}, {minutes} minuter efter det "
-                          "{backup} skulle ha gjort ({action}, {theirs}).",
-        "baseline_same": "{name}s uttalande gick ut {yours}, samma minut som {backup}s skulle "
-                         "ha gjort.",
-        "baseline_only": "{name}s uttalande gick ut {yours}; utan {name} hade inget uttalande "
-                         "gått ut.",
-        "baseline_missing": "{name} gjorde inget uttalande; {backup} skulle ha gjort ett "
-                            "({action}) {theirs}.",
-        "baseline_neither": "Inget uttalande gick ut, med {name} eller utan.",
-        "baseline_reach": "Negativ räckvidd {change} ({yours} mot {theirs} utan {name}).",
-        "baseline_lower": "{pct:.0f} % lägre",
-        "baseline_higher": "{pct:.0f} % högre",
-        "baseline_equal": "densamma",
-    },
+MESSAGES: dict[str, str] = {
+    "title": N_("After-action report and improvement plan"),
+    "subtitle": N_("{scenario}: exercise of {start}"),
+    "overview": N_("Exercise overview"),
+    "scenario": N_("Scenario"),
+    "cluster": N_("SCCT crisis cluster"),
+    "rulebook": N_("Rulebook"),
+    "rulebook_version": N_("{name}, version {version}"),
+    "team": N_("Team"),
+    "start": N_("Start"),
+    "duration": N_("Duration"),
+    "hours": N_("{hours:g} h"),
+    "seed": N_("Seed"),
+    "people": N_("People who took part"),
+    "people_none": N_("none (a simulated team)"),
+    "score": N_("Score"),
+    "score_value": N_("{score:.1f} / 100, rating {rating} ({meaning})"),
+    "not_rated": N_("not rated: the drill ended before anything was asked of the team"),
+    "subscores": N_("timeliness {timeliness:.1f}, adherence {adherence:.1f}, conduct "
+                    "{conduct:.1f}"),
+    "outcome": N_("Outcome"),
+    "outcome_value": N_("peak {peak} mentions an hour; final severity {severity}; {calm}"),
+    "calm_after": N_("calm after {hours:.1f} h"),
+    "not_calm": N_("not calm by the end"),
+    "no_escalation": N_("no escalation"),
+    "timeline": N_("What happened"),
+    "timeline_caption": N_("Mentions an hour and the negative share, severity as bands, "
+                           "injects, press and influencer posts, the team's public statements "
+                           "and violations as markers."),
+    "obligations_chart": N_("Obligations"),
+    "obligations_caption": N_("Every obligation from arising to done; the tick is its deadline. "
+                              "Green met, orange late, red missed, grey open."),
+    "capability": N_("Capability analysis"),
+    "capability_intro": N_("Each rule is a capability the protocol asks for, rated P (performed "
+                           "without challenges), S (some challenges), M (major challenges) or U "
+                           "(unable to be performed)."),
+    "rule": N_("Rule"),
+    "rating": N_("Rating"),
+    "strengths": N_("Strengths"),
+    "improve_areas": N_("Areas for improvement"),
+    "none": N_("none"),
+    "met_at": N_("{what} met at {when} ({minutes} min)"),
+    "late_at": N_("{what} {minutes} min late at {when} (log line {line})"),
+    "missed_at": N_("{what} missed, due {when} (log line {line})"),
+    "response_times": N_("Response times"),
+    "response_caption": N_("Minutes from an obligation arising to done: median and 90th "
+                           "percentile."),
+    "by_action": N_("By action"),
+    "by_role": N_("By role"),
+    "action": N_("Action"),
+    "role": N_("Role"),
+    "count": N_("n"),
+    "median": N_("median"),
+    "p90": N_("90th percentile"),
+    "max": N_("max"),
+    "nothing_done": N_("Nothing was done."),
+    "conduct": N_("Conduct"),
+    "violations": N_("Violations"),
+    "no_violations": N_("No violations."),
+    "when": N_("When"),
+    "who": N_("Who"),
+    "why": N_("Why it matters"),
+    "silence": N_("Silence while in crisis"),
+    "no_silence": N_("No long silence while in crisis."),
+    "silence_gap": N_("{start} to {end} ({hours:.1f} h)"),
+    "channels": N_("Statements that missed channels"),
+    "no_channel_gaps": N_("Every statement reached every channel asked for."),
+    "channel_gap": N_("{what} at {when} missed {channels}"),
+    "strategy": N_("Strategy fit (SCCT)"),
+    "strategy_value": N_("Cluster {cluster}: expected {expected}; used {used}."),
+    "strategy_misfits": N_("Did not fit: {misfits}."),
+    "strategy_mixed": N_("Denial was mixed with diminish or rebuild statements."),
+    "nothing_public": N_("nothing public"),
+    "coaching": N_("Coaching on what people wrote"),
+    "coaching_notes": N_("Coaching notes"),
+    "person_kind": N_("Kind"),
+    "person_text": N_("Text"),
+    "no_coaching": N_("Nothing to note."),
+    "plan": N_("Improvement plan"),
+    "issue": N_("Issue"),
+    "corrective": N_("Corrective action"),
+    "element": N_("Capability element"),
+    "responsible": N_("Responsible"),
+    "target_date": N_("Target date"),
+    "no_plan": N_("Nothing to improve: every obligation met, no violations."),
+    "footer": N_("Made by crisis-drills {version} from the drill log ({records} records)."),
+    "el_planning": N_("planning"),
+    "el_organisation": N_("organisation"),
+    "el_equipment": N_("equipment"),
+    "el_training": N_("training"),
+    "el_exercise": N_("exercise"),
+    "plan_missed": N_("{what} was not done (due {when}, rule {rule}){more}"),
+    "plan_late": N_("{what} came late ({minutes} min at worst, rule {rule}){more}"),
+    "plan_more": N_("; {n} times"),
+    "plan_missed_fix": N_("Staff {role} and its backups, or put them on call, at that hour."),
+    "plan_late_fix": N_("Shorten the way to {role}: acknowledge pages faster, or agree a backup "
+                        "that answers."),
+    "plan_objective": N_("Objective {id} ({role}): {expected} — the facilitator judged it "
+                         "{status}{comment}"),
+    "plan_objective_fix": N_("Go through the message with {role} and rehearse the expected "
+                             "response."),
+    "plan_approval": N_("{what} went out without {approver}'s approval"),
+    "plan_approval_fix": N_("Agree how fast {approver} answers in a crisis, or pre-approve "
+                            "wording."),
+    "plan_violation": N_("{who} did '{action}' ({rule})"),
+    "plan_violation_fix": N_("Train the response guidelines: {reason}"),
+    "plan_channels": N_("{what} missed {channels}"),
+    "plan_channels_fix": N_("Publish every statement on every active channel, in the same words."),
+    "plan_misfit": N_("'{action}' does not fit the crisis cluster's strategy"),
+    "plan_misfit_fix": N_("Use the rulebook's strategies for this cluster."),
+    "fig_mentions": N_("mentions an hour"),
+    "fig_negative": N_("negative share"),
+    "fig_hours": N_("drill time"),
+    "fig_inject": N_("inject"),
+    "fig_press": N_("press or regulator"),
+    "fig_influencer": N_("influencer post"),
+    "fig_statement": N_("public statement"),
+    "fig_violation": N_("violation"),
+    "fig_calm": N_("calm"),
+    "fig_deadline": N_("deadline"),
+    "fig_p50": N_("median"),
+    "fig_p90": N_("90th percentile"),
+    "fig_minutes": N_("minutes"),
+    "fig_score": N_("score"),
+    "status_met": N_("met"),
+    "status_late": N_("late"),
+    "status_missed": N_("missed"),
+    "status_open": N_("open"),
+    "status_cancelled": N_("cancelled"),
+    "objectives": N_("Exercise objectives"),
+    "objectives_intro": N_("What the exercise script expected of the players: {earned:g} of "
+                           "{possible:g} points (met counts fully, partly half)."),
+    "expected": N_("Expected"),
+    "points": N_("Points"),
+    "status": N_("Status"),
+    "objective_met": N_("met"),
+    "objective_partly": N_("partly"),
+    "objective_missed": N_("missed"),
+    "objective_unvalidated": N_("not validated"),
+    "history": N_("Drill history"),
+    "history_caption": N_("Scores of the stored drills over time, one line per team."),
+    "date": N_("Date"),
+    "person_title": N_("{name}'s own score ({roles})"),
+    "person_score": N_("{score:.1f} / 100, rating {rating} ({meaning}): only what {name} did "
+                       "and did not do; the team's outcome is above."),
+    "person_not_rated": N_("Not rated: {meaning}."),
+    "person_items": N_("Pages, obligations and approvals"),
+    "person_asked": N_("Asked"),
+    "person_outcome": N_("Outcome"),
+    "person_minutes": N_("Minutes"),
+    "person_words": N_("What {name} wrote"),
+    "person_violations": N_("Own violations: {violations}"),
+    "person_none": N_("none"),
+    "baseline_title": N_("Compared with doing nothing"),
+    "baseline_intro": N_("The same drill (seed, start, files, end) with nobody in the role: "
+                         "every page goes to the simulated backup."),
+    "baseline_before": N_("{name}'s statement went out at {yours}, {minutes} minutes before the "
+                          "{action} {backup} would have made ({theirs})."),
+    "baseline_after": N_("{name}'s statement went out at {yours}, {minutes} minutes after the "
+                         "{action} {backup} would have made ({theirs})."),
+    "baseline_same": N_("{name}'s statement went out at {yours}, the same minute as {backup}'s "
+                        "would have."),
+    "baseline_only": N_("{name}'s statement went out at {yours}; without them no statement "
+                        "would have gone out."),
+    "baseline_missing": N_("{name} made no statement; {backup} would have made a {action} at "
+                           "{theirs}."),
+    "baseline_neither": N_("No statement went out, with {name} or without."),
+    "baseline_reach": N_("Negative reach {change} ({yours} against {theirs} without {name})."),
+    "baseline_lower": N_("{pct:.0f}% lower"),
+    "baseline_higher": N_("{pct:.0f}% higher"),
+    "baseline_equal": N_("the same"),
 }
 
-#: What an action is, said as a short phrase per language.
-ACTION_WORDS: dict[str, dict[str, str]] = {
-    "en": {"acknowledge": "acknowledging", "notify": "telling", "route": "routing",
-           "approve": "approving", "brief": "briefing", "holding_statement": "holding statement",
-           "update": "update", "statement": "statement", "apology": "apology",
-           "correct_misinformation": "correcting misinformation", "reply": "reply",
-           "move_private": "moving to a private channel",
-           "compensation_offer": "compensation offer", "delete_comment": "deleting a comment",
-           "argue": "arguing", "deny": "denial"},
-    "sv": {"acknowledge": "kvittering", "notify": "underrättelse", "route": "vidarebefordran",
-           "approve": "godkännande", "brief": "genomgång", "holding_statement": "första uttalande",
-           "update": "uppdatering", "statement": "uttalande", "apology": "ursäkt",
-           "correct_misinformation": "rättelse av felaktig information", "reply": "svar",
-           "move_private": "flytt till privat kanal", "compensation_offer": "erbjudande om ersättning",
-           "delete_comment": "borttagen kommentar", "argue": "argumenterande", "deny": "förnekande"},
+#: Keys whose English word means something else elsewhere (``met``: an obligation in time,
+#: an objective fulfilled): the catalogue says them in a context of their own.
+_CONTEXT = {"objective_met": "objective", "objective_partly": "objective",
+            "objective_missed": "objective", "objective_unvalidated": "objective"}
+
+#: What an action is, said as a short phrase.
+ACTION_WORDS: dict[str, str] = {
+    "acknowledge": N_("acknowledging"),
+    "notify": N_("telling"),
+    "route": N_("routing"),
+    "approve": N_("approving"),
+    "brief": N_("briefing"),
+    "holding_statement": N_("holding statement"),
+    "update": N_("update"),
+    "statement": N_("statement"),
+    "apology": N_("apology"),
+    "correct_misinformation": N_("correcting misinformation"),
+    "reply": N_("reply"),
+    "move_private": N_("moving to a private channel"),
+    "compensation_offer": N_("compensation offer"),
+    "delete_comment": N_("deleting a comment"),
+    "argue": N_("arguing"),
+    "deny": N_("denial"),
 }
 
-CLUSTER_WORDS: dict[str, dict[str, str]] = {
-    "en": {"victim": "victim", "accidental": "accidental", "preventable": "preventable"},
-    "sv": {"victim": "offer", "accidental": "olycka", "preventable": "förebyggbar"},
+RATING_MEANINGS: dict[str, str] = {
+    "P": N_("performed without challenges"),
+    "S": N_("performed with some challenges"),
+    "M": N_("performed with major challenges"),
+    "U": N_("unable to be performed"),
 }
-
-RATING_MEANINGS: dict[str, dict[str, str]] = {
-    "en": {"P": "performed without challenges", "S": "performed with some challenges",
-           "M": "performed with major challenges", "U": "unable to be performed"},
-    "sv": {"P": "utfört utan problem", "S": "utfört med vissa problem",
-           "M": "utfört med stora problem", "U": "kunde inte utföras"},
-}
-
-
 
 
 def language_of(header: dict[str, Any]) -> str:
-    """The report's language for a drill: its locale (``sv_SE`` -> ``sv``), or for a
-    hand-written log without one, the language its start is written in (``tis 09:00``)."""
+    """The report's language for a drill: its locale (``sv_SE`` -> ``sv``) when there is a
+    catalogue for it, else English; for a hand-written log without one, the language its
+    start is written in (``tis 09:00``)."""
     locale = header.get("locale")
     if isinstance(locale, str) and locale:
         code = locale.split("_")[0].lower()
-        return code if code in LANGUAGES else "en"
+        return code if has_catalogue(code) else "en"
     start = header.get("start")
     if isinstance(start, str) and start.strip().lower().startswith(SWEDISH_DAYS):
         return "sv"
     return "en"
 
 
-class Words:
-    """The catalogue in one language."""
+class _Numbers(string.Formatter):
+    """``str.format`` whose numbers follow the language: ``{score:.1f}`` gives ``70,4`` in
+    Swedish and ``70.4`` in English (English: exactly ``str.format``)."""
 
     def __init__(self, lang: str) -> None:
-        self.lang = lang if lang in LANGUAGES else "en"
-        self._messages = MESSAGES[self.lang]
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if self.lang == "en" or isinstance(value, bool) or not isinstance(value, (int, float)):
+            return super().format_field(value, format_spec)
+        if format_spec.endswith("f"):
+            digits = int(format_spec.lstrip(".,").rstrip("f") or 6)
+            return decimal(float(value), self.lang, digits)
+        if format_spec == "g":
+            whole = float(value).is_integer()
+            return count(int(value), self.lang) if whole else decimal(float(value), self.lang)
+        if format_spec == ",":
+            return count(int(value), self.lang)
+        return super().format_field(value, format_spec)
+
+
+class Words:
+    """The report's messages in one language (English where there is no catalogue)."""
+
+    def __init__(self, lang: str) -> None:
+        code = lang.split("_")[0].lower()
+        self.lang = code if has_catalogue(code) else "en"
+        self._catalogue = translations(self.lang)
+        self._numbers = _Numbers(self.lang)
+        #: Rule reasons as the log records them -> as this language says them (the report
+        #: fills it from the rulebook: ``Forbid.reason_in``).
+        self.reasons: dict[str, str] = {}
 
     def __call__(self, key: str, **values: Any) -> str:
-        return self._messages[key].format(**values)
+        english = MESSAGES[key]
+        context = _CONTEXT.get(key)
+        text = self._catalogue.pgettext(context, english) if context else \
+            self._catalogue.gettext(english)
+        return self._numbers.format(text, **values)
+
+    def number(self, value: float, digits: int = 1) -> str:
+        """A number as the language writes it (``70.4`` / ``70,4``)."""
+        return f"{value:.{digits}f}" if self.lang == "en" else decimal(value, self.lang, digits)
+
+    def reason(self, reason: Any) -> str:
+        """A rule's reason (as the log records it) in the report's language."""
+        text = str(reason or "")
+        return self.reasons.get(text, text)
+
+    def term(self, word: str) -> str:
+        """A status word of the score document (``met``, ``page``, ``taken over by Sam``)."""
+        if self.lang == "en":
+            return word
+        if word.startswith("taken over by "):
+            return self._catalogue.gettext("taken over by {member}").format(
+                member=word[len("taken over by "):])
+        return self._catalogue.gettext(word)
+
+    def minutes(self, value: float) -> str:
+        """Minutes as a person reads them: ``23``, or ``0.4`` under one (``0,4``)."""
+        return self.number(value, 1 if abs(value) < 1 else 0)
+
+    def short(self, value: float) -> str:
+        """A number as ``:g`` writes it (``2.5``, ``12``), in the language's way."""
+        return str(self._numbers.format_field(value, "g"))
+
+    def count(self, value: int) -> str:
+        """A whole number with the language's grouping (``1,349`` / ``1 349``)."""
+        return f"{value:,}" if self.lang == "en" else count(value, self.lang)
 
     def action(self, action: str) -> str:
-        return ACTION_WORDS[self.lang].get(action, action.replace("_", " "))
+        english = ACTION_WORDS.get(action)
+        if english is not None:
+            return self._catalogue.gettext(english)
+        return action.replace("_", " ") if self.lang == "en" else \
+            display_name(action, self.lang)
+
+    def name(self, name: str) -> str:
+        """A severity or a strategy as the language shows it (English: the id)."""
+        return name if self.lang == "en" or not name else display_name(name, self.lang)
+
+    def role(self, role: str) -> str:
+        """A role: its id in English (as the report always showed it), its name otherwise."""
+        return role if self.lang == "en" else display_name(role, self.lang)
 
     def what(self, action: str, role: str) -> str:
         """An obligation said briefly: ``holding statement (comms_lead)``."""
-        return f"{self.action(action)} ({role})"
+        return f"{self.action(action)} ({self.role(role)})"
 
     def cluster(self, cluster: Any) -> str:
         if not cluster:
             return "-"
-        return CLUSTER_WORDS[self.lang].get(str(cluster), str(cluster))
+        return str(cluster) if self.lang == "en" else display_name(str(cluster), self.lang)
 
     def rating(self, letter: str) -> str:
-        return RATING_MEANINGS[self.lang].get(letter, letter)
+        english = RATING_MEANINGS.get(letter)
+        return letter if english is None else self._catalogue.gettext(english)
 
     def status(self, status: str) -> str:
-        return self._messages.get(f"status_{status}", status)
+        return self(f"status_{status}") if f"status_{status}" in MESSAGES else status

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from drills.i18n.catalogue import N_, translations
+
 #: An improvement plan row is due this many days after the report is made.
 DUE_DAYS = 30
 
@@ -63,47 +65,38 @@ class Evaluation:
         return out
 
 
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "evaluation": "Evaluators' ratings and notes",
-        "evaluation_intro": "Each critical task as the evaluators rated it (P performed "
-                            "without challenges, S with some, M with major, U unable to be "
-                            "performed); an M or U rules out P for the team.",
-        "no_ratings": "No evaluator rated this drill.",
-        "objective": "Objective", "capability": "Capability", "task": "Critical task",
-        "rating": "Rating", "notes": "Notes", "when": "When", "who": "Evaluator",
-        "hotwash": "Hot wash", "no_hotwash": "Nobody answered the hot wash.",
-        "role": "Role", "well": "What went well", "improve": "What to improve",
-        "change": "One thing to change in the protocol",
-        "plan_task": "Evaluator rated {rating}: {task} ({objective})",
-        "plan_task_fix": "Practise this task with {capability}; {note}",
-        "plan_hotwash": "Hot wash ({role}): {change}",
-        "plan_hotwash_fix": "Decide on the protocol change and write it into the rulebook.",
-        "not_rated": "not rated",
-    },
-    "sv": {
-        "evaluation": "Utvärderarnas bedömningar och anteckningar",
-        "evaluation_intro": "Varje kritisk uppgift så som utvärderarna bedömde den (P utfört "
-                            "utan problem, S med vissa, M med stora, U kunde inte utföras); "
-                            "ett M eller U utesluter P för teamet.",
-        "no_ratings": "Ingen utvärderare bedömde övningen.",
-        "objective": "Mål", "capability": "Förmåga", "task": "Kritisk uppgift",
-        "rating": "Bedömning", "notes": "Anteckningar", "when": "När", "who": "Utvärderare",
-        "hotwash": "Direkt återkoppling (hot wash)",
-        "no_hotwash": "Ingen svarade på återkopplingen.",
-        "role": "Roll", "well": "Det som gick bra", "improve": "Det som kan bli bättre",
-        "change": "En sak att ändra i rutinen",
-        "plan_task": "Utvärderaren bedömde {rating}: {task} ({objective})",
-        "plan_task_fix": "Öva uppgiften med {capability}; {note}",
-        "plan_hotwash": "Återkoppling ({role}): {change}",
-        "plan_hotwash_fix": "Besluta om ändringen och skriv in den i regelboken.",
-        "not_rated": "ej bedömd",
-    },
+#: The evaluation's words (English; the catalogue says them in the report's language).
+WORDS: dict[str, str] = {
+    "evaluation": N_("Evaluators' ratings and notes"),
+    "evaluation_intro": N_("Each critical task as the evaluators rated it (P performed "
+                           "without challenges, S with some, M with major, U unable to "
+                           "be performed); an M or U rules out P for the team."),
+    "no_ratings": N_("No evaluator rated this drill."),
+    "objective": N_("Objective"),
+    "capability": N_("Capability"),
+    "task": N_("Critical task"),
+    "rating": N_("Rating"),
+    "notes": N_("Notes"),
+    "when": N_("When"),
+    "who": N_("Evaluator"),
+    "hotwash": N_("Hot wash"),
+    "no_hotwash": N_("Nobody answered the hot wash."),
+    "role": N_("Role"),
+    "well": N_("What went well"),
+    "improve": N_("What to improve"),
+    "change": N_("One thing to change in the protocol"),
+    "plan_task": N_("Evaluator rated {rating}: {task} ({objective})"),
+    "plan_task_fix": N_("Practise this task with {capability}; {note}"),
+    "plan_hotwash": N_("Hot wash ({role}): {change}"),
+    "plan_hotwash_fix": N_("Decide on the protocol change and write it into the rulebook."),
+    "not_rated": N_("not rated"),
 }
 
 
 def words_of(lang: str) -> dict[str, str]:
-    return WORDS.get(lang, WORDS["en"])
+    """The evaluation's words in ``lang`` (English where there is no catalogue)."""
+    catalogue = translations(lang)
+    return {key: catalogue.gettext(message) for key, message in WORDS.items()}
 
 
 def evaluation_tables(evaluation: Evaluation, lang: str,

@@ -49,7 +49,7 @@ def timeline_figure(line: Timeline, words: Words, clock: Callable[[float], str])
     for start, stop, level in line.severity:
         colour = _SEVERITY_COLOURS[min(level, len(_SEVERITY_COLOURS) - 1)]
         ax.axvspan(start / 60, stop / 60, color=colour, alpha=0.8, lw=0, zorder=0)
-        name = line.levels[level] if level < len(line.levels) else str(level)
+        name = words.name(line.levels[level]) if level < len(line.levels) else str(level)
         ax.text((start + stop) / 120, 0.985, name, transform=ax.get_xaxis_transform(),
                 ha="center", va="top", fontsize=7, color="#444444", clip_on=True)
     peak = max((m for _t, m, _n in line.signals), default=0.0) or 1.0

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from drills.i18n.catalogue import N_, translations
+from drills.i18n.names import display_name
 from drills.log.records import Record
 from drills.vocabulary import STATEMENT_ACTIONS
 
@@ -20,23 +22,17 @@ MAX_ROWS = 300
 #: Characters of a text shown in one cell.
 TEXT_CHARS = 600
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {"inject": "Inject", "statement": "Statement", "action": "Action",
-           "approval": "Approval", "violation": "Violation", "control": "Facilitator",
-           "severity": "Severity", "objective": "Objective", "when": "When", "what": "What",
-           "who": "Who", "detail": "Detail", "title": "Narrative timeline",
-           "more": "... and {n} more lines (the whole story is in the drill log)",
-           "waited": "approved {what} after {minutes} min", "to": "to {to}",
-           "severity_to": "severity to {name}", "via": "via {channels}",
-           "judged": "{id}: {status}"},
-    "sv": {"inject": "Inspel", "statement": "Uttalande", "action": "Åtgärd",
-           "approval": "Godkännande", "violation": "Överträdelse", "control": "Övningsledare",
-           "severity": "Allvarsgrad", "objective": "Mål", "when": "När", "what": "Vad",
-           "who": "Vem", "detail": "Detaljer", "title": "Händelseförlopp",
-           "more": "... och {n} rader till (hela förloppet finns i övningsloggen)",
-           "waited": "godkände {what} efter {minutes} min", "to": "till {to}",
-           "severity_to": "allvarsgrad till {name}", "via": "via {channels}",
-           "judged": "{id}: {status}"},
+#: The timeline's words (English; the catalogue says them in the report's language).
+LABELS: dict[str, str] = {
+    "inject": N_("Inject"), "statement": N_("Statement"), "action": N_("Action"),
+    "approval": N_("Approval"), "violation": N_("Violation"), "control": N_("Facilitator"),
+    "severity": N_("Severity"), "objective": N_("Objective"), "when": N_("When"),
+    "what": N_("What"), "who": N_("Who"), "detail": N_("Detail"),
+    "title": N_("Narrative timeline"),
+    "more": N_("... and {n} more lines (the whole story is in the drill log)"),
+    "waited": N_("approved {what} after {minutes} min"), "to": N_("to {to}"),
+    "severity_to": N_("severity to {name}"), "via": N_("via {channels}"),
+    "judged": N_("{id}: {status}"),
 }
 
 
@@ -47,11 +43,20 @@ def _short(text: Any) -> str:
 
 def narrative(records: list[Record], lang: str, clock: Callable[[float], str],
               action_words: Callable[[str], str] | None = None,
+              reason: Callable[[Any], str] | None = None,
               ) -> tuple[str, list[str], list[list[str]]]:
     """(title, headers, rows) of the narrative timeline of ``records`` (time-ordered);
-    ``action_words`` names an action in the report's language."""
-    w = LABELS.get(lang, LABELS["en"])
+    ``action_words`` names an action in the report's language, ``reason`` says a rule's
+    reason in it."""
+    catalogue = translations(lang)
+    w = {key: catalogue.gettext(message) for key, message in LABELS.items()}
     say = action_words or (lambda name: name.replace("_", " "))
+    said = reason or (lambda text: str(text or ""))
+    english = lang.split("_")[0].lower() == "en"
+
+    def name(id_: str) -> str:
+        """A role, kind or severity: English shows it as words, another language by name."""
+        return id_.replace("_", " ") if english else display_name(id_, lang)
     header = records[0] if records else {}
     levels = [str(x) for x in header.get("severity_levels") or []]
     created: dict[str, tuple[float, str]] = {}
@@ -68,14 +73,14 @@ def narrative(records: list[Record], lang: str, clock: Callable[[float], str],
             detail = subject + _short(record.get("text"))
             if to:
                 detail += f" ({w['to'].format(to=', '.join(str(x) for x in to))})"
-            kind_words = str(record.get("kind") or "").replace("_", " ")
+            kind_words = name(str(record.get("kind") or ""))
             row = [w["inject"], f"{kind_words} · {who}".strip(" ·"), detail]
         elif kind == "obligation":
             if record.get("status") == "created":
                 created[str(record.get("id"))] = (t, str(record.get("action") or ""))
             elif record.get("status") == "approved":
                 since, what = created.get(str(record.get("id")), (t, ""))
-                approver = str(record.get("approver") or "").replace("_", " ")
+                approver = name(str(record.get("approver") or ""))
                 who = f"{record.get('member') or ''} ({approver})"
                 row = [w["approval"], who, w["waited"].format(
                     what=f"{say(what) if what else ''} {record.get('id')}".strip(),
@@ -89,13 +94,13 @@ def narrative(records: list[Record], lang: str, clock: Callable[[float], str],
                     detail = (detail + " " if detail else "") + \
                         f"({w['via'].format(channels=', '.join(str(c) for c in channels))})"
                 label = w["statement"] if action in STATEMENT_ACTIONS else w["action"]
-                role = str(record.get("role") or "").replace("_", " ")
+                role = name(str(record.get("role") or ""))
                 row = [f"{label}: {say(action)}", f"{record.get('member') or ''} ({role})",
                        detail]
         elif kind == "violation":
             row = [w["violation"], str(record.get("member") or ""),
                    f"{say(str(record.get('action') or ''))}: "
-                   f"{record.get('reason') or ''}"]
+                   f"{said(record.get('reason'))}"]
         elif kind == "control":
             op = str(record.get("op") or "")
             detail = " · ".join(f"{k} {record[k]}" for k in ("inject", "to", "kind", "status",
@@ -106,8 +111,9 @@ def narrative(records: list[Record], lang: str, clock: Callable[[float], str],
                    detail + (f": {_short(text)}" if text else "")]
         elif kind == "severity":
             level = int(record.get("level") or 0)
-            name = levels[level] if 0 <= level < len(levels) else str(level)
-            row = [w["severity"], "", w["severity_to"].format(name=name)
+            level_name = levels[level] if 0 <= level < len(levels) else str(level)
+            shown = level_name if english else display_name(level_name, lang)
+            row = [w["severity"], "", w["severity_to"].format(name=shown)
                    + (f" ({record['reason']})" if record.get("reason") else "")]
         if row is not None:
             rows.append([clock(t), *row])

@@ -13,7 +13,7 @@ from drills.report.catalogue import Words
 def person_sections(document: dict[str, Any], words: Words,
                     clock: Callable[[float], str]) -> list[Any]:
     """A section per person of the score document (none for a simulated team)."""
-    from drills.report.build import Section, Table, minutes
+    from drills.report.build import Section, Table
 
     sections = []
     for person in document.get("persons") or ():
@@ -34,20 +34,23 @@ def person_sections(document: dict[str, Any], words: Words,
         items = person.get("items") or []
         if items:
             section.tables.append((words("person_items"), Table(
-                ["", "id", words("action"), words("person_asked"), words("person_outcome"),
-                 words("person_minutes")],
-                [[str(i["kind"]), str(i["id"]), words.action(str(i["what"])), clock(i["t"]),
-                  str(i["outcome"]), "-" if i["minutes"] is None else minutes(i["minutes"])]
+                [words("person_kind"), "id", words("action"), words("person_asked"),
+                 words("person_outcome"), words("person_minutes")],
+                [[words.term(str(i["kind"])), str(i["id"]), words.action(str(i["what"])),
+                  clock(i["t"]), words.term(str(i["outcome"])),
+                  "-" if i["minutes"] is None else words.minutes(i["minutes"])]
                  for i in items])))
         wrote = [a for a in person.get("actions") or () if a.get("text")]
         if wrote:
             section.tables.append((words("person_words", name=name), Table(
-                [words("when"), words("action"), "", ""],
+                [words("when"), words("action"), words("person_text"),
+                 words("coaching_notes")],
                 [[clock(a["t"]), words.action(str(a["action"])), str(a["text"]),
                   "; ".join(a.get("notes") or ())] for a in wrote])))
         violations = person.get("violations") or []
         section.bullets.append(words("person_violations", violations="; ".join(
-            f"{words.action(str(v['action']))} ({v['reason']})" for v in violations)
+            f"{words.action(str(v['action']))} ({words.reason(v['reason'])})"
+            for v in violations)
             or words("person_none")))
         sections.append(section)
     return sections

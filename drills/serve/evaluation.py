@@ -28,7 +28,7 @@ from drills.serve.auth import facilitator, participant, server_of
 from drills.serve.db import HotWash, ServeDB
 from drills.serve.errors import api_error
 from drills.serve.library import drill_config
-from drills.serve.pages import render
+from drills.serve.pages import drill_lang, render
 from drills.serve.server import new_code
 from drills.serve.validate import checked_spec, json_body
 from drills.sim.config import DrillConfig
@@ -112,7 +112,7 @@ async def evaluator_page(request: Request) -> Response:
     if found is None:
         return render("message", title="Unknown evaluator code",
                       message="This evaluator link is not valid. Ask the facilitator for yours.")
-    return render("evaluator", scripts=["common", "evaluator"],
+    return render("evaluator", drill_lang(request, found[0]), scripts=["common", "evaluator"],
                   page={"drill": found[0], "code": code})
 
 

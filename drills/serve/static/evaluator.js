@@ -23,21 +23,22 @@ async function rate(task, rating, noteBox) {
   try {
     const saved = await api("POST", `/api/drills/${body.drill}/evaluation`, {task, rating, note}, code);
     noteBox.value = "";  // kept until the server has it
-    notice(`Saved at ${saved.clock || "the end"}: ${task}${rating ? " rated " + rating : ""}.`);
+    notice(rating ? w("Saved at {clock}: {task} rated {rating}.", {clock: saved.clock || w("the end"), task, rating})
+      : w("Saved at {clock}: {task}.", {clock: saved.clock || w("the end"), task}));
     refresh();
-  } catch (e) { notice(`Not saved (${e.message}); your note is still here.`, "error"); }
+  } catch (e) { notice(w("Not saved ({error}); your note is still here.", {error: e.message}), "error"); }
 }
 
 function taskItem(t) {
-  const noteBox = el("textarea", {rows: 2, maxlength: 2000, placeholder: "What you saw (optional)", "aria-label": `Note on ${t.id}`});
+  const noteBox = el("textarea", {rows: 2, maxlength: 2000, placeholder: w("What you saw (optional)"), "aria-label": w("Note on {id}", {id: t.id})});
   const current = lastRating(t.id);
   return el("li", {class: "task", "data-task": t.id},
-    el("div", {class: "meta"}, "Capability: ", el("b", {}, t.capability)),
+    el("div", {class: "meta"}, w("Capability:"), " ", el("b", {}, t.capability)),
     el("div", {class: "what"}, t.task, current ? el("span", {class: "rating r-" + current}, current) : null),
     noteBox,
     el("div", {class: "buttons"},
-      ...["P", "S", "M", "U"].map((r) => el("button", {class: "rate r-" + r + (current === r ? " on" : ""), title: `Rate ${r}`, onclick: () => rate(t.id, r, noteBox)}, r)),
-      el("button", {onclick: () => rate(t.id, "", noteBox)}, "Note only")));
+      ...["P", "S", "M", "U"].map((r) => el("button", {class: "rate r-" + r + (current === r ? " on" : ""), title: w("Rate {rating}", {rating: r}), onclick: () => rate(t.id, r, noteBox)}, r)),
+      el("button", {onclick: () => rate(t.id, "", noteBox)}, w("Note only"))));
 }
 
 function render(d) {
@@ -52,14 +53,14 @@ function render(d) {
       if (t.objective !== objective) { objective = t.objective; items.push(el("li", {class: "objective"}, el("h3", {}, objective))); }
       items.push(taskItem(t));
     }
-    fill(document.getElementById("tasks"), items.length ? items : [el("li", {class: "empty"}, "No critical tasks: the rulebook requires nothing.")]);
+    fill(document.getElementById("tasks"), items.length ? items : [el("li", {class: "empty"}, w("No critical tasks: the rulebook requires nothing."))]);
     for (const node of document.querySelectorAll(".task")) node.querySelector("textarea").value = typed.get(node.dataset.task) || "";
   }
   const names = new Map(d.tasks.map((t) => [t.id, t.task]));
   fill(document.getElementById("notes"), d.ratings.length ? d.ratings.slice().reverse().map((r) =>
-    el("li", {class: "act"}, el("span", {class: "meta"}, r.clock || `${Math.floor(r.t / 60)}h${String(Math.floor(r.t % 60)).padStart(2, "0")} in`),
+    el("li", {class: "act"}, el("span", {class: "meta"}, r.clock || w("{time} in", {time: `${Math.floor(r.t / 60)}h${String(Math.floor(r.t % 60)).padStart(2, "0")}`})),
       r.rating ? el("b", {}, r.rating + " ") : null, names.get(r.task) || r.task, r.note ? el("q", {}, r.note) : null))
-    : [el("li", {class: "empty"}, "No ratings yet.")]);
+    : [el("li", {class: "empty"}, w("No ratings yet."))]);
 }
 
 refresh().then(() => {

@@ -116,7 +116,7 @@ function open(id, drill, restoring) {
     for (const code of [].concat(codes)) {
       const link = `${location.origin}/join/${code}`;
       items.push(el("div", {class: "joincard"}, el("img", {src: `/qr/${code}.svg`, alt: `QR code for ${plain(role)}`}),
-        el("div", {}, el("b", {}, plain(role)), el("div", {class: "code"}, code), el("a", {href: link, target: "_blank"}, link))));
+        el("div", {}, el("b", {"data-role": role}, plain(role)), el("div", {class: "code"}, code), el("a", {href: link, target: "_blank"}, link))));
     }
   }
   fill(join, items);
@@ -180,7 +180,27 @@ async function trigger(id) {
   catch (e) { notice(e.message, "error"); }
 }
 
+// The open drill's language: the words for it came with the page (one set per catalogue);
+// the drill's part of the page is labelled again when another drill's language differs.
+function speak(state) {
+  const wanted = state.lang || "en";
+  const roles = JSON.stringify(state.role_names || {});
+  if (PAGE_WORDS.lang === wanted && speak.roles === roles) return;
+  PAGE_WORDS.lang = wanted;
+  PAGE_WORDS.words = (pageData().words_by_lang || {})[wanted] || {};
+  speak.roles = roles;
+  for (const node of document.querySelectorAll("#drill [data-w]")) node.textContent = w(node.dataset.w);
+  for (const option of document.querySelectorAll("#adhoc-to option, #message-to option")) {
+    option.textContent = shown(option.value, (state.role_names || {})[option.value], plain(option.value));
+  }
+  for (const node of document.querySelectorAll("#drill [data-role]")) {
+    node.textContent = shown(node.dataset.role, (state.role_names || {})[node.dataset.role], plain(node.dataset.role));
+  }
+  personasShown = "";
+}
+
 function render(state) {
+  speak(state);
   header(state);
   renderRoomControls(state);
   if (state.status !== lastStatus) { lastStatus = state.status; listDrills(); }
@@ -198,32 +218,32 @@ function render(state) {
   if (document.activeElement !== speed) speed.value = state.speed;
   const score = state.score;
   fill(document.getElementById("score"), score ? [
-    score.score === null ? el("div", {class: "big-score"}, "not rated yet") :
+    score.score === null ? el("div", {class: "big-score"}, w("not rated yet")) :
     el("div", {class: "big-score"}, score.score.toFixed(1), el("span", {class: "rating r-" + score.rating}, score.rating)),
-    el("div", {class: "sub"}, `timeliness ${score.subscores.timeliness} · adherence ${score.subscores.adherence} · conduct ${score.subscores.conduct}`),
-    el("ol", {class: "improve"}, ...score.improvements.map((t) => el("li", {}, t)))] : [el("p", {}, "The score appears once the drill runs.")]);
+    el("div", {class: "sub"}, w("timeliness {timeliness} · adherence {adherence} · conduct {conduct}", score.subscores)),
+    el("ol", {class: "improve"}, ...score.improvements.map((t) => el("li", {}, t)))] : [el("p", {}, w("The score appears once the drill runs."))]);
   fill(document.getElementById("injects"), (state.injects || []).map((i) =>
-    el("li", {}, el("button", {onclick: () => trigger(i.id)}, "Trigger now"), ` ${i.id} · ${i.kind.replace(/_/g, " ")} · ${i.at}`, injectExtra(i))));
+    el("li", {}, el("button", {onclick: () => trigger(i.id)}, w("Trigger now")), ` ${i.id} · ${shown(i.kind, i.kind_name, i.kind.replace(/_/g, " "))} · ${i.at}`, injectExtra(i))));
   fill(document.getElementById("obligations"), (state.obligations || []).map((o) =>
-    el("tr", {class: o.late ? "late" : ""}, el("td", {}, o.id), el("td", {}, o.action.replace(/_/g, " ")),
-      el("td", {}, plain(o.acting || o.role), o.paged ? ` (paged: ${o.paged})` : ""), el("td", {}, o.due),
+    el("tr", {class: o.late ? "late" : ""}, el("td", {}, o.id), el("td", {}, shown(o.action, o.action_name, o.action.replace(/_/g, " "))),
+      el("td", {}, shown(o.acting || o.role, (state.role_names || {})[o.acting || o.role], plain(o.acting || o.role)), o.paged ? " " + w("(paged: {role})", {role: shown(o.paged, (state.role_names || {})[o.paged])}) : ""), el("td", {}, o.due),
       el("td", {class: "countdown"}, o.left_text),
-      el("td", {}, Object.entries(o.approvals).map(([r, s]) => `${r}: ${s}`).join(", ")))));
+      el("td", {}, Object.entries(o.approvals).map(([r, s]) => `${shown(r, (state.role_names || {})[r])}: ${w(s)}`).join(", ")))));
   const objectives = state.objectives || [];
   document.getElementById("objectives-card").hidden = !objectives.length;
   if (!document.querySelector("#objectives select:focus, #objectives input:focus")) {
     fill(document.getElementById("objectives"), objectives.map((o) => {
-      const verdict = el("select", {}, ...["met", "partly", "missed"].map((v) => el("option", {value: v}, v)));
-      const note = el("input", {placeholder: "comment", maxlength: 2000});
-      return el("tr", {}, el("td", {}, o.id), el("td", {}, plain(o.role)), el("td", {}, o.expected), el("td", {}, o.points),
-        el("td", {}, o.status + (o.by ? ` (${o.by}${o.when ? " " + o.when : ""})` : "")),
-        el("td", {class: "inline"}, verdict, note, el("button", {onclick: () => judge(o.id, verdict.value, note.value)}, "Validate")));
+      const verdict = el("select", {}, ...["met", "partly", "missed"].map((v) => el("option", {value: v}, w(v))));
+      const note = el("input", {placeholder: w("comment"), maxlength: 2000});
+      return el("tr", {}, el("td", {}, o.id), el("td", {}, shown(o.role, (state.role_names || {})[o.role], plain(o.role))), el("td", {}, o.expected), el("td", {}, o.points),
+        el("td", {}, w(o.status) + (o.by ? ` (${o.by}${o.when ? " " + o.when : ""})` : "")),
+        el("td", {class: "inline"}, verdict, note, el("button", {onclick: () => judge(o.id, verdict.value, note.value)}, w("Validate"))));
     }));
   }
   fill(document.getElementById("signals"), Object.entries(state.signals || {}).flatMap(([k, v]) => [el("dt", {}, signalName(k)), el("dd", {}, v)]));
   fill(document.getElementById("feed"), (state.feed || []).slice().reverse().map((e) => postItem(e, feedExtra(e))));
   const acts = (state.actions || []).slice().reverse().map((a) => { const item = actionItem(a); item.append(projectButton(a.id)); return item; });
-  for (const v of (state.violations || []).slice().reverse()) acts.unshift(el("li", {class: "violation"}, `${v.clock} violation by ${v.member}: ${v.reason}`));
+  for (const v of (state.violations || []).slice().reverse()) acts.unshift(el("li", {class: "violation"}, w("{clock} violation by {member}: {reason}", {clock: v.clock, member: v.member, reason: v.reason_shown || v.reason})));
   fill(document.getElementById("actions"), acts);
 }
 

@@ -16,15 +16,15 @@ async function send(path, body, said) {
 }
 
 function projectButton(id) {
-  return el("button", {class: "link", title: "Show it on the room wall", onclick: () =>
-    send("control", {op: "project", item: id}, `${id} is on the room wall.`)}, "project");
+  return el("button", {class: "link", title: w("Show it on the room wall"), onclick: () =>
+    send("control", {op: "project", item: id}, w("{id} is on the room wall.", {id}))}, w("project"));
 }
 
 function feedExtra(event) {
-  const reply = event.to ? null : el("button", {class: "link", title: "Reply to it as a persona", onclick: () => {
+  const reply = event.to ? null : el("button", {class: "link", title: w("Reply to it as a persona"), onclick: () => {
     document.getElementById("persona-reply").value = event.id;
     document.querySelector("#persona textarea").focus();
-  }}, "reply as persona");
+  }}, w("reply as persona"));
   return el("span", {class: "meta"}, " ", projectButton(event.id), " ", reply);
 }
 
@@ -47,10 +47,10 @@ function editor(inject) {
     const body = {edit: inject.id, text: text.value};
     if (at.value.trim()) body.at = at.value.trim();
     if (inject.to && inject.to.length) body.to = to.value.split(",").map((r) => r.trim()).filter(Boolean);
-    if (await send("inject", body, `${inject.id} changed.`)) show(form, false);
-  }}, el("label", {}, "Text ", text), el("label", {}, "At ", at), inject.to && inject.to.length ? el("label", {}, "To ", to) : null, el("button", {}, "Save"));
+    if (await send("inject", body, w("{id} changed.", {id: inject.id}))) show(form, false);
+  }}, el("label", {}, w("Text"), " ", text), el("label", {}, w("At"), " ", at), inject.to && inject.to.length ? el("label", {}, w("To"), " ", to) : null, el("button", {}, w("Save")));
   show(form, false);  // through the CSSOM: the page's CSP refuses inline style attributes
-  return el("span", {}, " ", el("button", {class: "link", onclick: () => show(form, form.style.display === "none")}, "edit"), form);
+  return el("span", {}, " ", el("button", {class: "link", onclick: () => show(form, form.style.display === "none")}, w("edit")), form);
 }
 
 function roomControls(drill) {
@@ -66,15 +66,15 @@ function renderRoomControls(state) {
   const key = JSON.stringify(personas);
   if (key !== personasShown) {
     personasShown = key;
-    fill(document.getElementById("persona-pick"), [el("option", {value: ""}, "typed in below"),
+    fill(document.getElementById("persona-pick"), [el("option", {value: ""}, w("typed in below")),
       ...personas.map((p) => el("option", {value: p.id}, `${p.name} (@${p.handle}, ${p.kind}, ${p.followers.toLocaleString()} on ${p.platform})`))]);
   }
   show(document.getElementById("persona-typed"), document.getElementById("persona-pick").value === "");
   const shown = state.projected;
   fill(document.getElementById("projected"), shown ? [
     el("ol", {class: "feed"}, shown.type === "post" ? postItem(shown) : actionItem(shown)),
-    el("button", {onclick: () => send("control", {op: "project", item: ""}, "The wall shows the feed.")}, "Clear the wall")]
-    : [el("p", {}, "The public feed. Project a post or an action to show it there.")]);
+    el("button", {onclick: () => send("control", {op: "project", item: ""}, w("The wall shows the feed."))}, w("Clear the wall"))]
+    : [el("p", {}, w("The public feed. Project a post or an action to show it there."))]);
 }
 
 document.getElementById("persona-pick").addEventListener("change", (e) => {
@@ -89,7 +89,7 @@ document.getElementById("message").addEventListener("submit", async (e) => {
   const when = String(form.get("in") || "").replace(/^in\s+/, "").trim();
   if (when && when !== "now") body.in = when;
   if (form.get("attachment")) body.attachments = [form.get("attachment")];
-  if (await send("inject", body, when && when !== "now" ? `Message scheduled in ${when}.` : "Message sent.")) e.target.reset();
+  if (await send("inject", body, when && when !== "now" ? w("Message scheduled in {when}.", {when}) : w("Message sent."))) e.target.reset();
 });
 
 document.getElementById("persona").addEventListener("submit", async (e) => {
@@ -103,7 +103,7 @@ document.getElementById("persona").addEventListener("submit", async (e) => {
     if (form.get("name")) body.name = form.get("name");
   }
   if (form.get("reply_to")) body.reply_to = form.get("reply_to");
-  if (await send("post", body, "Posted in the public feed.")) {
+  if (await send("post", body, w("Posted in the public feed."))) {
     e.target.querySelector("textarea").value = "";
     document.getElementById("persona-reply").value = "";
   }

@@ -19,6 +19,6 @@ document.getElementById("hotwash-form").addEventListener("submit", async (e) => 
   try {
     await api("POST", `/api/drills/${page.drill}/hotwash`, answers, {"X-Join-Code": page.code});
     hotwashSent = true;
-    notice("Thank you: your answers are in the report.");
-  } catch (err) { notice(`Not sent: ${err.message}`, "error"); }
+    notice(w("Thank you: your answers are in the report."));
+  } catch (err) { notice(w("Not sent: {error}", {error: err.message}), "error"); }
 });

@@ -7,13 +7,13 @@ const names = {mentions_1h: "mentions / hour", negative_share: "negative", veloc
 function render(s) {
   header(s);
   fill(document.getElementById("trending"), Object.entries(s.trending || {}).map(([k, v]) =>
-    el("div", {class: "metric"}, el("div", {class: "value"}, k === "negative_share" ? Math.round(v * 100) + "%" : Math.round(v).toLocaleString()), el("div", {class: "label"}, names[k] || signalName(k)))));
+    el("div", {class: "metric"}, el("div", {class: "value"}, k === "negative_share" ? Math.round(v * 100) + "%" : Math.round(v).toLocaleString(PAGE_WORDS.lang === "en" ? undefined : PAGE_WORDS.lang)), el("div", {class: "label"}, names[k] ? w(names[k]) : signalName(k)))));
   const shown = s.projected;
   document.getElementById("projected").hidden = !shown;
   fill(document.getElementById("projected-item"), shown ? [shown.type === "post" ? postItem(shown) : actionItem(shown)] : []);
   fill(document.getElementById("feed"), (s.feed || []).slice().reverse().map((e) => postItem(e)));
   const said = (s.statements || []).slice().reverse().map(actionItem);
-  fill(document.getElementById("statements"), said.length ? said : [el("li", {class: "empty"}, "No public statement yet.")]);
+  fill(document.getElementById("statements"), said.length ? said : [el("li", {class: "empty"}, w("No public statement yet."))]);
 }
 
 api("GET", `/api/drills/${body.drill}/state?room=${encodeURIComponent(body.room)}`).then(render).catch((e) => console.error(e));
