@@ -111,7 +111,8 @@ def play(scenario: str, rulebook: str, team: str, start: str, map_roles: str | N
             click.echo("\n".join(compare_attempts(earlier, document, name.strip(), path)))
         recorder.done(document)
     saved = saved_as(path)
-    click.echo(f"log written to {saved}; 'drill replay {saved}' runs it again", err=True)
+    click.echo(session.console.w("log written to {path}; 'drill replay {path}' runs it again",
+                                 path=saved), err=True)
     if session.console.interrupted:
         sys.exit(130)
 

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from drills.errors import InputError
+from drills.i18n.catalogue import t
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,7 +91,8 @@ class Recorder:
             recorded=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
             kind=self.kind, header=numbered[0][1], score=score, log=data,
             records=len(numbered), hashes=hashes)
-        click.echo(f"recorded as drill {drill_id} in {self.store.path}", err=True)
+        click.echo(t(language_of(numbered[0][1]), "recorded as drill {id} in {path}",
+                     id=drill_id, path=self.store.path), err=True)
 
 
 @contextmanager
@@ -112,3 +114,9 @@ def recording(db: str | None, no_store: bool, kind: str, log: str | None,
             yield Recorder(os.path.join(folder, "drill.jsonl"), store, kind, inputs)
     finally:
         store.close()
+
+
+def language_of(header: dict[str, Any]) -> str:
+    """The language a drill's header speaks (its locale; English without one)."""
+    locale = header.get("locale")
+    return locale.split("_")[0] if isinstance(locale, str) and locale else "en"
