@@ -139,3 +139,40 @@ def test_an_authority_writes_in_office_hours() -> None:
     scenario = replace(scenario, injects=tuple(
         replace(i, office_hours=False) if i.id == "imy" else i for i in scenario.injects))
     assert letter_at("fre 17:30") == 360.0
+
+
+def test_a_scenario_s_own_templates_fit_its_stance(tmp_path: Path) -> None:
+    """The boycott is over a decision the company stands by: its holding statement explains
+    the decision (the scenario's template), it does not say it is looking into it (the
+    rulebook's); templates the scenario does not give still come from the rulebook."""
+    from drills.api import people_config
+    from drills.sim.world import World
+
+    config = people_config(scenario="sv-boycott-call", rulebook="default", team="standard",
+                           seed=2, start="mån 09:00", humans={"comms_lead": "Ann"}, hours=1)
+    world = World(config, _NullSink())
+    holding = world.template_text("holding_statement", "facebook")
+    assert holding is not None and "står fast vid beslutet" in holding
+    assert "undersöker" not in holding
+    assert world.template_text("reply", None) == \
+        config.rulebook.template_text("reply", None, "sv")
+    assert "holding_statement" in world.template_names() and "reply" in world.template_names()
+
+
+def test_a_scenario_template_with_an_unknown_placeholder_is_positioned(tmp_path: Path) -> None:
+    text = (Path(resolve("scenario", "sv-boycott-call")).read_text("utf-8")
+            .replace("Fakta: {url}", "Fakta: {urll}"))
+    bad = tmp_path / "boycott.yaml"
+    bad.write_text(text, "utf-8")
+    result = CliRunner().invoke(cli, ["lint", str(bad)])
+    assert result.exit_code == 2
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "{urll}" in row)
+    assert f"{bad}:{line}:" in result.output and "did you mean 'url'" in result.output
+
+
+class _NullSink:
+    def write(self, record: dict[str, object]) -> None:
+        pass
+
+    def write_event(self, event: dict[str, object]) -> None:
+        pass

@@ -230,6 +230,9 @@ class Scenario:
     #: rulebook's obligations.
     evaluation: tuple[CriticalTask, ...] = ()
     effects: dict[str, Effect] = field(default_factory=dict)
+    #: Response templates of this crisis (a stance of its own), over the rulebook's: name ->
+    #: language ("" = the scenario's own) -> platform or "default" -> text.
+    templates: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     translations: dict[str, dict[str, object]] = field(default_factory=dict)
     source: str = ""
 

@@ -37,12 +37,13 @@ from drills.inputs.checked import (
     wrong_kind,
 )
 from drills.inputs.durations import parse_duration
-from drills.inputs.templates import placeholder_problems
+from drills.inputs.templates import placeholder_problems, template_tables
 from drills.inputs.validation import suggest, validate
 from drills.inputs.yamldoc import Document, Path
 from drills.rulebook import ast
 from drills.rulebook.grammar import parse_condition
 from drills.rulebook.typecheck import check
+from drills.vocabulary import TEMPLATE_PLACEHOLDERS
 
 _RATE = re.compile(r"^(\d+(?:\.\d+)?)\s*/\s*(m|h|d)$")
 _PER_MINUTE = {"m": 1.0, "h": 1 / 60, "d": 1 / 1440}
@@ -504,6 +505,8 @@ class _Builder:
             outlets=self.texts(("outlets",), raw.get("outlets"), MESSAGE_PLACEHOLDERS),
             claims=self.texts(("claims",), raw.get("claims"), MESSAGE_PLACEHOLDERS),
             effects=self.effects(), translations=self.translations(), source=self.doc.path,
+            templates=template_tables(raw.get("templates"), self.error, lambda where, text:
+                                      self.template(where, text, TEMPLATE_PLACEHOLDERS)),
             breaks=self.breaks(duration), personas=self.personas(),
             evaluation=self.evaluation(),
         )

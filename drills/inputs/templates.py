@@ -7,7 +7,10 @@ substitutes whole names from a fixed set. ``{{`` and ``}}`` stand for literal br
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from drills.vocabulary import TEMPLATE_LANGUAGES
 
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -80,3 +83,67 @@ def render_template(template: str, values: Mapping[str, str]) -> str:
         parts.append(value)
     parts.append(template[position:])
     return "".join(parts)
+
+
+Where = tuple[str | int, ...]
+
+
+def template_tables(raw: Any, error: Callable[..., None],
+                    check: Callable[[Where, str], bool]) -> dict[str, dict[str, dict[str, str]]]:
+    """A ``templates:`` mapping (a rulebook's or a scenario's) as name -> language ("" = the
+    file's own) -> platform or "default" -> text; ``check`` judges each text's placeholders
+    and ``error`` hears what is wrong, at its place."""
+    result: dict[str, dict[str, dict[str, str]]] = {}
+    if not isinstance(raw, dict):
+        return result
+    for name, spec in raw.items():
+        where: Where = ("templates", name)
+        if isinstance(spec, str):
+            own: Any = {"default": spec}
+            languages: dict[str, Any] = {}
+        elif isinstance(spec, dict):
+            own = {k: v for k, v in spec.items() if k not in TEMPLATE_LANGUAGES}
+            languages = {k: v for k, v in spec.items() if k in TEMPLATE_LANGUAGES}
+        else:
+            continue
+        tables: dict[str, dict[str, str]] = {}
+        good = True
+        for lang, table in [("", own), *languages.items()]:
+            if isinstance(table, str):
+                table = {"default": table}
+            if not isinstance(table, dict) or not table:
+                continue
+            texts = {}
+            for platform, text in table.items():
+                at: Where = where if isinstance(spec, str) else (
+                    (*where, platform) if not lang else
+                    (*where, lang) if isinstance(spec[lang], str) else
+                    (*where, lang, platform))
+                if not isinstance(text, str) or not check(at, text):
+                    good = False
+                    continue
+                texts[platform] = text
+            if texts and "default" not in texts:
+                error((*where, lang) if lang else where,
+                      f"template {name!r}{f' ({lang})' if lang else ''} needs a "
+                      "'default' text beside its per-platform ones")
+                good = False
+            tables[lang] = texts
+        if good:
+            result[name] = tables
+    return result
+
+
+def pick_template(templates: Mapping[str, Mapping[str, Mapping[str, str]]], name: str,
+                  platform: str | None, lang: str, own_language: str) -> str | None:
+    """The text of template ``name`` for ``platform`` in ``lang`` (the file's own texts count
+    as ``own_language``); None when there is none in that language."""
+    languages = templates.get(name)
+    if languages is None:
+        return None
+    table = languages.get(lang)
+    if table is None and lang == own_language:
+        table = languages.get("")
+    if table is None:
+        return None
+    return table.get(platform or "default") or table.get("default")

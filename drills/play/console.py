@@ -349,7 +349,7 @@ class Console:
         return self.w("on time") if late <= 1e-9 else self.w("{late} late", late=_minutes(late))
 
     def _cmd_templates(self, _command: Command) -> Reply:
-        templates = self.live.world.rulebook.templates
+        templates = self.live.world.template_names()
         if not templates:
             return Reply([self.w("The rulebook has no templates: write your own text after "
                                  "':'.")])
@@ -366,9 +366,9 @@ class Console:
         ob = mine[0] if mine else None
         channels = world.channels(ob.spec) if ob else []
         text = template_for(world, name, ob, channels[0] if channels else None) \
-            if name in world.rulebook.templates else None
+            if name in world.template_names() else None
         if text is None:
-            names = sorted(world.rulebook.templates)
+            names = world.template_names()
             from drills.inputs.validation import suggest
 
             raise CommandError(f"no template {name!r}{suggest(name, names)}; templates: "

@@ -20,14 +20,14 @@ from drills.inputs.checked import (
     wrong_kind,
 )
 from drills.inputs.durations import parse_duration
-from drills.inputs.templates import placeholder_problems
+from drills.inputs.templates import placeholder_problems, template_tables
 from drills.inputs.validation import suggest, validate
 from drills.inputs.yamldoc import Document, Path
 from drills.rulebook import ast
 from drills.rulebook.grammar import parse_condition
 from drills.rulebook.model import Calm, Forbid, Obligation, Role, Rule, Rulebook, Weights
 from drills.rulebook.typecheck import check
-from drills.vocabulary import TEMPLATE_LANGUAGES, TEMPLATE_PLACEHOLDERS
+from drills.vocabulary import TEMPLATE_PLACEHOLDERS
 
 
 def load_rulebook(path: str) -> Rulebook:
@@ -266,46 +266,7 @@ class _Builder:
 
     def templates(self) -> dict[str, dict[str, dict[str, str]]]:
         """name -> language ("" = the rulebook's own) -> platform or "default" -> text."""
-        raw = self.raw.get("templates")
-        result: dict[str, dict[str, dict[str, str]]] = {}
-        if not isinstance(raw, dict):
-            return result
-        for name, spec in raw.items():
-            where: Path = ("templates", name)
-            if isinstance(spec, str):
-                own: Any = {"default": spec}
-                languages: dict[str, Any] = {}
-            elif isinstance(spec, dict):
-                own = {k: v for k, v in spec.items() if k not in TEMPLATE_LANGUAGES}
-                languages = {k: v for k, v in spec.items() if k in TEMPLATE_LANGUAGES}
-            else:
-                continue
-            tables: dict[str, dict[str, str]] = {}
-            good = True
-            for lang, table in [("", own), *languages.items()]:
-                if isinstance(table, str):
-                    table = {"default": table}
-                if not isinstance(table, dict) or not table:
-                    continue
-                texts = {}
-                for platform, text in table.items():
-                    at: Path = where if isinstance(spec, str) else (
-                        (*where, platform) if not lang else
-                        (*where, lang) if isinstance(spec[lang], str) else
-                        (*where, lang, platform))
-                    if not isinstance(text, str) or not self._template_text(at, text):
-                        good = False
-                        continue
-                    texts[platform] = text
-                if texts and "default" not in texts:
-                    self.error((*where, lang) if lang else where,
-                               f"template {name!r}{f' ({lang})' if lang else ''} needs a "
-                               "'default' text beside its per-platform ones")
-                    good = False
-                tables[lang] = texts
-            if good:
-                result[name] = tables
-        return result
+        return template_tables(self.raw.get("templates"), self.error, self._template_text)
 
     def _template_text(self, where: Path, text: str) -> bool:
         problems = placeholder_problems(text, TEMPLATE_PLACEHOLDERS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from drills.inputs.templates import pick_template
 from drills.rulebook import ast
 
 
@@ -136,13 +137,5 @@ class Rulebook:
                       lang: str | None = None) -> str | None:
         """The template for ``platform`` in ``lang``; None when the rulebook has no text in
         that language (a Swedish drill never publishes the English text)."""
-        languages = self.templates.get(name)
-        if languages is None:
-            return None
-        wanted = lang or self.language
-        table = languages.get(wanted)
-        if table is None and wanted == self.language:
-            table = languages.get("")
-        if table is None:
-            return None
-        return table.get(platform or "default") or table.get("default")
+        return pick_template(self.templates, name, platform, lang or self.language,
+                             self.language)

@@ -203,8 +203,8 @@ def role_view(live: LiveDrill, role: str, status: str, speed: float) -> dict[str
     messages = [event_view(live, e) for e in live.display.feed
                 if e.get("to") and seen_by(e, role)][-20:]
     templates = {}
-    for name_ in sorted(world.rulebook.templates):
-        text = world.rulebook.template_text(name_, None, world.lang)
+    for name_ in world.template_names():
+        text = world.template_text(name_, None)
         if text is not None:
             templates[name_] = world.fill(text, None)
     expected = []

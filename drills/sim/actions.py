@@ -123,7 +123,7 @@ class Actions:
         world = self.world
         text: str | None = None
         if self.rng.random() < world.team.habits.template:
-            text = world.rulebook.template_text(template or action, platform, world.lang)
+            text = world.template_text(template or action, platform)
         if text is None:
             text = personal_text(action, world.lang)
             if text is None:

@@ -301,5 +301,5 @@ def template_for(world: World, action: str, ob: OpenObligation | None,
                  platform: str | None, event: dict[str, Any] | None = None) -> str | None:
     """The rulebook's template for this action, filled in: where a person starts writing."""
     name = (ob.spec.template if ob is not None else None) or action
-    text = world.rulebook.template_text(name, platform, world.lang)
+    text = world.template_text(name, platform)
     return world.fill(text, platform, event) if text is not None else None

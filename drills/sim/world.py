@@ -30,6 +30,7 @@ from drills import __version__
 from drills.engine.durable_engine import RulebookEngine, engine_for
 from drills.feed.crisis import Crisis
 from drills.feed.scenario import Inject
+from drills.inputs.templates import pick_template
 from drills.log.records import LOG_SCHEMA, Record, Sink
 from drills.rulebook.model import Obligation, Rule
 from drills.sim.actions import Actions
@@ -177,6 +178,20 @@ class World:
     def inject_fired(self, inject_id: str) -> bool:
         """Whether scripted inject ``inject_id`` was set off already."""
         return self.crisis.has_fired(inject_id)
+
+    def template_text(self, name: str, platform: str | None) -> str | None:
+        """Template ``name`` in the drill's language: the scenario's own (a crisis with a
+        stance of its own) over the rulebook's."""
+        own = self.scenario.templates
+        if name in own:
+            found = pick_template(own, name, platform, self.lang,
+                                  self.scenario.locale.split("_")[0])
+            if found is not None:
+                return found
+        return self.rulebook.template_text(name, platform, self.lang)
+
+    def template_names(self) -> list[str]:
+        return sorted({*self.rulebook.templates, *self.scenario.templates})
 
     def fill(self, text: str, platform: str | None, event: dict[str, Any] | None = None) -> str:
         """A template's placeholders filled from the drill (brand, times, who it answers)."""
